@@ -1,0 +1,99 @@
+import { DRIFT_DEFAULT_ATTRIBUTES, stringifyAttributeValue } from './defaults'
+import { toDriftAttributes, type FlattenOptions } from './flatten'
+import type { MappingResult, MappingWarning } from './types'
+
+export interface ContactMappingOptions extends FlattenOptions {
+  /** `context.campaign.source` (utm_source): becomes `recent_source` unless the traits give one. */
+  campaignSource?: unknown
+}
+
+/** Spec traits that Drift knows under another name: `firstName` → `first_name`, `createdAt` → `start_date`. */
+const RENAMES = DRIFT_DEFAULT_ATTRIBUTES.filter((a) => a.specTrait && a.specTrait !== a.name)
+const STRING_DEFAULTS = DRIFT_DEFAULT_ATTRIBUTES.filter((a) => a.type === 'STRING').map((a) => a.name)
+
+/**
+ * Segment traits → Drift contact attributes, the same in the browser and on the server:
+ * the `id` trait is removed (the user id travels on its own), spec traits are renamed to Drift's default
+ * attributes (a Drift name given explicitly wins), string-typed defaults are stringified properly,
+ * `recent_source` comes from the campaign source when not given, and everything is flattened.
+ */
+export function toDriftContactAttributes(traits: unknown, options: ContactMappingOptions = {}): MappingResult {
+  const { campaignSource, ...flattenOptions } = options
+  const warnings: MappingWarning[] = []
+  // A null-prototype copy: a `__proto__` trait stays a plain key (which flattening then drops).
+  const prepared = copyWithout(traits, 'id', warnings)
+
+  for (const { specTrait, name } of RENAMES) {
+    const key = specTrait as string
+    if (!(key in prepared)) continue
+    if (prepared[name] === undefined || prepared[name] === null) prepared[name] = prepared[key]
+    else warnings.push({ path: key, action: 'dropped', reason: `"${name}" was given too, and wins` })
+    delete prepared[key]
+  }
+
+  if ((prepared.recent_source === undefined || prepared.recent_source === null) && campaignSource != null) {
+    prepared.recent_source = campaignSource
+  }
+
+  for (const name of STRING_DEFAULTS) {
+    const value = prepared[name]
+    if (value === undefined || value === null) continue
+    const text = stringifyAttributeValue(value)
+    if (text === undefined) {
+      warnings.push({
+        path: name,
+        action: 'dropped',
+        reason: `"${name}" must be a string and this value has no text form`
+      })
+      delete prepared[name]
+    } else if (text !== value) {
+      prepared[name] = text
+      warnings.push({ path: name, action: 'changed', reason: `"${name}" is a string attribute: sent as text` })
+    }
+  }
+
+  const flat = toDriftAttributes(prepared, flattenOptions)
+  if (!isObject(traits) && traits !== undefined && traits !== null) {
+    warnings.push({ path: '', action: 'dropped', reason: 'traits must be an object' })
+  }
+  return { attributes: flat.attributes, warnings: warnings.concat(flat.warnings) }
+}
+
+/**
+ * Group traits → visitor attributes about the company: `company_id` from the group id, `company_name` and
+ * every other group trait under `company_` (flattened like any trait).
+ */
+export function toDriftCompanyAttributes(
+  groupId: unknown,
+  traits: unknown,
+  options: FlattenOptions = {}
+): MappingResult {
+  const company = copyWithout(traits, 'id', [])
+  if (groupId !== undefined && groupId !== null) company.id = groupId
+  return toDriftAttributes({ company }, options)
+}
+
+/** A shallow null-prototype copy of an object's own keys, without `omit`; values that throw on read are reported. */
+function copyWithout(source: unknown, omit: string, warnings: MappingWarning[]): Record<string, unknown> {
+  const copy: Record<string, unknown> = Object.create(null)
+  if (!isObject(source)) return copy
+  let keys: string[] = []
+  try {
+    keys = Object.keys(source)
+  } catch {
+    warnings.push({ path: '', action: 'dropped', reason: 'the keys of the traits could not be read' })
+  }
+  for (const key of keys) {
+    if (key === omit) continue
+    try {
+      copy[key] = source[key]
+    } catch {
+      warnings.push({ path: key, action: 'dropped', reason: 'reading the value threw' })
+    }
+  }
+  return copy
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

@@ -1,0 +1,41 @@
+import type { DateUnit } from './types'
+
+/** A Date as a Unix timestamp in `unit`, or undefined when the date is invalid. */
+export function dateToTimestamp(date: Date, unit: DateUnit): number | undefined {
+  const ms = date.getTime()
+  if (!Number.isFinite(ms)) return undefined
+  return unit === 'seconds' ? Math.floor(ms / 1000) : ms
+}
+
+// ISO-8601 date or date-time: 2024-01-31, 2024-01-31T10:20:30Z, 2024-01-31T10:20:30.123+02:00
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/
+
+/** Whether year-month-day names a real calendar day (JavaScript quietly turns 2024-02-30 into March 1st). */
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  const probe = new Date(Date.UTC(year, month - 1, day))
+  return probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day
+}
+
+/**
+ * An ISO-8601 string as a Date, or undefined when it is not ISO-8601 or not a real date.
+ * A date-time without an offset is read as UTC, so the browser and the server agree whatever their time zone.
+ */
+export function parseIsoDate(text: string): Date | undefined {
+  const match = ISO_8601.exec(text.trim())
+  if (!match) return undefined
+  const [, year, month, day, time, zone] = match
+  if (!isCalendarDay(Number(year), Number(month), Number(day))) return undefined
+  const normalized = `${year}-${month}-${day}${time ?? 'T00:00'}${zone ?? 'Z'}`
+  const date = new Date(normalized)
+  return Number.isFinite(date.getTime()) ? date : undefined
+}
+
+/** A Date or an ISO-8601 string as a timestamp in `unit`; undefined when it is not a valid date. */
+export function toTimestamp(value: unknown, unit: DateUnit): number | undefined {
+  if (value instanceof Date) return dateToTimestamp(value, unit)
+  if (typeof value === 'string') {
+    const date = parseIsoDate(value)
+    return date ? dateToTimestamp(date, unit) : undefined
+  }
+  return undefined
+}

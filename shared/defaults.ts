@@ -1,0 +1,84 @@
+/**
+ * The attributes Drift knows out of the box, their Drift type, and the Segment spec trait each comes from.
+ * `source` says how sure we are, as in drift-reference.md: [doc] Drift documents it, [code] public code
+ * that calls Drift does it, [guess] deduced.
+ */
+export type DriftAttributeType = 'STRING' | 'NUMERIC' | 'BOOLEAN' | 'DATE'
+
+export interface DriftDefaultAttribute {
+  /** Drift's attribute name (case-sensitive). */
+  name: string
+  type: DriftAttributeType
+  /** The Segment spec trait (top-level key of `traits`) that becomes this attribute, if any. */
+  specTrait?: string
+  /** Where the value comes from when it is not a trait (documentation only). */
+  from?: string
+  source: '[doc]' | '[code]' | '[guess]'
+}
+
+export const DRIFT_DEFAULT_ATTRIBUTES: readonly DriftDefaultAttribute[] = [
+  { name: 'email', type: 'STRING', specTrait: 'email', source: '[doc]' },
+  { name: 'name', type: 'STRING', specTrait: 'name', source: '[doc]' },
+  { name: 'first_name', type: 'STRING', specTrait: 'firstName', source: '[code]' },
+  { name: 'last_name', type: 'STRING', specTrait: 'lastName', source: '[code]' },
+  { name: 'phone', type: 'STRING', specTrait: 'phone', source: '[code]' },
+  { name: 'title', type: 'STRING', specTrait: 'title', source: '[code]' },
+  { name: 'start_date', type: 'DATE', specTrait: 'createdAt', source: '[code]' },
+  { name: 'recent_source', type: 'STRING', from: 'context.campaign.source (utm_source)', source: '[doc]' },
+  { name: 'externalId', type: 'STRING', from: 'userId', source: '[doc]' }
+]
+
+const byName = new Map(DRIFT_DEFAULT_ATTRIBUTES.map((attribute) => [attribute.name, attribute]))
+
+export function defaultAttribute(name: string): DriftDefaultAttribute | undefined {
+  return byName.get(name)
+}
+
+/** Names of the default attributes Drift stores as dates: ISO strings under these keys become timestamps. */
+export const DATE_ATTRIBUTES: ReadonlySet<string> = new Set(
+  DRIFT_DEFAULT_ATTRIBUTES.filter((attribute) => attribute.type === 'DATE').map((attribute) => attribute.name)
+)
+
+/**
+ * A value for a STRING-typed attribute, as a string: `String(x)` for primitives, `toString()` for objects
+ * that define their own (URL, URLSearchParams), comma-joined for arrays of primitives. Undefined for anything
+ * that would only stringify to `[object Object]` (plain objects, nested arrays) and for null/undefined.
+ */
+export function stringifyAttributeValue(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value
+    case 'number':
+      return Number.isFinite(value) ? String(value) : undefined
+    case 'boolean':
+    case 'bigint':
+      return String(value)
+    case 'object': {
+      if (value === null) return undefined
+      if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.toISOString() : undefined
+      if (Array.isArray(value)) {
+        const parts = value.map(stringifyAttributeValue)
+        const nested = value.some((item) => typeof item === 'object' && item !== null && !(item instanceof Date))
+        return nested || parts.includes(undefined) ? undefined : parts.join(',')
+      }
+      return hasOwnToString(value) ? safeToString(value) : undefined
+    }
+    default:
+      return undefined
+  }
+}
+
+/** True for objects whose class gives them a meaningful `toString` (URL, URLSearchParams, boxed primitives). */
+function hasOwnToString(value: object): boolean {
+  const toString = (value as { toString?: unknown }).toString
+  return typeof toString === 'function' && toString !== Object.prototype.toString
+}
+
+function safeToString(value: object): string | undefined {
+  try {
+    const text = String(value)
+    return text === '[object Object]' ? undefined : text
+  } catch {
+    return undefined
+  }
+}
