@@ -1,0 +1,178 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { SandboxContext } from '../context'
+import { ApiError, badRequest } from '../errors'
+import {
+  SANDBOX_ORG_ID,
+  addTimelineEvent,
+  attributeProperties,
+  contactsByEmail,
+  contactsByExternalId,
+  createAccount,
+  createContact,
+  deleteContact,
+  findAccount,
+  findContact,
+  gdprDelete,
+  patchContact,
+  updateAccount
+} from '../store'
+import { parseIdParam, requireBody } from '../validate'
+
+// Drift's REST API (driftapi.com) as documented: bearer tokens with scopes, then the contact, timeline, account
+// and GDPR rules in ../store. Faults and the rate limit apply to these routes only.
+
+/** The scope each route needs, keyed like the request counts. `null`: no bearer token needed. */
+export const ROUTE_SCOPES: Record<string, string | null> = {
+  'POST /app/token_info': null,
+  'POST /contacts': 'contact_write',
+  'GET /contacts': 'contact_read',
+  'GET /contacts/attributes': 'all_contact_read',
+  'GET /contacts/:id': 'contact_read',
+  'PATCH /contacts/:id': 'contact_write',
+  'DELETE /contacts/:id': 'contact_write',
+  'POST /contacts/timeline': 'contact_write',
+  'POST /accounts/create': 'account_write',
+  'PATCH /accounts/update': 'account_write',
+  'GET /accounts/:id': 'account_read',
+  'POST /gdpr/delete': 'gdpr_write'
+}
+
+/** Private app tokens never expire; the sandbox reports OAuth's two hours (a guess at the field's use). */
+const TOKEN_EXPIRES_IN_SECONDS = 7200
+
+const routeKey = (request: FastifyRequest): string => `${request.method} ${request.routeOptions.url ?? request.url}`
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
+  return match ? match[1] : undefined
+}
+
+function authorize(ctx: SandboxContext, request: FastifyRequest, scope: string): void {
+  const token = bearerToken(request)
+  const scopes = token === undefined ? undefined : ctx.tokens[token]
+  if (!scopes) {
+    const message =
+      token === undefined
+        ? 'Missing bearer token: send Authorization: Bearer <token>'
+        : 'Unknown or expired access token'
+    throw new ApiError(401, 'authentication_error', message)
+  }
+  if (!scopes.includes(scope)) {
+    throw new ApiError(403, 'insufficient_scope', `This request needs the ${scope} scope`, { requiredScope: scope })
+  }
+}
+
+/** Runs before every Drift route: count, latency, injected faults, rate limit, then auth. */
+async function gate(ctx: SandboxContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
+  const key = routeKey(request)
+  ctx.count(key)
+  const { latencyMs, retryAfterSeconds } = ctx.faults.current
+  if (latencyMs > 0) await ctx.sleep(latencyMs)
+  const socket = request.raw.socket
+  if (ctx.isClosing()) {
+    reply.hijack()
+    socket.destroy()
+    return
+  }
+  switch (ctx.faults.decide()) {
+    case 'drop':
+      ctx.count('dropped')
+      reply.hijack()
+      socket.destroy()
+      return
+    case 'hang':
+      ctx.count('hung')
+      reply.hijack()
+      ctx.hang(socket)
+      return
+    case 'rate-limit':
+      if (retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.ceil(retryAfterSeconds)))
+      return reply.code(429).send({ error: { type: 'rate_limit', message: 'Too many requests (sandbox fault)' } })
+    case 'error-500':
+      return reply.code(500).send({ error: { type: 'server_error', message: 'Internal error (sandbox fault)' } })
+    case 'error-503':
+      return reply.code(503).send({ error: { type: 'unavailable', message: 'Service unavailable (sandbox fault)' } })
+    case 'none':
+      break
+  }
+  // One bucket per known token; requests without a valid token share one bucket.
+  const token = bearerToken(request)
+  const limit = ctx.rateLimiter.take(token !== undefined && ctx.tokens[token] ? token : '(unauthenticated)', Date.now())
+  if (!limit.allowed) {
+    reply.header('retry-after', String(limit.retryAfterSeconds))
+    return reply.code(429).send({
+      error: { type: 'rate_limit', message: `Rate limit exceeded: retry after ${limit.retryAfterSeconds} s` }
+    })
+  }
+  const scope = ROUTE_SCOPES[key]
+  if (scope) authorize(ctx, request, scope)
+}
+
+export function driftApiRoutes(ctx: SandboxContext) {
+  return async function routes(api: FastifyInstance): Promise<void> {
+    api.addHook('onRequest', (request, reply) => gate(ctx, request, reply))
+    api.addHook('onResponse', async (_request, reply) => {
+      if (reply.statusCode >= 400) ctx.count(String(reply.statusCode))
+    })
+
+    api.post('/app/token_info', async (request) => {
+      const body = requireBody(request.body)
+      const token = body.access_token
+      if (typeof token !== 'string' || token === '')
+        throw badRequest('access_token is required', { field: 'access_token' })
+      const scopes = ctx.tokens[token]
+      if (!scopes) throw new ApiError(401, 'authentication_error', 'Unknown or expired access token')
+      return {
+        authenticated_userid: `orgId:${SANDBOX_ORG_ID}`,
+        scope: scopes.join(' '),
+        expires_in: TOKEN_EXPIRES_IN_SECONDS,
+        token_type: 'bearer',
+        orgId: SANDBOX_ORG_ID
+      }
+    })
+
+    api.post('/contacts', async (request) => ({ data: createContact(ctx.state, request.body, Date.now()) }))
+
+    api.get('/contacts', async (request) => {
+      const query = request.query as Record<string, string | undefined>
+      if (query.email !== undefined) {
+        if (query.email === '') throw badRequest('email must not be empty', { field: 'email' })
+        return { data: contactsByEmail(ctx.state, query.email) }
+      }
+      if (query.idType !== undefined || query.id !== undefined) {
+        if (query.idType !== 'external') throw badRequest('idType must be "external"', { field: 'idType' })
+        if (!query.id) throw badRequest('id is required with idType=external', { field: 'id' })
+        return { data: contactsByExternalId(ctx.state, query.id) }
+      }
+      throw badRequest('Look contacts up with ?email=<email> or ?idType=external&id=<externalId>', { field: 'email' })
+    })
+
+    api.get('/contacts/attributes', async () => ({ data: { properties: attributeProperties(ctx.state) } }))
+
+    api.get<{ Params: { id: string } }>('/contacts/:id', async (request) => ({
+      data: findContact(ctx.state, parseIdParam(request.params.id, 'id'))
+    }))
+
+    api.patch<{ Params: { id: string } }>('/contacts/:id', async (request) => ({
+      data: patchContact(ctx.state, parseIdParam(request.params.id, 'id'), request.body)
+    }))
+
+    api.delete<{ Params: { id: string } }>('/contacts/:id', async (request) => {
+      const id = parseIdParam(request.params.id, 'id')
+      deleteContact(ctx.state, id)
+      return { data: { id, deleted: true } }
+    })
+
+    api.post('/contacts/timeline', async (request) => ({ data: addTimelineEvent(ctx.state, request.body, Date.now()) }))
+
+    api.post('/accounts/create', async (request) => ({ data: createAccount(ctx.state, request.body, Date.now()) }))
+
+    api.patch('/accounts/update', async (request) => ({ data: updateAccount(ctx.state, request.body, Date.now()) }))
+
+    api.get<{ Params: { id: string } }>('/accounts/:id', async (request) => ({
+      data: findAccount(ctx.state, request.params.id)
+    }))
+
+    api.post('/gdpr/delete', async (request) => ({ data: { deletedContacts: gdprDelete(ctx.state, request.body) } }))
+  }
+}

@@ -1,0 +1,329 @@
+import { displayName, inferAttributeType } from './attributes'
+import { badRequest, conflict, notFound } from './errors'
+import type {
+  AccountCustomProperty,
+  AttributeType,
+  FlatValue,
+  SandboxAccount,
+  SandboxContact,
+  SandboxState,
+  TimelineEvent,
+  WidgetCall
+} from './types'
+import {
+  isFlatValue,
+  isPlainObject,
+  requireBody,
+  requireFlatAttributes,
+  requireInteger,
+  requireNonEmptyString
+} from './validate'
+
+// The sandbox's rules for contacts, timeline events and accounts, on plain in-memory state. Lookups scan the
+// arrays: the sandbox holds thousands of records at most, and scanning keeps the state free of stale indexes.
+
+export const SANDBOX_ORG_ID = 1000
+export const FIRST_CONTACT_ID = 1000000001
+export const MAX_WIDGET_CALLS = 5000
+
+export function emptyState(): SandboxState {
+  return {
+    contacts: [],
+    accounts: [],
+    timeline: [],
+    widgetCalls: [],
+    attributeTypes: {},
+    nextContactId: FIRST_CONTACT_ID,
+    nextEventId: 1
+  }
+}
+
+/** Empties the state in place, so references other code holds stay live. */
+export function clearState(state: SandboxState): void {
+  const fresh = emptyState()
+  state.contacts.length = 0
+  state.accounts.length = 0
+  state.timeline.length = 0
+  state.widgetCalls.length = 0
+  for (const key of Object.keys(state.attributeTypes)) delete state.attributeTypes[key]
+  state.nextContactId = fresh.nextContactId
+  state.nextEventId = fresh.nextEventId
+}
+
+/** Email is not unique in Drift; the sandbox compares addresses case-insensitively (a guess). */
+const sameEmail = (a: FlatValue | undefined, b: string): boolean =>
+  typeof a === 'string' && a.trim().toLowerCase() === b.trim().toLowerCase()
+
+const sameExternalId = (a: FlatValue | undefined, b: FlatValue): boolean =>
+  a !== undefined && a !== null && String(a) === String(b)
+
+// ---- contacts ----
+
+function rememberTypes(state: SandboxState, attributes: Record<string, FlatValue>): void {
+  for (const [name, value] of Object.entries(attributes)) {
+    if (state.attributeTypes[name]) continue
+    const type = inferAttributeType(name, value)
+    if (type) state.attributeTypes[name] = type
+  }
+}
+
+export function findContact(state: SandboxState, id: number): SandboxContact {
+  const contact = state.contacts.find((c) => c.id === id)
+  if (!contact) throw notFound(`No contact with id ${id}`)
+  return contact
+}
+
+export function contactsByExternalId(state: SandboxState, externalId: string): SandboxContact[] {
+  return state.contacts.filter((c) => sameExternalId(c.attributes.externalId, externalId))
+}
+
+export function contactsByEmail(state: SandboxState, email: string): SandboxContact[] {
+  return state.contacts.filter((c) => sameEmail(c.attributes.email, email))
+}
+
+/**
+ * `POST /contacts`: email is required; with `externalId` the duplicate check is on externalId, without it on
+ * email (Drift's documented rule). Duplicates answer 409 (the status is our guess: Drift does not document it).
+ */
+export function createContact(state: SandboxState, body: unknown, now: number): SandboxContact {
+  const attributes = requireFlatAttributes(requireBody(body).attributes, 'attributes')
+  const email = requireNonEmptyString(attributes.email, 'attributes.email')
+  const externalId = attributes.externalId
+  if (externalId !== undefined && externalId !== null) {
+    if (typeof externalId !== 'string' && typeof externalId !== 'number') {
+      throw badRequest('attributes.externalId must be a string or a number', { field: 'attributes.externalId' })
+    }
+    const existing = contactsByExternalId(state, String(externalId))[0]
+    if (existing) {
+      throw conflict(`A contact with this externalId already exists (id ${existing.id})`, {
+        field: 'attributes.externalId',
+        existingContactId: existing.id
+      })
+    }
+  } else {
+    const existing = contactsByEmail(state, email)[0]
+    if (existing) {
+      throw conflict(
+        `A contact with this email already exists (id ${existing.id}); send externalId to create another`,
+        {
+          field: 'attributes.email',
+          existingContactId: existing.id
+        }
+      )
+    }
+  }
+  // null means "no value": it is not stored.
+  const stored = Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== null))
+  const contact: SandboxContact = { id: state.nextContactId++, createdAt: now, attributes: stored }
+  state.contacts.push(contact)
+  rememberTypes(state, stored)
+  return contact
+}
+
+/** `PATCH /contacts/:id`: merges the keys sent; a null value clears that attribute (a guess). */
+export function patchContact(state: SandboxState, id: number, body: unknown): SandboxContact {
+  const attributes = requireFlatAttributes(requireBody(body).attributes, 'attributes')
+  const contact = findContact(state, id)
+  if ('email' in attributes) requireNonEmptyString(attributes.email, 'attributes.email')
+  const externalId = attributes.externalId
+  if (externalId !== undefined && externalId !== null) {
+    const other = contactsByExternalId(state, String(externalId)).find((c) => c.id !== id)
+    if (other) {
+      throw conflict(`Another contact already has this externalId (id ${other.id})`, {
+        field: 'attributes.externalId',
+        existingContactId: other.id
+      })
+    }
+  }
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null) delete contact.attributes[name]
+    else contact.attributes[name] = value
+  }
+  rememberTypes(state, contact.attributes)
+  return contact
+}
+
+export function deleteContact(state: SandboxState, id: number): void {
+  findContact(state, id)
+  removeContacts(state, new Set([id]))
+}
+
+/** Filters an array in place (the state's arrays are shared by reference). */
+function keepOnly<T>(items: T[], keep: (item: T) => boolean): void {
+  let next = 0
+  for (const item of items) if (keep(item)) items[next++] = item
+  items.length = next
+}
+
+function removeContacts(state: SandboxState, ids: Set<number>): void {
+  keepOnly(state.contacts, (c) => !ids.has(c.id))
+  keepOnly(state.timeline, (e) => !ids.has(e.contactId))
+}
+
+/** `POST /gdpr/delete`: deletes every contact with that email, and their timelines. */
+export function gdprDelete(state: SandboxState, body: unknown): number {
+  const email = requireNonEmptyString(requireBody(body).email, 'email')
+  const ids = new Set(contactsByEmail(state, email).map((c) => c.id))
+  removeContacts(state, ids)
+  return ids.size
+}
+
+export function attributeProperties(
+  state: SandboxState
+): Array<{ name: string; displayName: string; type: AttributeType }> {
+  return Object.entries(state.attributeTypes).map(([name, type]) => ({ name, displayName: displayName(name), type }))
+}
+
+// ---- timeline ----
+
+/**
+ * `POST /contacts/timeline` by `contactId` or `externalId`. Attribute values are stringified as Drift does;
+ * nested values are refused like everywhere else (a guess: Drift documents flat properties only).
+ */
+export function addTimelineEvent(state: SandboxState, body: unknown, now: number): TimelineEvent {
+  const input = requireBody(body)
+  const event = requireNonEmptyString(input.event, 'event')
+  let contact: SandboxContact
+  if (input.contactId !== undefined) {
+    contact = findContact(state, requireInteger(input.contactId, 'contactId'))
+  } else if (input.externalId !== undefined) {
+    if (typeof input.externalId !== 'string' && typeof input.externalId !== 'number') {
+      throw badRequest('externalId must be a string', { field: 'externalId' })
+    }
+    const found = contactsByExternalId(state, String(input.externalId))[0]
+    if (!found) throw notFound(`No contact with externalId ${JSON.stringify(String(input.externalId))}`)
+    contact = found
+  } else {
+    throw badRequest('contactId or externalId is required', { field: 'contactId' })
+  }
+  let createdAt = now
+  if (input.createdAt !== undefined && input.createdAt !== null) {
+    createdAt = requireInteger(input.createdAt, 'createdAt')
+    if (createdAt < 0) throw badRequest('createdAt must be epoch milliseconds', { field: 'createdAt' })
+  }
+  const attributes: Record<string, string> = {}
+  if (input.attributes !== undefined && input.attributes !== null) {
+    for (const [name, value] of Object.entries(requireFlatAttributes(input.attributes, 'attributes'))) {
+      if (value !== null) attributes[name] = String(value)
+    }
+  }
+  const stored: TimelineEvent = {
+    id: state.nextEventId++,
+    contactId: contact.id,
+    event,
+    createdAt,
+    attributes,
+    receivedAt: now
+  }
+  state.timeline.push(stored)
+  return stored
+}
+
+// ---- accounts ----
+
+function customProperties(value: unknown): AccountCustomProperty[] {
+  if (value === undefined || value === null) return []
+  if (!Array.isArray(value)) throw badRequest('customProperties must be an array', { field: 'customProperties' })
+  return value.map((item: unknown, i) => {
+    const field = `customProperties[${i}]`
+    if (!isPlainObject(item)) throw badRequest(`${field} must be an object {label, name, value, type}`, { field })
+    const name = requireNonEmptyString(item.name, `${field}.name`)
+    if (!isFlatValue(item.value)) {
+      throw badRequest(`${field}.value must be a string, number, boolean or null (flat values only)`, {
+        field: `${field}.value`
+      })
+    }
+    const property: AccountCustomProperty = { name, value: item.value }
+    if (typeof item.label === 'string') property.label = item.label
+    if (typeof item.type === 'string') property.type = item.type
+    return property
+  })
+}
+
+const normaliseDomain = (domain: string): string => domain.trim().toLowerCase()
+
+function requireUniqueDomain(state: SandboxState, domain: string, exceptId?: string): void {
+  const other = state.accounts.find((a) => a.domain === domain && a.accountId !== exceptId)
+  if (other) {
+    throw conflict(`An account with domain ${domain} already exists (accountId ${other.accountId})`, {
+      field: 'domain',
+      existingAccountId: other.accountId
+    })
+  }
+}
+
+function optionalString(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string') throw badRequest(`${field} must be a string`, { field })
+  return value
+}
+
+function optionalBoolean(value: unknown, field: string): boolean | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'boolean') throw badRequest(`${field} must be a boolean`, { field })
+  return value
+}
+
+/** `POST /accounts/create`: ownerId and domain are required, domains are unique (409 on a duplicate: our guess). */
+export function createAccount(state: SandboxState, body: unknown, now: number): SandboxAccount {
+  const input = requireBody(body)
+  const ownerId = requireInteger(input.ownerId, 'ownerId')
+  const domain = normaliseDomain(requireNonEmptyString(input.domain, 'domain'))
+  const name = optionalString(input.name, 'name')
+  const props = customProperties(input.customProperties)
+  const targeted = optionalBoolean(input.targeted, 'targeted') ?? false
+  requireUniqueDomain(state, domain)
+  const account: SandboxAccount = {
+    accountId: `${SANDBOX_ORG_ID}_${domain}`,
+    ownerId,
+    domain,
+    customProperties: props,
+    targeted,
+    createDateTime: now,
+    updateDateTime: now
+  }
+  if (name !== undefined) account.name = name
+  state.accounts.push(account)
+  return account
+}
+
+export function findAccount(state: SandboxState, accountId: string): SandboxAccount {
+  const account = state.accounts.find((a) => a.accountId === accountId)
+  if (!account) throw notFound(`No account with accountId ${JSON.stringify(accountId)}`)
+  return account
+}
+
+/** `PATCH /accounts/update`: merges the fields sent; custom properties merge by name. */
+export function updateAccount(state: SandboxState, body: unknown, now: number): SandboxAccount {
+  const input = requireBody(body)
+  const accountId = requireNonEmptyString(
+    typeof input.accountId === 'number' ? String(input.accountId) : input.accountId,
+    'accountId'
+  )
+  const account = findAccount(state, accountId)
+  const ownerId = input.ownerId === undefined ? undefined : requireInteger(input.ownerId, 'ownerId')
+  const domain = input.domain === undefined ? undefined : normaliseDomain(requireNonEmptyString(input.domain, 'domain'))
+  const name = optionalString(input.name, 'name')
+  const targeted = optionalBoolean(input.targeted, 'targeted')
+  const props = customProperties(input.customProperties)
+  if (domain !== undefined) requireUniqueDomain(state, domain, accountId)
+  if (ownerId !== undefined) account.ownerId = ownerId
+  if (domain !== undefined) account.domain = domain
+  if (name !== undefined) account.name = name
+  if (targeted !== undefined) account.targeted = targeted
+  for (const prop of props) {
+    const existing = account.customProperties.findIndex((p) => p.name === prop.name)
+    if (existing >= 0) account.customProperties[existing] = { ...account.customProperties[existing], ...prop }
+    else account.customProperties.push(prop)
+  }
+  account.updateDateTime = now
+  return account
+}
+
+// ---- widget calls ----
+
+export function addWidgetCall(state: SandboxState, call: WidgetCall): void {
+  state.widgetCalls.push(call)
+  if (state.widgetCalls.length > MAX_WIDGET_CALLS)
+    state.widgetCalls.splice(0, state.widgetCalls.length - MAX_WIDGET_CALLS)
+}

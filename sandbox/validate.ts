@@ -1,0 +1,59 @@
+import type { FlatValue } from './types'
+import { badRequest } from './errors'
+
+// Request-body checks shared by the Drift routes. Each error names the field and the rule.
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+export function isFlatValue(value: unknown): value is FlatValue {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true
+  return typeof value === 'number' && Number.isFinite(value)
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array'
+  if (value === null) return 'null'
+  return typeof value === 'object' ? 'an object' : typeof value
+}
+
+/** The request body itself must be a JSON object. */
+export function requireBody(body: unknown): Record<string, unknown> {
+  if (!isPlainObject(body)) throw badRequest('The request body must be a JSON object')
+  return body
+}
+
+/** Drift accepts flat attribute values only (string, number, boolean, null): nested objects and arrays are refused. */
+export function requireFlatAttributes(value: unknown, field: string): Record<string, FlatValue> {
+  if (!isPlainObject(value)) throw badRequest(`${field} must be an object of attribute values`, { field })
+  for (const [key, item] of Object.entries(value)) {
+    if (!isFlatValue(item)) {
+      throw badRequest(
+        `${field}.${key} must be a string, number, boolean or null (Drift accepts flat values only; got ${describe(item)})`,
+        { field: `${field}.${key}` }
+      )
+    }
+  }
+  return value as Record<string, FlatValue>
+}
+
+export function requireNonEmptyString(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw badRequest(`${field} is required and must be a non-empty string`, { field })
+  }
+  return value
+}
+
+export function requireInteger(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw badRequest(`${field} is required and must be an integer`, { field })
+  }
+  return value
+}
+
+/** Path ids arrive as strings; Drift's ids are integers. */
+export function parseIdParam(value: string, field: string): number {
+  if (!/^[0-9]{1,16}$/.test(value)) throw badRequest(`${field} must be an integer id`, { field })
+  return Number(value)
+}
