@@ -83,7 +83,7 @@ const SCRIPT = `
         return [a.accountId, a.domain, a.name, a.ownerId, a.targeted, a.customProperties.map(function (p) { return p.name + '=' + value(p.value) }).join(', ')]
       }))] : [el('p', 'No accounts yet.', 'muted')])
     replace('widget', s.widgetCalls.length ? [table(['received', 'session', 'call', 'arguments', 'before load', 'note'],
-      s.widgetCalls.slice().reverse().map(function (c) {
+      s.widgetCalls.slice().sort(function (a, b) { return b.at - a.at || b.seq - a.seq }).map(function (c) {
         var note = c.ignored ? el('span', 'ignored: ' + c.ignored, 'bad') : el('span', '')
         if (c.identity) note = el('span', (c.identity.verified ? 'signed identity verified' : 'signed identity NOT verified: ' + c.identity.reason), c.identity.verified ? 'good' : 'bad')
         return [time(c.receivedAt), c.sessionId + ' #' + c.seq, c.method, JSON.stringify(c.args), c.beforeLoad ? 'yes' : '', note]

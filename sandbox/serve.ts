@@ -16,7 +16,11 @@ async function main(): Promise<void> {
     throw new Error(`--port must be a whole number from 0 to 65535 (got "${portText}")`)
   }
   const stateFile = argValue('--state')
-  const sandbox = await startSandbox({ port, stateFile, signedIdentitySecret: process.env.DRIFT_SANDBOX_SIGNING_SECRET })
+  const sandbox = await startSandbox({
+    port,
+    stateFile,
+    signedIdentitySecret: process.env.DRIFT_SANDBOX_SIGNING_SECRET
+  })
   process.stdout.write(
     [
       `Drift sandbox listening on ${sandbox.url}`,
@@ -25,7 +29,9 @@ async function main(): Promise<void> {
       `  demo token (all scopes):     ${DEFAULT_SANDBOX_TOKEN}`,
       `  widget script:               ${sandbox.url}/include/<bucket>/<embedId>.js`,
       `  state as JSON:               ${sandbox.url}/_sandbox/state`,
-      stateFile ? `  state file (saved on exit):  ${stateFile}` : '  state: in memory only (pass --state FILE to keep it)',
+      stateFile
+        ? `  state file (saved on exit):  ${stateFile}`
+        : '  state: in memory only (pass --state FILE to keep it)',
       'Press Ctrl-C to stop.',
       ''
     ].join('\n')

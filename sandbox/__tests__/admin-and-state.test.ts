@@ -32,7 +32,9 @@ describe('state file', () => {
   it('saves on close and loads at start, continuing the ids', async () => {
     const stateFile = join(dir, 'nested', 'state.json')
     const first = await startSandbox({ stateFile })
-    const created = await call(first.url, 'POST', '/contacts', { attributes: { email: 'a@example.com', externalId: 'u1' } })
+    const created = await call(first.url, 'POST', '/contacts', {
+      attributes: { email: 'a@example.com', externalId: 'u1' }
+    })
     await call(first.url, 'POST', '/contacts/timeline', { externalId: 'u1', event: 'Signed Up' })
     await call(first.url, 'POST', '/accounts/create', { ownerId: 1, domain: 'acme.com' })
     await first.close()
@@ -110,7 +112,13 @@ describe('admin routes', () => {
     const sandbox = await startSandbox({ tokens: { 'secret-token-123': ['contact_write', 'contact_read'] } })
     try {
       const evil = '<img src=x onerror="window.__pwned=1">'
-      await call(sandbox.url, 'POST', '/contacts', { attributes: { email: 'a@example.com', name: evil } }, 'secret-token-123')
+      await call(
+        sandbox.url,
+        'POST',
+        '/contacts',
+        { attributes: { email: 'a@example.com', name: evil } },
+        'secret-token-123'
+      )
       const response = await fetch(`${sandbox.url}/`)
       expect(response.headers.get('content-type')).toMatch(/^text\/html/)
       expect(response.headers.get('content-security-policy')).toContain("default-src 'none'")
@@ -119,9 +127,14 @@ describe('admin routes', () => {
       expect(html).not.toContain('secret-token-123')
 
       // Run the page's own script against the live state (jsdom page on the sandbox's origin).
-      const dom = new JSDOM(html, { runScripts: 'dangerously', url: `${sandbox.url}/`, beforeParse: (w) => {
-        ;(w as unknown as { fetch: typeof fetch }).fetch = (input, init) => fetch(new URL(String(input), sandbox.url), init)
-      } })
+      const dom = new JSDOM(html, {
+        runScripts: 'dangerously',
+        url: `${sandbox.url}/`,
+        beforeParse: (w) => {
+          ;(w as unknown as { fetch: typeof fetch }).fetch = (input, init) =>
+            fetch(new URL(String(input), sandbox.url), init)
+        }
+      })
       try {
         const document = dom.window.document
         const started = Date.now()

@@ -63,7 +63,9 @@ describe('auth and scopes', () => {
 describe('POST /contacts', () => {
   it('creates a contact with an integer id, createdAt and the attributes', async () => {
     const before = Date.now()
-    const answer = await api('POST', '/contacts', { attributes: { email: 'ann@example.com', externalId: 'u1', age: 3 } })
+    const answer = await api('POST', '/contacts', {
+      attributes: { email: 'ann@example.com', externalId: 'u1', age: 3 }
+    })
     expect(answer.status).toBe(200)
     expect(answer.body.data).toEqual({
       id: FIRST_CONTACT_ID,
@@ -158,12 +160,14 @@ describe('PATCH and DELETE /contacts/:id', () => {
 
   it('refuses moving an externalId onto a second contact', async () => {
     await api('POST', '/contacts', { attributes: { email: 'a@example.com', externalId: 'u1' } })
-    const { id } = (await api('POST', '/contacts', { attributes: { email: 'b@example.com', externalId: 'u2' } })).body.data
+    const { id } = (await api('POST', '/contacts', { attributes: { email: 'b@example.com', externalId: 'u2' } })).body
+      .data
     expect((await api('PATCH', `/contacts/${id}`, { attributes: { externalId: 'u1' } })).status).toBe(409)
   })
 
   it('deletes a contact and its timeline; 404 when unknown', async () => {
-    const { id } = (await api('POST', '/contacts', { attributes: { email: 'a@example.com', externalId: 'u1' } })).body.data
+    const { id } = (await api('POST', '/contacts', { attributes: { email: 'a@example.com', externalId: 'u1' } })).body
+      .data
     await api('POST', '/contacts/timeline', { contactId: id, event: 'Signed Up' })
     expect((await api('DELETE', `/contacts/${id}`)).status).toBe(200)
     expect(sandbox.state.contacts).toHaveLength(0)
@@ -206,7 +210,8 @@ describe('GET /contacts/attributes', () => {
 
 describe('POST /contacts/timeline', () => {
   it('stores an event by contactId and by externalId, stringifying attribute values', async () => {
-    const { id } = (await api('POST', '/contacts', { attributes: { email: 'a@example.com', externalId: 'u1' } })).body.data
+    const { id } = (await api('POST', '/contacts', { attributes: { email: 'a@example.com', externalId: 'u1' } })).body
+      .data
     const byId = await api('POST', '/contacts/timeline', {
       contactId: id,
       event: 'Order Completed',
@@ -234,7 +239,11 @@ describe('POST /contacts/timeline', () => {
     expect(noEvent.status).toBe(400)
     expect(noEvent.body.error.field).toBe('event')
     expect((await api('POST', '/contacts/timeline', { event: 'x' })).status).toBe(400)
-    const nested = await api('POST', '/contacts/timeline', { externalId: 'u1', event: 'x', attributes: { a: { b: 1 } } })
+    const nested = await api('POST', '/contacts/timeline', {
+      externalId: 'u1',
+      event: 'x',
+      attributes: { a: { b: 1 } }
+    })
     expect(nested.status).toBe(400)
     expect(nested.body.error.field).toBe('attributes.a')
     expect(sandbox.state.timeline).toHaveLength(0)
@@ -259,7 +268,10 @@ describe('accounts', () => {
     const updated = await api('PATCH', '/accounts/update', {
       accountId,
       name: 'Acme Inc',
-      customProperties: [{ name: 'plan', value: 'enterprise' }, { name: 'seats', value: 40 }]
+      customProperties: [
+        { name: 'plan', value: 'enterprise' },
+        { name: 'seats', value: 40 }
+      ]
     })
     expect(updated.status).toBe(200)
     expect(updated.body.data.name).toBe('Acme Inc')
@@ -285,8 +297,14 @@ describe('accounts', () => {
     expect(duplicate.status).toBe(409)
     expect(duplicate.body.error.field).toBe('domain')
     const other = (await api('POST', '/accounts/create', { ownerId: 1, domain: 'other.com' })).body.data
-    expect((await api('PATCH', '/accounts/update', { accountId: other.accountId, domain: 'acme.com' })).status).toBe(409)
-    const nested = await api('POST', '/accounts/create', { ownerId: 1, domain: 'n.com', customProperties: [{ name: 'a', value: {} }] })
+    expect((await api('PATCH', '/accounts/update', { accountId: other.accountId, domain: 'acme.com' })).status).toBe(
+      409
+    )
+    const nested = await api('POST', '/accounts/create', {
+      ownerId: 1,
+      domain: 'n.com',
+      customProperties: [{ name: 'a', value: {} }]
+    })
     expect(nested.status).toBe(400)
     expect(nested.body.error.field).toBe('customProperties[0].value')
     expect(sandbox.state.accounts).toHaveLength(2)
@@ -322,7 +340,9 @@ describe('requests and errors', () => {
     const broken = await api('POST', '/contacts', '{"attributes":')
     expect(broken.status).toBe(400)
     expect(broken.body.error.message).toMatch(/json/i)
-    const huge = await api('POST', '/contacts', { attributes: { email: 'a@example.com', blob: 'x'.repeat(3 * 1024 * 1024) } })
+    const huge = await api('POST', '/contacts', {
+      attributes: { email: 'a@example.com', blob: 'x'.repeat(3 * 1024 * 1024) }
+    })
     expect(huge.status).toBe(413)
     expect(huge.body.error.type).toBe('payload_too_large')
   })

@@ -94,7 +94,8 @@ describe('fault knobs', () => {
       const counts = sandbox.counts()
       expect((counts['500'] ?? 0) + (counts['503'] ?? 0)).toBe(5)
       expect(counts['POST /contacts']).toBe(5)
-      for (const path of ['/', '/_sandbox/state', '/include/1/abc.js']) expect((await fetch(sandbox.url + path)).status).toBe(200)
+      for (const path of ['/', '/_sandbox/state', '/include/1/abc.js'])
+        expect((await fetch(sandbox.url + path)).status).toBe(200)
       expect(sandbox.state.contacts).toHaveLength(0)
     })
   })
@@ -141,7 +142,10 @@ describe('fault knobs', () => {
     )
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(sandbox.counts().hung).toBe(1)
-    const raced = await Promise.race([outcome, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 100))])
+    const raced = await Promise.race([
+      outcome,
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 100))
+    ])
     expect(raced).toBe('still waiting')
     await sandbox.close()
     expect(await outcome).toBe('failed')

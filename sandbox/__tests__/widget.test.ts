@@ -94,7 +94,11 @@ describe('widgetScript()', () => {
       ['page', ['Pricing'], true]
     ])
     expect(hook.identifiedBeforeLoad).toBe(true)
-    expect(hook.user).toEqual({ userId: 'user-1', attributes: { email: 'ann@example.com', plan: 'pro' }, signed: false })
+    expect(hook.user).toEqual({
+      userId: 'user-1',
+      attributes: { email: 'ann@example.com', plan: 'pro' },
+      signed: false
+    })
 
     // The stubs are gone: window.drift and window.driftt are the same real object, marked init.
     expect(window.drift).not.toBe(stub)
@@ -102,7 +106,20 @@ describe('widgetScript()', () => {
     expect(window.drift.init).toBeTruthy()
     expect(Array.isArray(window.drift)).toBe(false)
     expect(window.drift.SNIPPET_VERSION).toBe('0.3.1')
-    for (const name of ['identify', 'config', 'track', 'reset', 'debug', 'show', 'ping', 'page', 'hide', 'off', 'on', 'load']) {
+    for (const name of [
+      'identify',
+      'config',
+      'track',
+      'reset',
+      'debug',
+      'show',
+      'ping',
+      'page',
+      'hide',
+      'off',
+      'on',
+      'load'
+    ]) {
       expect(typeof window.drift[name]).toBe('function')
     }
     window.drift.track('Later')
@@ -139,11 +156,19 @@ describe('widgetScript()', () => {
     expect(apiAtReady).toBe(api)
     expect(typeof api.setUserAttributes).toBe('function')
     expect(typeof api.widget.show).toBe('function')
-    expect(payload).toEqual({ widgetVisible: true, isOnline: true, chatOpen: false, teamAvailability: expect.anything() })
+    expect(payload).toEqual({
+      widgetVisible: true,
+      isOnline: true,
+      chatOpen: false,
+      teamAvailability: expect.anything()
+    })
 
     api.setUserAttributes({ plan: 'pro' })
     expect(window.__driftSandbox.visitorAttributes).toEqual({ plan: 'pro' })
-    expect(window.__driftSandbox.calls.at(-1)).toMatchObject({ method: 'api.setUserAttributes', args: [{ plan: 'pro' }] })
+    expect(window.__driftSandbox.calls.at(-1)).toMatchObject({
+      method: 'api.setUserAttributes',
+      args: [{ plan: 'pro' }]
+    })
 
     // A handler registered after ready runs at once, asynchronously.
     let late: unknown[] | undefined
@@ -208,7 +233,9 @@ describe('widgetScript()', () => {
     const { window } = newPage()
     delete window.fetch
     window.drift.identify('u', {})
-    expect(() => window.eval(widgetScript({ embedId: 'abc', reportUrl: 'http://127.0.0.1:1/widget/calls' }))).not.toThrow()
+    expect(() =>
+      window.eval(widgetScript({ embedId: 'abc', reportUrl: 'http://127.0.0.1:1/widget/calls' }))
+    ).not.toThrow()
     window.fetch = () => {
       throw new Error('network down')
     }
@@ -238,7 +265,12 @@ describe('widget script served by the sandbox', () => {
 
   it('serves /include/<bucket>/<embedId>.js and 404s anything else', async () => {
     await scriptFrom('/include/1700000100000/buvw2r8z43np-dev.js')
-    for (const path of ['/include/1/bad_id.js', '/include/1/abc.txt', '/include/x/abc.js', '/include/1/%3Cscript%3E.js']) {
+    for (const path of [
+      '/include/1/bad_id.js',
+      '/include/1/abc.txt',
+      '/include/x/abc.js',
+      '/include/1/%3Cscript%3E.js'
+    ]) {
       expect((await fetch(sandbox.url + path)).status).toBe(404)
     }
   })
