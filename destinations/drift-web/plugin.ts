@@ -1,0 +1,127 @@
+import type { Analytics, Context, Plugin } from '@segment/analytics-next'
+import { checkDeviceSettings, type DeviceSettingsInput } from '../../shared/settings-rules'
+import { DriftClient, type KnownUser } from './widget/client'
+import { forwardWidgetEvent } from './widget/events'
+import { isDriftDisabled, tokenFromIntegrations } from './widget/integrations'
+import { PREFIX, type Log } from './widget/types'
+
+// No runtime or actions-core imports here: this module is the small bundle (`npm run size`).
+
+export const PLUGIN_VERSION = '0.1.0'
+
+/** The analytics-next Plugin with access to the controller, for tests and the playground. */
+export interface DriftPlugin extends Plugin {
+  /** The widget controller, once `load` has run. */
+  readonly client: DriftClient | undefined
+}
+
+/** A Context's log as the controller's `Log`. */
+export function contextLog(ctx: Context): Log {
+  return (level, message, extras) => ctx.log(level, message, extras)
+}
+
+/** `page` naming like Segment's classic integration: `category name`, the name, then the page title. */
+export function pageName(name: unknown, category: unknown, title: unknown): string {
+  const parts = [category, name].filter((part) => typeof part === 'string' && part !== '')
+  if (parts.length > 0) return parts.join(' ')
+  if (typeof title === 'string' && title !== '') return title
+  return typeof document === 'undefined' ? '' : document.title
+}
+
+function campaignSource(ctx: Context): unknown {
+  return (ctx.event.context as { campaign?: { source?: unknown } } | undefined)?.campaign?.source
+}
+
+/**
+ * Drift's chat widget as an analytics-next destination plugin:
+ * `analytics.register(driftPlugin({ embedId }))` or `AnalyticsBrowser.load({ writeKey }, { plugins: [...] })`.
+ * Settings are checked in `load`, before the page is touched; invalid settings reject `load` with the reason.
+ */
+export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
+  let client: DriftClient | undefined
+  let analyticsInstance: Analytics | undefined
+
+  /** Runs one analytics call against the widget, unless the event keeps Drift out. */
+  async function deliver(ctx: Context, send: (client: DriftClient, log: Log) => Promise<void>): Promise<Context> {
+    if (isDriftDisabled(ctx.event.integrations)) {
+      ctx.log('debug', `${PREFIX} not sent: integrations.Drift is false`)
+      return ctx
+    }
+    if (!client) throw new Error(`${PREFIX} the plugin is not loaded`)
+    try {
+      await send(client, contextLog(ctx))
+    } catch (error) {
+      ctx.setFailedDelivery({ reason: error })
+      throw error
+    }
+    return ctx
+  }
+
+  function knownUser(ctx: Context): KnownUser | undefined {
+    const userId = ctx.event.userId ?? analyticsInstance?.user().id()
+    if (userId === undefined || userId === null) return undefined
+    return {
+      userId,
+      traits: analyticsInstance?.user().traits(),
+      token: tokenFromIntegrations(ctx.event.integrations),
+      campaignSource: campaignSource(ctx)
+    }
+  }
+
+  return {
+    name: 'Drift',
+    type: 'destination',
+    version: PLUGIN_VERSION,
+    get client() {
+      return client
+    },
+    isLoaded: () => client !== undefined,
+
+    async load(ctx: Context, analytics: Analytics) {
+      let checked
+      try {
+        checked = checkDeviceSettings(settings)
+      } catch (error) {
+        const message = `${PREFIX} ${(error as Error).message}; the Drift widget is not loaded`
+        console.error(message)
+        ctx.log('error', message)
+        throw error
+      }
+      const controller = new DriftClient(checked)
+      analyticsInstance = analytics
+      analytics.on('reset', () => void controller.reset().catch(() => {}))
+      const userId = analytics.user().id()
+      const returning = userId ? { userId, traits: analytics.user().traits() } : undefined
+      await controller.start(
+        returning,
+        (name, payload) => forwardWidgetEvent(analytics, name, payload, checked.identifyOnEmailCapture),
+        contextLog(ctx)
+      )
+      client = controller
+    },
+
+    identify: (ctx) =>
+      deliver(ctx, (drift, log) =>
+        drift.identify(
+          {
+            userId: ctx.event.userId,
+            traits: ctx.event.traits,
+            token: tokenFromIntegrations(ctx.event.integrations),
+            campaignSource: campaignSource(ctx)
+          },
+          log
+        )
+      ),
+
+    track: (ctx) => deliver(ctx, (drift, log) => drift.track(ctx.event.event, ctx.event.properties, log)),
+
+    page: (ctx) =>
+      deliver(ctx, (drift, log) => {
+        if (!drift.settings.trackPages) return Promise.resolve()
+        const { name, category, properties } = ctx.event
+        return drift.page(pageName(name, category, properties?.title), knownUser(ctx), log)
+      }),
+
+    group: (ctx) => deliver(ctx, (drift, log) => drift.group(ctx.event.groupId, ctx.event.traits, log))
+  }
+}

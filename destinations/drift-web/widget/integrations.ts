@@ -1,0 +1,34 @@
+/** The keys under which an event's `integrations` may address this destination. */
+export const DRIFT_KEYS = ['Drift']
+
+/** Keys a signed identity may arrive under in `integrations.Drift` (Drift's docs say userJwt). */
+const TOKEN_KEYS = ['userJwt', 'signedIdentity', 'jwt']
+
+type Integrations = Record<string, unknown> | undefined
+
+function driftOption(integrations: Integrations, keys: readonly string[]): unknown {
+  for (const key of keys) if (integrations?.[key] !== undefined) return integrations[key]
+  return undefined
+}
+
+/**
+ * Whether an event is kept from Drift: `integrations.Drift === false`, or `All: false` without a Drift entry
+ * (analytics-next's own rule; checked here again because a browser destination's plugins carry other names).
+ */
+export function isDriftDisabled(integrations: unknown, keys: readonly string[] = DRIFT_KEYS): boolean {
+  if (typeof integrations !== 'object' || integrations === null) return false
+  const option = driftOption(integrations as Integrations, keys)
+  if (option !== undefined && option !== null) return option === false
+  return (integrations as Record<string, unknown>).All === false
+}
+
+/** The signed identity (JWT) an event carries in `integrations.Drift`, if any. */
+export function tokenFromIntegrations(integrations: unknown, keys: readonly string[] = DRIFT_KEYS): string | undefined {
+  const option = driftOption(integrations as Integrations, keys)
+  if (typeof option !== 'object' || option === null) return undefined
+  for (const key of TOKEN_KEYS) {
+    const value = (option as Record<string, unknown>)[key]
+    if (typeof value === 'string' && value !== '') return value
+  }
+  return undefined
+}

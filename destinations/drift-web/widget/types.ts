@@ -1,0 +1,45 @@
+import type { DriftAttributes } from '../../../shared/types'
+
+/** `drift.api`, which Drift offers only once the widget is ready. */
+export interface DriftApi {
+  setUserAttributes(attributes: DriftAttributes): void
+}
+
+/** What `drift.identify` takes as its third argument: the signed identity, when there is one. */
+export interface DriftIdentifyOptions {
+  userJwt: string
+}
+
+export type DriftHandler = (...args: unknown[]) => void
+
+/**
+ * `window.drift`: first Drift's stub (an array that queues `[method, ...args]`), then the real widget, which
+ * drains that queue in order and replaces the methods.
+ */
+export interface DriftWidget {
+  identify(userId: string, attributes?: DriftAttributes, options?: DriftIdentifyOptions): void
+  track(event: string, properties?: DriftAttributes): void
+  page(name?: string): void
+  reset(): void
+  on(event: string, handler: DriftHandler): void
+  load?(embedId: string): void
+  /** Set by the real widget: it is on the page. */
+  init?: unknown
+  /** Set by the stub: a snippet already ran. */
+  invoked?: boolean
+  api?: DriftApi
+  SNIPPET_VERSION?: string
+}
+
+export interface DriftWindow {
+  drift?: DriftWidget
+  driftt?: DriftWidget
+}
+
+/** Level names as analytics-next's `ctx.log` takes them. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+
+/** Where a call reports what happened to it: analytics-next's `ctx.log` for the event being delivered. */
+export type Log = (level: LogLevel, message: string, extras?: object) => void
+
+export const PREFIX = '[Drift]'
