@@ -39,12 +39,28 @@ const MAX_WARNINGS = 100
 export function toDriftAttributes(input: unknown, options: FlattenOptions = {}): MappingResult {
   const flattener = new Flattener(options)
   if (input === null || input === undefined) return flattener.result()
-  if (typeof input !== 'object' || Array.isArray(input)) {
-    flattener.warn('', 'dropped', `expected an object of traits or properties, got ${describeValue(input)}`)
-    return flattener.result()
+  try {
+    if (input instanceof Map) input = flattener.mapToObject(input, '')
+    if (typeof input !== 'object' || Array.isArray(input) || isLeafObject(input as object)) {
+      flattener.warn('', 'dropped', `expected an object of traits or properties, got ${describeValue(input)}`)
+      return flattener.result()
+    }
+    flattener.walkObject(input as object, '', '', 0, [])
+  } catch {
+    // Only a hostile object (e.g. a revoked Proxy) gets here: keep what was mapped and say so.
+    flattener.warn('', 'dropped', 'the input could not be read')
   }
-  flattener.walkObject(input, '', '', 0, [])
   return flattener.result()
+}
+
+/** Objects that are values, not containers of traits: a Date, a list, a boxed primitive or a URL. */
+function isLeafObject(object: object): boolean {
+  return object instanceof Date || object instanceof Set || isTypedArray(object) || unbox(object) !== undefined
+}
+
+/** Uint8Array, Float64Array…: lists of numbers, so they are joined like arrays (never one attribute per item). */
+function isTypedArray(object: object): object is ArrayLike<number | bigint> & Iterable<number | bigint> {
+  return ArrayBuffer.isView(object) && !(object instanceof DataView)
 }
 
 class Flattener {
@@ -111,7 +127,13 @@ class Flattener {
         this.warn(keyPath, 'dropped', 'reading the value threw')
         continue
       }
-      this.addValue(name === '' ? key : name + this.separator + key, value, keyPath, depth + 1, ancestors)
+      try {
+        this.addValue(name === '' ? key : name + this.separator + key, value, keyPath, depth + 1, ancestors)
+      } catch {
+        // A hostile object (a Proxy whose traps throw, a revoked Proxy) is dropped, never rethrown.
+        ancestors.length = depth + 1
+        this.warn(keyPath, 'dropped', 'reading the value threw')
+      }
     }
     ancestors.pop()
   }
@@ -141,12 +163,14 @@ class Flattener {
       if (timestamp === undefined) return this.warn(path, 'dropped', 'invalid Date')
       return this.emit(name, timestamp, path, depth)
     }
-    if (Array.isArray(object) || object instanceof Set) return this.addArray(name, Array.from(object), path, depth)
+    if (Array.isArray(object) || object instanceof Set || isTypedArray(object)) {
+      return this.addArray(name, Array.from(object), path, depth)
+    }
     const primitive = unbox(object)
     if (primitive !== undefined) return this.addValue(name, primitive, path, depth, ancestors)
     if (depth >= this.maxDepth) return this.warn(path, 'dropped', `nested deeper than ${this.maxDepth} levels`)
     if (ancestors.includes(object)) return this.warn(path, 'dropped', 'circular reference')
-    if (object instanceof Map) return this.walkObject(mapToObject(object), name, path, depth, ancestors)
+    if (object instanceof Map) return this.walkObject(this.mapToObject(object, path), name, path, depth, ancestors)
     this.walkObject(object, name, path, depth, ancestors)
   }
 
@@ -163,7 +187,7 @@ class Flattener {
       this.warn(path, 'changed', 'unpaired UTF-16 surrogates replaced with U+FFFD')
     }
     if (text.length > this.maxStringLength) {
-      text = text.slice(0, this.maxStringLength)
+      text = cutString(text, this.maxStringLength)
       this.warn(path, 'changed', `string cut to ${this.maxStringLength} characters`)
     }
     this.emit(name, text, path, depth)
@@ -185,6 +209,13 @@ class Flattener {
       else parts.push(String(part))
     }
     this.addString(name, parts.join(','), path, depth)
+  }
+
+  /** Map entries with primitive keys, as a null-prototype object; entries with other keys are reported. */
+  mapToObject(map: Map<unknown, unknown>, path: string): Record<string, unknown> {
+    return mapToObject(map, (key) =>
+      this.warn(path, 'dropped', `a Map entry whose key is ${describeValue(key)} (only text or number keys)`)
+    )
   }
 
   /**
@@ -261,12 +292,13 @@ function safeKeys(object: object): string[] {
   }
 }
 
-/** Map entries with primitive keys, as a null-prototype object. */
-function mapToObject(map: Map<unknown, unknown>): Record<string, unknown> {
+/** Map entries with primitive keys, as a null-prototype object; `onSkip` hears of every other key. */
+function mapToObject(map: Map<unknown, unknown>, onSkip: (key: unknown) => void = () => undefined) {
   const out: Record<string, unknown> = Object.create(null)
   for (const [key, value] of map) {
     const name = primitiveToString(key)
     if (name !== undefined) out[name] = value
+    else onSkip(key)
   }
   return out
 }
@@ -299,9 +331,16 @@ function toWellFormed(text: string): string {
   return text.replace(LONE_SURROGATE, '\uFFFD')
 }
 
+/** The first `length` UTF-16 units, one shorter when the cut would split a surrogate pair. */
+function cutString(text: string, length: number): string {
+  const code = text.charCodeAt(length - 1)
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length)
+}
+
 export function describeValue(value: unknown): string {
-  if (value === null) return 'null'
+  if (value === null || value === undefined) return String(value)
+  if (typeof value === 'number') return Number.isFinite(value) ? 'a number' : String(value)
   if (Array.isArray(value)) return 'an array'
-  if (value instanceof Date) return 'an invalid Date'
+  if (value instanceof Date) return Number.isFinite(value.getTime()) ? 'a Date' : 'an invalid Date'
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }
