@@ -12,7 +12,9 @@ const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?
 
 /** Whether year-month-day names a real calendar day (JavaScript quietly turns 2024-02-30 into March 1st). */
 function isCalendarDay(year: number, month: number, day: number): boolean {
-  const probe = new Date(Date.UTC(year, month - 1, day))
+  const probe = new Date(0)
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
+  probe.setUTCFullYear(year, month - 1, day)
   return probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day
 }
 
