@@ -68,9 +68,14 @@ export function toDriftCompanyAttributes(
   traits: unknown,
   options: FlattenOptions = {}
 ): MappingResult {
-  const company = copyWithout(traits, 'id', [])
+  const warnings: MappingWarning[] = []
+  const company = copyWithout(traits, 'id', warnings)
+  if (!isObject(traits) && traits !== undefined && traits !== null) {
+    warnings.push({ path: '', action: 'dropped', reason: 'group traits must be an object' })
+  }
   if (groupId !== undefined && groupId !== null) company.id = groupId
-  return toDriftAttributes({ company }, options)
+  const flat = toDriftAttributes({ company }, options)
+  return { attributes: flat.attributes, warnings: warnings.concat(flat.warnings) }
 }
 
 /** A shallow null-prototype copy of an object's own keys, without `omit`; values that throw on read are reported. */

@@ -45,6 +45,15 @@ export const DATE_ATTRIBUTES: ReadonlySet<string> = new Set(
  * that would only stringify to `[object Object]` (plain objects, nested arrays) and for null/undefined.
  */
 export function stringifyAttributeValue(value: unknown): string | undefined {
+  try {
+    return stringify(value)
+  } catch {
+    // A getter or Proxy trap that throws: the value has no usable text form.
+    return undefined
+  }
+}
+
+function stringify(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
       return value
@@ -57,7 +66,7 @@ export function stringifyAttributeValue(value: unknown): string | undefined {
       if (value === null) return undefined
       if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.toISOString() : undefined
       if (Array.isArray(value)) {
-        const parts = value.map(stringifyAttributeValue)
+        const parts = value.map(stringify)
         const nested = value.some((item) => typeof item === 'object' && item !== null && !(item instanceof Date))
         return nested || parts.includes(undefined) ? undefined : parts.join(',')
       }
