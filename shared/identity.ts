@@ -32,7 +32,9 @@ export type IdentityCheck = { ok: true; id: string; warning?: string } | { ok: f
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/
+// Zero-width and other format characters alone look blank: '\u200b' would be one shared "invisible" user.
+const INVISIBLE_ONLY = /^[\s\p{Cf}]+$/u
 
 /** Checks a user id before it reaches Drift. Numbers become strings; anything that cannot be unique is refused. */
 export function guardUserId(value: unknown, options: IdentityOptions = {}): IdentityCheck {
@@ -40,13 +42,17 @@ export function guardUserId(value: unknown, options: IdentityOptions = {}): Iden
   if (typeof value === 'string') id = value
   else if (typeof value === 'number') {
     if (!Number.isFinite(value)) return refuse(`${value} is not a usable id`)
+    // 12345678901234567890 arrives as 12345678901234567000: several users would share it.
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      return refuse('is a number too large to be exact: send it as a string')
+    }
     id = String(value)
   } else {
     return refuse(`must be a string or a number, got ${value === null ? 'null' : typeof value}`)
   }
 
   const trimmed = id.trim()
-  if (trimmed === '') return refuse('is empty or blank')
+  if (trimmed === '' || INVISIBLE_ONLY.test(id)) return refuse('is empty or blank')
   if (trimmed !== id)
     return refuse('has leading or trailing white space, so it would not match the same user elsewhere')
   if (id.length > MAX_USER_ID_LENGTH) return refuse(`is longer than ${MAX_USER_ID_LENGTH} characters`)
