@@ -51,8 +51,9 @@ function stringList(setting: string, item: RegExp, itemRule: string): SettingRul
 }
 
 /**
- * An origin-only URL: https anywhere, http only on loopback (for the sandbox). No path, query, credentials or
- * anything else that could inject script or send data elsewhere.
+ * An origin-only URL: https anywhere, http only on loopback (for the sandbox). No path, query, credentials,
+ * quotes, spaces or anything else that could inject script or send data elsewhere: the value ends up in a
+ * script URL.
  */
 function origin(setting: string): SettingRule {
   return (value) => {
@@ -63,17 +64,23 @@ function origin(setting: string): SettingRule {
     } catch {
       return `${setting} must be an absolute URL such as https://example.com`
     }
+    const https = `${setting} must use https (http only on localhost or 127.0.0.1)`
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return https
     if (url.username || url.password) return `${setting} must not carry credentials`
-    if (url.search || url.hash || !/^https?:\/\/[^/?#]+\/?$/.test(value)) {
+    if (url.search || url.hash || !/^https?:\/\/[^/?#]+\/?$/i.test(value)) {
       return `${setting} must be an origin only (no path, query or fragment)`
     }
-    if (url.protocol === 'https:') return undefined
-    if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return undefined
-    return `${setting} must use https (http only on localhost or 127.0.0.1)`
+    // The URL parser tolerates quotes, tabs and backslashes in a host; a script URL must not carry them.
+    if (!/^https?:\/\/([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?\/?$/i.test(value)) {
+      return `${setting} host must be letters, digits, "." and "-" (and an optional :port)`
+    }
+    if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) return https
+    return undefined
   }
 }
 
-const withoutTrailingSlash = (value: unknown) => (value as string).replace(/\/+$/, '')
+/** The canonical origin: lower case, no trailing slash, no default port. */
+const canonicalOrigin = (value: unknown) => new URL(value as string).origin
 
 const DATE_UNITS: readonly DateUnit[] = ['seconds', 'milliseconds']
 
@@ -101,7 +108,7 @@ export const DEVICE_SETTINGS = {
             ? 'embedId must be at most 64 characters'
             : undefined
   },
-  scriptOrigin: { rule: origin('scriptOrigin'), default: 'https://js.driftt.com', normalize: withoutTrailingSlash },
+  scriptOrigin: { rule: origin('scriptOrigin'), default: 'https://js.driftt.com', normalize: canonicalOrigin },
   identityMode: { rule: oneOf('identityMode', ['identify', 'attributes']), default: 'identify' },
   dateUnit: { rule: oneOf('dateUnit', DATE_UNITS), default: 'seconds' },
   separator: { rule: separator, default: '_' },
@@ -152,10 +159,10 @@ export const CLOUD_SETTINGS = {
           ? 'apiToken must be printable characters without spaces'
           : undefined
   },
-  apiBaseUrl: { rule: origin('apiBaseUrl'), default: 'https://driftapi.com', normalize: withoutTrailingSlash },
+  apiBaseUrl: { rule: origin('apiBaseUrl'), default: 'https://driftapi.com', normalize: canonicalOrigin },
   accountOwnerId: {
     rule: (value) =>
-      (isString(value) || typeof value === 'number') && /^[1-9]\d{0,18}$/.test(String(value))
+      (isString(value) || Number.isSafeInteger(value)) && /^[1-9]\d{0,18}$/.test(String(value))
         ? undefined
         : 'accountOwnerId must be a Drift user id (a whole number)',
     optional: true,
@@ -190,6 +197,11 @@ export class SettingsError extends Error {
   }
 }
 
+/** Settings come as an object; anything else (a list, a string) counts as no settings at all. */
+export function isSettingsObject(input: unknown): input is Record<string, unknown> {
+  return typeof input === 'object' && input !== null && !Array.isArray(input)
+}
+
 /** Absent settings (undefined, or '' / null from a settings form) take their default. */
 export function isAbsent(value: unknown): boolean {
   return value === undefined || value === null || value === ''
@@ -197,7 +209,7 @@ export function isAbsent(value: unknown): boolean {
 
 /** Applies a spec without zod: the browser's path. Throws SettingsError listing every problem. */
 export function checkSettings<T>(spec: SettingsSpec, input: unknown): T {
-  const source = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>
+  const source = (isSettingsObject(input) ? input : {}) as Record<string, unknown>
   const out: Record<string, unknown> = {}
   const issues: SettingsIssue[] = []
   for (const setting of Object.keys(spec)) {

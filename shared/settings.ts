@@ -4,6 +4,7 @@ import {
   DEVICE_SETTINGS,
   SettingsError,
   isAbsent,
+  isSettingsObject,
   type CloudSettings,
   type DeviceSettings,
   type SettingsSpec
@@ -38,7 +39,7 @@ export const deviceSettingsSchema = schemaFor(DEVICE_SETTINGS)
 export const cloudSettingsSchema = schemaFor(CLOUD_SETTINGS)
 
 function parseWith<T>(schema: z.ZodType, input: unknown): T {
-  const parsed = schema.safeParse(typeof input === 'object' && input !== null ? input : {})
+  const parsed = schema.safeParse(isSettingsObject(input) ? input : {})
   if (parsed.success) {
     // Optional settings that were absent stay absent rather than present-but-undefined.
     const data = parsed.data as Record<string, unknown>
