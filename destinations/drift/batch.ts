@@ -1,0 +1,105 @@
+import {
+  ErrorCodes,
+  InvalidAuthenticationError,
+  MultiStatusResponse,
+  getErrorCodeFromHttpStatus,
+  type JSONLikeObject
+} from '@segment/actions-core'
+import { cameFromDrift, retryAfterSecondsOf } from './errors'
+
+/** How many lanes (users) a batch works on at once: bounded, so a big batch cannot flood Drift. */
+export const BATCH_CONCURRENCY = 5
+
+/** Work for one or more events of a batch; its outcome is the outcome of each of those events. */
+export interface BatchTask {
+  indices: number[]
+  run: () => Promise<JSONLikeObject>
+}
+
+/**
+ * Runs lanes of tasks (one lane per user: its tasks in order, so a user's events stay in order) with at most
+ * BATCH_CONCURRENCY lanes at once, and reports one honest entry per event. `refused` holds the events that
+ * failed before any request. After a 401 the remaining tasks fail with it without asking Drift again.
+ */
+export async function runBatch(
+  payloads: readonly object[],
+  lanes: BatchTask[][],
+  refused: ReadonlyMap<number, unknown>
+): Promise<MultiStatusResponse> {
+  const outcomes = new Map<number, { body: JSONLikeObject } | { error: unknown }>()
+  for (const [index, error] of refused) outcomes.set(index, { error })
+  let authFailure: unknown = undefined
+
+  await forEachWithConcurrency(lanes, BATCH_CONCURRENCY, async (lane) => {
+    for (const task of lane) {
+      let outcome: { body: JSONLikeObject } | { error: unknown }
+      if (authFailure !== undefined) outcome = { error: authFailure }
+      else {
+        try {
+          outcome = { body: await task.run() }
+        } catch (error) {
+          if (error instanceof InvalidAuthenticationError) authFailure = error
+          outcome = { error }
+        }
+      }
+      for (const index of task.indices) outcomes.set(index, outcome)
+    }
+  })
+
+  const response = new MultiStatusResponse()
+  payloads.forEach((payload, index) => {
+    const outcome = outcomes.get(index) ?? { error: new Error('no outcome recorded for this event') }
+    const sent = payload as JSONLikeObject
+    if ('body' in outcome) response.pushSuccessResponse({ status: 200, sent, body: outcome.body })
+    else response.pushErrorResponse(errorEntry(outcome.error, sent))
+  })
+  return response
+}
+
+/** An error as a multistatus entry: its status and code, its message, and `body.retryAfterSeconds` if any. */
+export function errorEntry(error: unknown, sent: JSONLikeObject) {
+  const record = (typeof error === 'object' && error !== null ? error : {}) as { status?: unknown; code?: unknown }
+  const status = typeof record.status === 'number' ? record.status : 500
+  const errortype =
+    typeof record.code === 'string' && record.code in ErrorCodes
+      ? (record.code as keyof typeof ErrorCodes)
+      : getErrorCodeFromHttpStatus(status)
+  const errormessage = error instanceof Error ? error.message : 'unknown error'
+  const retryAfterSeconds = retryAfterSecondsOf(error)
+  // Refused before asking Drift: no `sent`/`body`, so the entry is reported as ours, not Drift's.
+  if (!cameFromDrift(error)) return { status, errortype, errormessage }
+  return {
+    status,
+    errortype,
+    errormessage,
+    sent,
+    body: retryAfterSeconds === undefined ? errormessage : { retryAfterSeconds }
+  }
+}
+
+export async function forEachWithConcurrency<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>
+): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++]
+      await work(item)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+}
+
+/** Groups event indices by a key, keeping first-seen order of keys and event order within a key. */
+export function groupBy(keys: ReadonlyArray<string | undefined>): Map<string, number[]> {
+  const groups = new Map<string, number[]>()
+  keys.forEach((key, index) => {
+    if (key === undefined) return
+    const group = groups.get(key)
+    if (group) group.push(index)
+    else groups.set(key, [index])
+  })
+  return groups
+}

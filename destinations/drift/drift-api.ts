@@ -1,0 +1,255 @@
+import type { RequestClient } from '@segment/actions-core'
+import type { CloudSettings } from '../../shared'
+import { classifyAnswer, classifyNoAnswer, driftMessage, parseRetryAfter, redact } from './errors'
+import { parseJsonKeepingBigIntegers, toExactId } from './json'
+
+/** Drift's routes, keyed like the sandbox counts them, with the scope each needs and what it does. */
+const ROUTES = {
+  tokenInfo: { method: 'POST', route: '/app/token_info', scope: undefined, does: 'check the token' },
+  findContacts: { method: 'GET', route: '/contacts', scope: 'contact_read', does: 'look a contact up' },
+  createContact: { method: 'POST', route: '/contacts', scope: 'contact_write', does: 'create a contact' },
+  updateContact: { method: 'PATCH', route: '/contacts/:id', scope: 'contact_write', does: 'update a contact' },
+  deleteContact: { method: 'DELETE', route: '/contacts/:id', scope: 'contact_write', does: 'delete a contact' },
+  timeline: { method: 'POST', route: '/contacts/timeline', scope: 'contact_write', does: 'add a timeline event' },
+  createAccount: { method: 'POST', route: '/accounts/create', scope: 'account_write', does: 'create an account' },
+  updateAccount: { method: 'PATCH', route: '/accounts/update', scope: 'account_write', does: 'update an account' }
+} as const
+
+type RouteName = keyof typeof ROUTES
+
+/** One HTTP request to Drift, as seen by `onDriftRequest` listeners. */
+export interface DriftRequestEvent {
+  /** The route as the sandbox counts it, e.g. `PATCH /contacts/:id`. */
+  route: string
+  /** The path actually requested, without the query string (which may hold an email). */
+  path: string
+  /** Drift's HTTP status; undefined when no answer came (timeout, network error). */
+  status: number | undefined
+  durationMs: number
+}
+
+type DriftRequestListener = (event: DriftRequestEvent) => void
+const listeners = new Set<DriftRequestListener>()
+
+/** Calls `listener` after every request to Drift (to count requests, e.g. in a replay). Returns an unsubscribe. */
+export function onDriftRequest(listener: DriftRequestListener): () => void {
+  listeners.add(listener)
+  return () => {
+    listeners.delete(listener)
+  }
+}
+
+export const DEFAULT_DRIFT_TIMEOUT_MS = 10_000
+let timeoutMs = DEFAULT_DRIFT_TIMEOUT_MS
+
+/** How long a request to Drift may take before it fails as a retryable timeout (default 10 s). */
+export function setDriftRequestTimeout(ms: number): void {
+  if (!Number.isInteger(ms) || ms < 1) throw new RangeError('the Drift request timeout must be a whole number of ms')
+  timeoutMs = ms
+}
+
+export interface DriftContact {
+  /** Exactly as Drift sent it, as decimal digits: Drift's ids are 64-bit integers. */
+  id: string
+  createdAt?: number
+  attributes: Record<string, unknown>
+}
+
+/** A JSON value for an account id: Drift's account ids are strings (`<orgId>_<domain>`) or numbers. */
+export type AccountId = string | number
+
+interface Answer {
+  status: number
+  body: unknown
+  message: string
+}
+
+interface CallOptions {
+  path?: string
+  query?: Record<string, string>
+  json?: unknown
+  /** A JSON body already serialised (to send a 64-bit id exactly). */
+  rawJson?: string
+  /** Statuses the caller handles itself (besides 2xx); any other failure becomes an actions-core error. */
+  expect?: number[]
+}
+
+/**
+ * Drift's REST API through actions-core's request client (so the host can observe and test it). Every
+ * failure becomes an actions-core error: see `classifyAnswer`. The token never appears in a message.
+ */
+export class DriftApi {
+  constructor(
+    private readonly request: RequestClient,
+    private readonly settings: CloudSettings
+  ) {}
+
+  async tokenInfo(): Promise<{ scopes: string[]; organization?: string }> {
+    const { body } = await this.call('tokenInfo', { json: { access_token: this.settings.apiToken } })
+    const data = record(body)
+    const scope = typeof data.scope === 'string' ? data.scope : ''
+    const organization = typeof data.authenticated_userid === 'string' ? data.authenticated_userid : undefined
+    return { scopes: scope.split(/\s+/).filter(Boolean), organization }
+  }
+
+  async findContacts(by: { externalId: string } | { email: string }): Promise<DriftContact[]> {
+    const query: Record<string, string> =
+      'externalId' in by ? { idType: 'external', id: by.externalId } : { email: by.email }
+    const { body } = await this.call('findContacts', { query })
+    const data = record(body).data
+    return (Array.isArray(data) ? data : []).map(toContact).filter((c): c is DriftContact => c !== undefined)
+  }
+
+  /** `conflict` when Drift says the contact exists already (a guess at 409: Drift does not document it). */
+  async createContact(attributes: Record<string, unknown>): Promise<{ contact: DriftContact } | { conflict: string }> {
+    const answer = await this.call('createContact', { json: { attributes }, expect: [409] })
+    if (answer.status === 409) return { conflict: answer.message }
+    const contact = toContact(record(answer.body).data)
+    if (!contact) throw classifyAnswer({ what: this.what('createContact'), status: 502, message: 'no contact id' })
+    return { contact }
+  }
+
+  /** Undefined when Drift has no contact with that id (404). */
+  async updateContact(id: string, attributes: Record<string, unknown>): Promise<DriftContact | undefined> {
+    const answer = await this.call('updateContact', { path: `/contacts/${id}`, json: { attributes }, expect: [404] })
+    if (answer.status === 404) return undefined
+    return toContact(record(answer.body).data) ?? { id, attributes }
+  }
+
+  /** False when there was no such contact (404). */
+  async deleteContact(id: string): Promise<boolean> {
+    const answer = await this.call('deleteContact', { path: `/contacts/${id}`, expect: [404] })
+    return answer.status !== 404
+  }
+
+  /** `no-contact` when Drift has no contact for that externalId or contactId (404). */
+  async postTimeline(event: TimelineEvent): Promise<'posted' | 'no-contact'> {
+    const answer = await this.call('timeline', { rawJson: timelineJson(event), expect: [404] })
+    return answer.status === 404 ? 'no-contact' : 'posted'
+  }
+
+  async createAccount(
+    account: Record<string, unknown>
+  ): Promise<{ accountId: AccountId } | { duplicate: string; existingAccountId?: AccountId }> {
+    const answer = await this.call('createAccount', { json: account, expect: [400, 409, 422] })
+    if (answer.status >= 300) {
+      // Drift does not document its answer for a duplicate domain: 409, or a 400/422 that says so.
+      if (answer.status === 409 || /already exists|duplicate|taken|not unique/i.test(answer.message)) {
+        const existing = accountIdOf(
+          record(record(answer.body).error).existingAccountId ?? record(answer.body).existingAccountId
+        )
+        return { duplicate: answer.message, existingAccountId: existing }
+      }
+      throw this.failure('createAccount', answer)
+    }
+    const accountId = accountIdOf(record(record(answer.body).data).accountId)
+    if (accountId === undefined) {
+      throw classifyAnswer({ what: this.what('createAccount'), status: 502, message: 'no accountId in the answer' })
+    }
+    return { accountId }
+  }
+
+  /** Undefined when Drift has no account with that id (404). */
+  async updateAccount(account: Record<string, unknown> & { accountId: AccountId }): Promise<AccountId | undefined> {
+    const answer = await this.call('updateAccount', { json: account, expect: [404] })
+    if (answer.status === 404) return undefined
+    return accountIdOf(record(record(answer.body).data).accountId) ?? account.accountId
+  }
+
+  private what(name: RouteName): string {
+    const { method, route, does } = ROUTES[name]
+    return `${method} ${route} (${does})`
+  }
+
+  private failure(name: RouteName, answer: Answer, retryAfterSeconds?: number): Error {
+    return classifyAnswer({
+      what: this.what(name),
+      status: answer.status,
+      message: answer.message,
+      retryAfterSeconds,
+      scope: ROUTES[name].scope
+    })
+  }
+
+  private async call(name: RouteName, options: CallOptions): Promise<Answer> {
+    const { method, route } = ROUTES[name]
+    const path = options.path ?? route
+    const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : ''
+    const started = Date.now()
+    let response: Awaited<ReturnType<RequestClient>>
+    try {
+      response = await this.request(`${this.settings.apiBaseUrl}${path}${query}`, {
+        method,
+        throwHttpErrors: false,
+        timeout: timeoutMs,
+        ...(options.rawJson !== undefined
+          ? { body: options.rawJson, headers: { 'content-type': 'application/json' } }
+          : options.json !== undefined
+            ? { json: options.json }
+            : {})
+      })
+    } catch (error) {
+      notify({ route: `${method} ${route}`, path, status: undefined, durationMs: Date.now() - started })
+      throw classifyNoAnswer(this.what(name), error, timeoutMs)
+    }
+    notify({ route: `${method} ${route}`, path, status: response.status, durationMs: Date.now() - started })
+
+    const text = typeof response.content === 'string' ? response.content : ''
+    let body: unknown = undefined
+    try {
+      body = text === '' ? undefined : parseJsonKeepingBigIntegers(text)
+    } catch {
+      body = undefined
+    }
+    const ok = response.status >= 200 && response.status < 300
+    const message = ok ? '' : redact(driftMessage(body, text), this.settings.apiToken)
+    const answer = { status: response.status, body, message }
+    if (ok || options.expect?.includes(response.status)) return answer
+    throw this.failure(name, answer, parseRetryAfter(response.headers.get('retry-after')))
+  }
+}
+
+export interface TimelineEvent {
+  /** Exactly one of externalId and contactId. */
+  externalId?: string
+  contactId?: string
+  event: string
+  createdAt?: number
+  attributes?: Record<string, unknown>
+}
+
+/** The timeline body, with a 64-bit `contactId` written as a JSON number exactly (no rounding through a double). */
+function timelineJson({ contactId, ...rest }: TimelineEvent): string {
+  if (contactId === undefined) return JSON.stringify(rest)
+  if (!/^\d+$/.test(contactId)) throw new TypeError('contactId must be decimal digits')
+  const others = JSON.stringify(rest)
+  return `{"contactId":${contactId}${others === '{}' ? '' : `,${others.slice(1, -1)}`}}`
+}
+
+function notify(event: DriftRequestEvent): void {
+  for (const listener of listeners) {
+    try {
+      listener(event)
+    } catch {
+      // A listener's failure must not fail the event.
+    }
+  }
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+}
+
+function toContact(value: unknown): DriftContact | undefined {
+  const data = record(value)
+  const id = toExactId(data.id)
+  if (id === undefined) return undefined
+  const createdAt = typeof data.createdAt === 'number' ? data.createdAt : undefined
+  return { id, createdAt, attributes: record(data.attributes) }
+}
+
+function accountIdOf(value: unknown): AccountId | undefined {
+  if (typeof value === 'string' && value !== '') return value
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value
+  return undefined
+}

@@ -1,0 +1,28 @@
+// Generated file. DO NOT MODIFY IT BY HAND: run `npm run types` after changing the fields.
+
+export interface Settings {
+  /**
+   * A Drift API token (Drift app settings) with the contact_read and contact_write scopes; account_write for group calls.
+   */
+  apiToken: string
+  /**
+   * Drift's API origin. Change it only to point at a stand-in such as the sandbox (http on localhost only).
+   */
+  apiBaseUrl?: string
+  /**
+   * The Drift user id that owns the accounts created from group calls (Drift requires an owner).
+   */
+  accountOwnerId?: string
+  /**
+   * How dates in traits and properties are sent: Unix seconds (as in device mode) or milliseconds. Timeline createdAt is always milliseconds.
+   */
+  dateUnit?: 'seconds' | 'milliseconds'
+  /**
+   * Joins the keys of nested traits and properties into one attribute name (address.city → address_city).
+   */
+  separator?: string
+  /**
+   * User ids that are never sent to Drift (shared demo accounts, for example): such events are refused.
+   */
+  blockedUserIds?: string[]
+}

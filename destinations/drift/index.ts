@@ -1,0 +1,170 @@
+import { IntegrationError, PayloadValidationError, defaultValues } from '@segment/actions-core'
+import type { DestinationDefinition } from '@segment/actions-core'
+import { guardUserId } from '../../shared'
+import { forgetContactId } from './resolve-contact'
+import { DriftApi } from './drift-api'
+import { cloudSettings, isUsableToken } from './settings'
+import type { Settings } from './generated-types'
+import upsertContact from './upsertContact'
+import trackEvent from './trackEvent'
+import trackPage from './trackPage'
+import upsertAccount from './upsertAccount'
+
+/** Scopes every action needs; accounts also need account_write, checked when a group call first runs. */
+export const REQUIRED_SCOPES = ['contact_read', 'contact_write'] as const
+
+const destination: DestinationDefinition<Settings> = {
+  name: 'Drift (Actions)',
+  slug: 'actions-drift',
+  mode: 'cloud',
+  description:
+    "Send identify, track, page and group calls to Drift's REST API: contacts, timeline events and accounts.",
+
+  authentication: {
+    scheme: 'custom',
+    fields: {
+      apiToken: {
+        label: 'API Token',
+        description:
+          'A Drift API token (Drift app settings) with the contact_read and contact_write scopes; account_write for group calls.',
+        type: 'password',
+        required: true
+      },
+      apiBaseUrl: {
+        label: 'API Base URL',
+        description:
+          "Drift's API origin. Change it only to point at a stand-in such as the sandbox (http on localhost only).",
+        type: 'string',
+        required: false,
+        default: 'https://driftapi.com'
+      },
+      accountOwnerId: {
+        label: 'Account Owner Id',
+        description: 'The Drift user id that owns the accounts created from group calls (Drift requires an owner).',
+        type: 'string',
+        required: false
+      },
+      dateUnit: {
+        label: 'Date Unit',
+        description:
+          'How dates in traits and properties are sent: Unix seconds (as in device mode) or milliseconds. Timeline createdAt is always milliseconds.',
+        type: 'string',
+        required: false,
+        default: 'seconds',
+        choices: [
+          { label: 'Unix seconds', value: 'seconds' },
+          { label: 'Milliseconds', value: 'milliseconds' }
+        ]
+      },
+      separator: {
+        label: 'Separator',
+        description:
+          'Joins the keys of nested traits and properties into one attribute name (address.city → address_city).',
+        type: 'string',
+        required: false,
+        default: '_'
+      },
+      blockedUserIds: {
+        label: 'Blocked User Ids',
+        description:
+          'User ids that are never sent to Drift (shared demo accounts, for example): such events are refused.',
+        type: 'string',
+        multiple: true,
+        required: false
+      }
+    },
+    testAuthentication: async (request, { settings }) => {
+      const drift = cloudSettings(settings)
+      const { scopes } = await new DriftApi(request, drift).tokenInfo()
+      const missing = REQUIRED_SCOPES.filter((scope) => !scopes.includes(scope))
+      if (missing.length > 0) {
+        throw new IntegrationError(
+          `The Drift token lacks the ${missing.join(' and ')} scope${missing.length > 1 ? 's' : ''}: ` +
+            'add them to the Drift app and use its new token',
+          'INSUFFICIENT_SCOPE',
+          403
+        )
+      }
+      return { scopes }
+    }
+  },
+
+  extendRequest({ settings }) {
+    // A token that cannot go in a header is left out here; the action then refuses the settings clearly.
+    const token = settings?.apiToken
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (isUsableToken(token)) headers.authorization = `Bearer ${token}`
+    return { headers, throwHttpErrors: false }
+  },
+
+  /** A user deletion request: every contact with that externalId is deleted; no contact is success. */
+  onDelete: async (request, { settings, payload }) => {
+    const drift = cloudSettings(settings)
+    const check = guardUserId(payload.userId ?? undefined, { blockedIds: drift.blockedUserIds })
+    if (!check.ok) throw new PayloadValidationError(`onDelete needs the user's id: ${check.reason}`)
+    const api = new DriftApi(request, drift)
+    const contacts = await api.findContacts({ externalId: check.id })
+    const matching = contacts.filter(
+      (c) => c.attributes.externalId === undefined || String(c.attributes.externalId) === check.id
+    )
+    forgetContactId(drift, { externalId: check.id })
+    const deletedContactIds: string[] = []
+    for (const contact of matching) {
+      if (await api.deleteContact(contact.id)) deletedContactIds.push(contact.id)
+    }
+    return {
+      deletedContactIds,
+      output:
+        deletedContactIds.length > 0
+          ? `Deleted ${deletedContactIds.length} Drift contact(s) with this externalId`
+          : 'No Drift contact has this externalId: nothing to delete'
+    }
+  },
+
+  presets: [
+    {
+      name: 'Upsert Contact',
+      subscribe: 'type = "identify"',
+      partnerAction: 'upsertContact',
+      mapping: defaultValues(upsertContact.fields),
+      type: 'automatic'
+    },
+    {
+      name: 'Track Event',
+      subscribe: 'type = "track"',
+      partnerAction: 'trackEvent',
+      mapping: defaultValues(trackEvent.fields),
+      type: 'automatic'
+    },
+    {
+      name: 'Track Page',
+      subscribe: 'type = "page"',
+      partnerAction: 'trackPage',
+      mapping: defaultValues(trackPage.fields),
+      type: 'automatic'
+    },
+    {
+      name: 'Upsert Account',
+      subscribe: 'type = "group"',
+      partnerAction: 'upsertAccount',
+      mapping: defaultValues(upsertAccount.fields),
+      type: 'automatic'
+    }
+  ],
+
+  actions: {
+    upsertContact,
+    trackEvent,
+    trackPage,
+    upsertAccount
+  }
+}
+
+export const driftCloudDestination = destination
+export default destination
+
+export { resetDriftCaches, CONTACT_CACHE_SIZE, ACCOUNT_CACHE_SIZE } from './caches'
+export { onDriftRequest, setDriftRequestTimeout, DEFAULT_DRIFT_TIMEOUT_MS, type DriftRequestEvent } from './drift-api'
+export { DriftRetryableError, retryAfterSecondsOf, parseRetryAfter } from './errors'
+export { BATCH_CONCURRENCY } from './batch'
+export type { Settings } from './generated-types'

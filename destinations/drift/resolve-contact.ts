@@ -1,0 +1,51 @@
+import type { CloudSettings } from '../../shared'
+import { cacheScope, contactIds, emailKey, externalIdKey } from './caches'
+import type { DriftApi, DriftContact } from './drift-api'
+import { compareIds } from './json'
+
+/** How a contact is identified: by your user id (Drift's externalId) or, without one, by email. */
+export type ContactKey = { externalId: string } | { email: string }
+
+export function cacheKeyOf(settings: CloudSettings, key: ContactKey): string {
+  const scope = cacheScope(settings)
+  return 'externalId' in key ? externalIdKey(scope, key.externalId) : emailKey(scope, key.email)
+}
+
+/**
+ * The contact to use when a lookup returns several (Drift does not keep externalId or email unique):
+ * a contact whose externalId equals the one asked for exactly wins; among the rest, the lowest contact id,
+ * i.e. the oldest contact. Deterministic, so every event for a user lands on the same contact.
+ */
+export function pickContact(contacts: DriftContact[], key: ContactKey): DriftContact | undefined {
+  const exact =
+    'externalId' in key
+      ? contacts.filter(
+          (c) => c.attributes.externalId !== undefined && String(c.attributes.externalId) === key.externalId
+        )
+      : []
+  const candidates = exact.length > 0 ? exact : contacts
+  return [...candidates].sort((a, b) => compareIds(a.id, b.id))[0]
+}
+
+/** The contact id for a user: from the cache, else one lookup (remembered). Undefined when Drift has none. */
+export async function findContactId(
+  api: DriftApi,
+  settings: CloudSettings,
+  key: ContactKey
+): Promise<{ id: string; cached: boolean } | undefined> {
+  const cacheKey = cacheKeyOf(settings, key)
+  const known = contactIds.get(cacheKey)
+  if (known !== undefined) return { id: known, cached: true }
+  const contact = pickContact(await api.findContacts(key), key)
+  if (!contact) return undefined
+  contactIds.set(cacheKey, contact.id)
+  return { id: contact.id, cached: false }
+}
+
+export function rememberContactId(settings: CloudSettings, key: ContactKey, id: string): void {
+  contactIds.set(cacheKeyOf(settings, key), id)
+}
+
+export function forgetContactId(settings: CloudSettings, key: ContactKey): void {
+  contactIds.delete(cacheKeyOf(settings, key))
+}

@@ -1,0 +1,133 @@
+import { PayloadValidationError, type JSONLikeObject, type MultiStatusResponse } from '@segment/actions-core'
+import type { CloudSettings, DriftAttributes, MappingWarning } from '../../shared'
+import { groupBy, runBatch, type BatchTask } from './batch'
+import type { DriftApi } from './drift-api'
+import { DriftRetryableError } from './errors'
+import { findContactId, forgetContactId, rememberContactId } from './resolve-contact'
+
+export interface TimelineRequest {
+  /** The guarded user id (Drift's externalId). */
+  userId?: string
+  email?: string
+  event: string
+  createdAt?: number
+  attributes: DriftAttributes
+}
+
+export interface TimelineOutcome {
+  event: string
+  /** How the event was addressed: by externalId (no lookup) or by the contact id found by email. */
+  by: 'externalId' | 'contactId'
+  contactId?: string
+  /** True when the contact did not exist and was created from the event's email first. */
+  createdContact?: boolean
+}
+
+/**
+ * Posts one timeline event. With a user id: one request, by externalId. If Drift has no such contact and the
+ * event carries an email, the contact is created (externalId + email) and the event posted again; without an
+ * email, a PayloadValidationError says to identify the user first. Without a user id: the contact is found by
+ * email (cached) and the event posted by contact id.
+ */
+export async function sendTimelineEvent(
+  api: DriftApi,
+  settings: CloudSettings,
+  request: TimelineRequest
+): Promise<TimelineOutcome> {
+  const { userId, email, event, createdAt, attributes } = request
+  const body = {
+    event,
+    ...(createdAt !== undefined ? { createdAt } : {}),
+    ...(Object.keys(attributes).length > 0 ? { attributes } : {})
+  }
+
+  if (userId !== undefined) {
+    if ((await api.postTimeline({ externalId: userId, ...body })) === 'posted') return { event, by: 'externalId' }
+    if (email === undefined) {
+      throw new PayloadValidationError(
+        `Drift has no contact with externalId "${userId}" yet: send an identify with an email first, ` +
+          'or include the email in the event (context.traits.email)'
+      )
+    }
+    const created = await api.createContact({ email, externalId: userId })
+    if ('contact' in created) rememberContactId(settings, { externalId: userId }, created.contact.id)
+    // A conflict means the contact appeared meanwhile (another event for the same user): post again all the same.
+    if ((await api.postTimeline({ externalId: userId, ...body })) === 'posted') {
+      return { event, by: 'externalId', createdContact: 'contact' in created }
+    }
+    throw new DriftRetryableError(
+      `Drift created the contact for externalId "${userId}" but does not find it yet for the timeline event`,
+      503
+    )
+  }
+
+  if (email === undefined) {
+    throw new PayloadValidationError(
+      'No way to find the Drift contact: map external_id (the user id) or email (context.traits.email)'
+    )
+  }
+  const key = { email }
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const found = await findContactId(api, settings, key)
+    if (!found) {
+      throw new PayloadValidationError(
+        "Drift has no contact with the event's email: send an identify first (the event has no user id)"
+      )
+    }
+    if ((await api.postTimeline({ contactId: found.id, ...body })) === 'posted') {
+      return { event, by: 'contactId', contactId: found.id }
+    }
+    // The cached contact is gone (deleted or merged in Drift): forget it and look it up once more.
+    forgetContactId(settings, key)
+    if (!found.cached) break
+  }
+  throw new PayloadValidationError("Drift has no contact with the event's email any more: send an identify first")
+}
+
+export interface PreparedTimelineEvent extends TimelineRequest {
+  warnings: string[]
+}
+
+/**
+ * A batch of timeline events: refused events get their error without a request; the rest run in one lane per
+ * user (events of a user in order), at most BATCH_CONCURRENCY users at once.
+ */
+export async function performTimelineBatch<P extends object>(
+  api: DriftApi,
+  settings: CloudSettings,
+  payloads: P[],
+  prepare: (payload: P) => PreparedTimelineEvent
+): Promise<MultiStatusResponse> {
+  const refused = new Map<number, unknown>()
+  const prepared = payloads.map((payload, index) => {
+    try {
+      return prepare(payload)
+    } catch (error) {
+      refused.set(index, error)
+      return undefined
+    }
+  })
+  const userKeys = prepared.map((event, index) => {
+    if (!event) return undefined
+    if (event.userId !== undefined) return `externalId:${event.userId}`
+    return event.email !== undefined ? `email:${event.email.toLowerCase()}` : `alone:${index}`
+  })
+  const lanes: BatchTask[][] = [...groupBy(userKeys).values()].map((indices) =>
+    indices.map((index) => {
+      const event = prepared[index] as PreparedTimelineEvent
+      return {
+        indices: [index],
+        run: async () => {
+          const outcome = await sendTimelineEvent(api, settings, event)
+          return { ...outcome, warnings: event.warnings } as unknown as JSONLikeObject
+        }
+      }
+    })
+  )
+  return runBatch(payloads, lanes, refused)
+}
+
+/** Mapping warnings as short lines for the action's output. */
+export function warningLines(warnings: MappingWarning[]): string[] {
+  return warnings.map((warning) => `${warning.path || 'properties'}: ${warning.action}, ${warning.reason}`)
+}

@@ -1,0 +1,93 @@
+import type { ActionDefinition } from '@segment/actions-core'
+import { PayloadValidationError } from '@segment/actions-core'
+import { toDriftAttributes, type CloudSettings } from '../../../shared'
+import { DriftApi } from '../drift-api'
+import { checkedUserId, emailOf, eventTimeMs } from '../identity'
+import { cloudSettings } from '../settings'
+import { performTimelineBatch, sendTimelineEvent, warningLines, type PreparedTimelineEvent } from '../timeline'
+import type { Settings } from '../generated-types'
+import type { Payload } from './generated-types'
+
+export function prepareTrackEvent(payload: Payload, settings: CloudSettings): PreparedTimelineEvent {
+  const warnings: string[] = []
+  const userId = checkedUserId(payload.external_id, settings, warnings)
+  const event = typeof payload.event_name === 'string' ? payload.event_name.trim() : ''
+  if (event === '') throw new PayloadValidationError('event_name is required: the name of the event (not blank)')
+  const mapped = toDriftAttributes(payload.properties, { dateUnit: settings.dateUnit, separator: settings.separator })
+  warnings.push(...warningLines(mapped.warnings))
+  return {
+    userId,
+    email: emailOf(payload.email),
+    event,
+    createdAt: eventTimeMs(payload.timestamp),
+    attributes: mapped.attributes,
+    warnings
+  }
+}
+
+const action: ActionDefinition<Settings, Payload> = {
+  title: 'Track Event',
+  description:
+    "Add an event to the contact's Drift timeline: one request, by your user id (externalId); without one the contact is found by email.",
+  defaultSubscription: 'type = "track"',
+  fields: {
+    external_id: {
+      label: 'External Id',
+      description: "Your unique id for the user (Drift's externalId): the event is posted by it, without a lookup.",
+      type: 'string',
+      required: false,
+      default: { '@path': '$.userId' }
+    },
+    email: {
+      label: 'Email',
+      description:
+        'Finds the contact when there is no user id, and creates the contact when Drift does not know the user id yet.',
+      type: 'string',
+      required: false,
+      default: {
+        '@if': {
+          exists: { '@path': '$.context.traits.email' },
+          then: { '@path': '$.context.traits.email' },
+          else: { '@path': '$.properties.email' }
+        }
+      }
+    },
+    event_name: {
+      label: 'Event Name',
+      description: 'The timeline event name (Drift shows it in lower case).',
+      type: 'string',
+      required: true,
+      default: { '@path': '$.event' }
+    },
+    timestamp: {
+      label: 'Timestamp',
+      description: "When the event happened (ISO-8601), sent as createdAt in milliseconds, Drift's unit.",
+      type: 'datetime',
+      required: false,
+      default: { '@path': '$.timestamp' }
+    },
+    properties: {
+      label: 'Properties',
+      description:
+        'Event properties, flattened by the mapping core (nested keys joined with the separator, dates as timestamps in the Date Unit setting).',
+      type: 'object',
+      required: false,
+      defaultObjectUI: 'keyvalue',
+      default: { '@path': '$.properties' }
+    }
+  },
+
+  perform: async (request, { payload, settings }) => {
+    const drift = cloudSettings(settings)
+    const event = prepareTrackEvent(payload, drift)
+    const outcome = await sendTimelineEvent(new DriftApi(request, drift), drift, event)
+    return { ...outcome, warnings: event.warnings }
+  },
+
+  performBatch: async (request, { payload, settings }) => {
+    const drift = cloudSettings(settings)
+    return performTimelineBatch(new DriftApi(request, drift), drift, payload, (p) => prepareTrackEvent(p, drift))
+  }
+}
+
+export default action

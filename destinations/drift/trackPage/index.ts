@@ -1,0 +1,122 @@
+import type { ActionDefinition, InputField } from '@segment/actions-core'
+import { toDriftAttributes, type CloudSettings } from '../../../shared'
+import { DriftApi } from '../drift-api'
+import { checkedUserId, emailOf, eventTimeMs } from '../identity'
+import { cloudSettings } from '../settings'
+import { performTimelineBatch, sendTimelineEvent, warningLines, type PreparedTimelineEvent } from '../timeline'
+import type { Settings } from '../generated-types'
+import type { Payload } from './generated-types'
+
+const PAGE_FIELDS = ['url', 'path', 'title', 'referrer'] as const
+
+/** `Page - <name>` (what Segment's retired Drift cloud mode sent), else `Page - <path>`, else `Page`. */
+export function pageEventName(name: unknown, path: unknown): string {
+  for (const part of [name, path]) {
+    if (typeof part === 'string' && part.trim() !== '') return `Page - ${part.trim()}`
+  }
+  return 'Page'
+}
+
+export function prepareTrackPage(payload: Payload, settings: CloudSettings): PreparedTimelineEvent {
+  const warnings: string[] = []
+  const userId = checkedUserId(payload.external_id, settings, warnings)
+  const page: Record<string, unknown> = { ...(payload.properties ?? {}) }
+  for (const field of PAGE_FIELDS) {
+    if (payload[field] !== undefined && payload[field] !== null) page[field] = payload[field]
+  }
+  const mapped = toDriftAttributes(page, { dateUnit: settings.dateUnit, separator: settings.separator })
+  warnings.push(...warningLines(mapped.warnings))
+  return {
+    userId,
+    email: emailOf(payload.email),
+    event: pageEventName(payload.name, payload.path),
+    createdAt: eventTimeMs(payload.timestamp),
+    attributes: mapped.attributes,
+    warnings
+  }
+}
+
+/** `properties.<key>` when the page call has it, else `context.page.<key>`. */
+function pageField(key: (typeof PAGE_FIELDS)[number], label: string, description: string): InputField {
+  return {
+    label,
+    description,
+    type: 'string',
+    required: false,
+    default: {
+      '@if': {
+        exists: { '@path': `$.properties.${key}` },
+        then: { '@path': `$.properties.${key}` },
+        else: { '@path': `$.context.page.${key}` }
+      }
+    }
+  }
+}
+
+const action: ActionDefinition<Settings, Payload> = {
+  title: 'Track Page',
+  description:
+    'Add a page view to the contact\'s Drift timeline as an event named "Page - <name>" (or the path), with url, path, title and referrer.',
+  defaultSubscription: 'type = "page"',
+  fields: {
+    external_id: {
+      label: 'External Id',
+      description: "Your unique id for the user (Drift's externalId): the event is posted by it, without a lookup.",
+      type: 'string',
+      required: false,
+      default: { '@path': '$.userId' }
+    },
+    email: {
+      label: 'Email',
+      description:
+        'Finds the contact when there is no user id, and creates the contact when Drift does not know the user id yet.',
+      type: 'string',
+      required: false,
+      default: { '@path': '$.context.traits.email' }
+    },
+    name: {
+      label: 'Page Name',
+      description: 'The event is named "Page - <name>"; without a name, "Page - <path>".',
+      type: 'string',
+      required: false,
+      default: { '@path': '$.name' }
+    },
+    url: pageField('url', 'URL', 'The page URL, sent as the url attribute.'),
+    path: pageField(
+      'path',
+      'Path',
+      'The page path, sent as the path attribute and used in the event name without a page name.'
+    ),
+    title: pageField('title', 'Title', 'The page title, sent as the title attribute.'),
+    referrer: pageField('referrer', 'Referrer', 'The referring URL, sent as the referrer attribute.'),
+    timestamp: {
+      label: 'Timestamp',
+      description: "When the page was viewed (ISO-8601), sent as createdAt in milliseconds, Drift's unit.",
+      type: 'datetime',
+      required: false,
+      default: { '@path': '$.timestamp' }
+    },
+    properties: {
+      label: 'Properties',
+      description: 'Other page properties, flattened by the mapping core like event properties.',
+      type: 'object',
+      required: false,
+      defaultObjectUI: 'keyvalue',
+      default: { '@path': '$.properties' }
+    }
+  },
+
+  perform: async (request, { payload, settings }) => {
+    const drift = cloudSettings(settings)
+    const event = prepareTrackPage(payload, drift)
+    const outcome = await sendTimelineEvent(new DriftApi(request, drift), drift, event)
+    return { ...outcome, warnings: event.warnings }
+  },
+
+  performBatch: async (request, { payload, settings }) => {
+    const drift = cloudSettings(settings)
+    return performTimelineBatch(new DriftApi(request, drift), drift, payload, (p) => prepareTrackPage(p, drift))
+  }
+}
+
+export default action

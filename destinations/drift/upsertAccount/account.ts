@@ -1,0 +1,112 @@
+import { IntegrationError, PayloadValidationError } from '@segment/actions-core'
+import { toDriftAttributes, type CloudSettings, type DriftValue } from '../../../shared'
+import { accountIds, cacheScope, domainKey } from '../caches'
+import type { AccountId, DriftApi } from '../drift-api'
+
+/** Group traits that are sent as account fields, never again as custom properties. */
+const ACCOUNT_FIELD_TRAITS = new Set(['id', 'name', 'domain', 'website'])
+
+/**
+ * A website or domain as Drift's account domain: lower case, without scheme, credentials, port, path, query
+ * or a leading `www.` (`https://www.Example.com/about` → `example.com`). Undefined when it is no domain.
+ */
+export function domainOf(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined
+  let text = value.trim().toLowerCase()
+  text = text.replace(/^[a-z][a-z0-9+.-]*:\/\//, '')
+  text = text.replace(/^[^/?#]*@/, '')
+  text = text
+    .split(/[/?#]/)[0]
+    .replace(/:\d+$/, '')
+    .replace(/\.$/, '')
+    .replace(/^www\./, '')
+  return /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/.test(text)
+    ? text
+    : undefined
+}
+
+/** Account owner: the field, else the accountOwnerId setting; a Drift user id (a whole number). */
+export function ownerIdOf(field: unknown, settings: CloudSettings): number {
+  const raw = field !== undefined && field !== null && field !== '' ? field : settings.accountOwnerId
+  if (raw === undefined) {
+    throw new PayloadValidationError(
+      'upsertAccount needs an account owner: set the accountOwnerId setting or map owner_id to a Drift user id'
+    )
+  }
+  const text = String(raw).trim()
+  const owner = Number(text)
+  if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(owner)) {
+    throw new PayloadValidationError('owner_id must be a Drift user id (a whole number)')
+  }
+  return owner
+}
+
+/** Flat custom properties as Drift's `customProperties` list; the `type` names are a guess (undocumented). */
+export function customPropertiesOf(
+  traits: Record<string, unknown> | undefined,
+  settings: CloudSettings
+): { name: string; label: string; value: DriftValue; type: string }[] {
+  const rest = Object.fromEntries(Object.entries(traits ?? {}).filter(([key]) => !ACCOUNT_FIELD_TRAITS.has(key)))
+  const { attributes } = toDriftAttributes(rest, { dateUnit: settings.dateUnit, separator: settings.separator })
+  return Object.entries(attributes).map(([name, value]) => ({
+    name,
+    label: name,
+    value,
+    type: typeof value === 'number' ? 'NUMBER' : typeof value === 'boolean' ? 'BOOLEAN' : 'STRING'
+  }))
+}
+
+export interface AccountOutcome {
+  accountId: AccountId
+  domain: string
+  action: 'created' | 'updated'
+}
+
+/**
+ * Creates the account (POST /accounts/create) or, when this process created or updated that domain before,
+ * updates it (PATCH /accounts/update). Drift has no documented lookup of accounts by domain: when Drift says
+ * the domain exists and does not give its accountId, the error says so.
+ */
+export async function upsertAccount(
+  api: DriftApi,
+  settings: CloudSettings,
+  account: { ownerId: number; domain: string; name?: string; customProperties: unknown[]; targeted?: boolean }
+): Promise<AccountOutcome> {
+  const key = domainKey(cacheScope(settings), account.domain)
+  const body = {
+    ownerId: account.ownerId,
+    domain: account.domain,
+    ...(account.name !== undefined ? { name: account.name } : {}),
+    customProperties: account.customProperties,
+    ...(account.targeted !== undefined ? { targeted: account.targeted } : {})
+  }
+
+  const known = accountIds.get(key)
+  if (known !== undefined) {
+    const updated = await api.updateAccount({ accountId: known, ...body })
+    if (updated !== undefined) {
+      accountIds.set(key, updated)
+      return { accountId: updated, domain: account.domain, action: 'updated' }
+    }
+    accountIds.delete(key)
+  }
+
+  const created = await api.createAccount(body)
+  if ('accountId' in created) {
+    accountIds.set(key, created.accountId)
+    return { accountId: created.accountId, domain: account.domain, action: 'created' }
+  }
+  if (created.existingAccountId !== undefined) {
+    const updated = await api.updateAccount({ accountId: created.existingAccountId, ...body })
+    if (updated !== undefined) {
+      accountIds.set(key, updated)
+      return { accountId: updated, domain: account.domain, action: 'updated' }
+    }
+  }
+  throw new IntegrationError(
+    `An account with domain ${account.domain} already exists in Drift, and Drift's API cannot find an account by ` +
+      `domain, so it cannot be updated from here (Drift said: ${created.duplicate})`,
+    'ACCOUNT_EXISTS',
+    409
+  )
+}

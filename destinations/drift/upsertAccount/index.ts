@@ -1,0 +1,79 @@
+import type { ActionDefinition } from '@segment/actions-core'
+import { PayloadValidationError } from '@segment/actions-core'
+import { DriftApi } from '../drift-api'
+import { cloudSettings } from '../settings'
+import type { Settings } from '../generated-types'
+import type { Payload } from './generated-types'
+import { customPropertiesOf, domainOf, ownerIdOf, upsertAccount } from './account'
+
+const action: ActionDefinition<Settings, Payload> = {
+  title: 'Upsert Account',
+  description:
+    'Create a Drift account for a group (unique by domain), or update the one this destination created or updated before.',
+  defaultSubscription: 'type = "group"',
+  fields: {
+    domain: {
+      label: 'Domain',
+      description: "The account's unique domain: a website such as https://www.example.com/about becomes example.com.",
+      type: 'string',
+      required: false,
+      default: {
+        '@if': {
+          exists: { '@path': '$.traits.website' },
+          then: { '@path': '$.traits.website' },
+          else: { '@path': '$.traits.domain' }
+        }
+      }
+    },
+    name: {
+      label: 'Name',
+      description: 'The account name.',
+      type: 'string',
+      required: false,
+      default: { '@path': '$.traits.name' }
+    },
+    owner_id: {
+      label: 'Owner Id',
+      description: 'The Drift user id who owns the account; without it, the Account Owner Id setting.',
+      type: 'string',
+      required: false
+    },
+    targeted: {
+      label: 'Targeted',
+      description: 'Whether the account is a target account in Drift.',
+      type: 'boolean',
+      required: false
+    },
+    custom_properties: {
+      label: 'Custom Properties',
+      description:
+        'Sent as Drift custom properties, flattened by the mapping core; the id, name, domain and website traits are left out.',
+      type: 'object',
+      required: false,
+      defaultObjectUI: 'keyvalue',
+      default: { '@path': '$.traits' }
+    }
+  },
+
+  perform: async (request, { payload, settings }) => {
+    const drift = cloudSettings(settings)
+    const ownerId = ownerIdOf(payload.owner_id, drift)
+    const domain = domainOf(payload.domain)
+    if (domain === undefined) {
+      throw new PayloadValidationError(
+        payload.domain === undefined || payload.domain === null || payload.domain === ''
+          ? 'upsertAccount needs a domain: map the website or domain trait'
+          : 'domain must be a domain name or a website URL, such as example.com'
+      )
+    }
+    return upsertAccount(new DriftApi(request, drift), drift, {
+      ownerId,
+      domain,
+      name: typeof payload.name === 'string' && payload.name.trim() !== '' ? payload.name : undefined,
+      customProperties: customPropertiesOf(payload.custom_properties, drift),
+      targeted: payload.targeted
+    })
+  }
+}
+
+export default action
