@@ -133,6 +133,7 @@ describe('lookups', () => {
     expect((await api('GET', '/contacts?email=nobody%40example.com')).body).toEqual({ data: [] })
     expect((await api('GET', '/contacts')).status).toBe(400)
     expect((await api('GET', '/contacts?idType=internal&id=1')).status).toBe(400)
+    expect((await api('GET', '/contacts?email=a%40example.com&email=b%40example.com')).status).toBe(400)
   })
 
   it('GET /contacts/:id answers the contact or 404', async () => {

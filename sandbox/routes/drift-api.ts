@@ -134,7 +134,11 @@ export function driftApiRoutes(ctx: SandboxContext) {
     api.post('/contacts', async (request) => ({ data: createContact(ctx.state, request.body, Date.now()) }))
 
     api.get('/contacts', async (request) => {
-      const query = request.query as Record<string, string | undefined>
+      const query: Record<string, string | undefined> = {}
+      for (const [key, value] of Object.entries(request.query as Record<string, string | string[]>)) {
+        if (Array.isArray(value)) throw badRequest(`${key} must be given once`, { field: key })
+        query[key] = value
+      }
       if (query.email !== undefined) {
         if (query.email === '') throw badRequest('email must not be empty', { field: 'email' })
         return { data: contactsByEmail(ctx.state, query.email) }
