@@ -1,0 +1,525 @@
+import { Context, type Plugin } from '@segment/analytics-next'
+import nock from 'nock'
+import type { DeviceSettingsInput } from '../../../shared/settings-rules'
+import { driftPlugin, type DriftPlugin } from '../plugin'
+import { loadAnalytics } from './helpers/analytics'
+import { driftCalls, resetPage, sandbox, sleep, waitFor, widgetScripts } from './helpers/page'
+import { startWidgetServer, type WidgetServer } from './helpers/widget-server'
+
+let server: WidgetServer
+let warn: jest.SpyInstance
+let error: jest.SpyInstance
+/** Requests nock refused (anything not to 127.0.0.1): must stay empty. */
+const leaks: string[] = []
+const onNoMatch = (req: { hostname?: string; path?: string }) => leaks.push(`${req.hostname}${req.path}`)
+
+beforeAll(async () => {
+  // Nothing may leave the machine: only the widget server on 127.0.0.1 answers.
+  nock.disableNetConnect()
+  nock.enableNetConnect('127.0.0.1')
+  nock.emitter.on('no match', onNoMatch)
+  server = await startWidgetServer()
+  server.widgets.set('embed-1', { readyDelayMs: 30 })
+  server.widgets.set('signed-only', { readyDelayMs: 30, requireSignedIdentity: true })
+  server.widgets.set('never-ready', { readyDelayMs: 60000 })
+})
+
+afterAll(async () => {
+  await server.close()
+  nock.emitter.removeListener('no match', onNoMatch)
+  nock.enableNetConnect()
+  expect(leaks).toEqual([])
+})
+
+beforeEach(() => {
+  resetPage()
+  warn = jest.spyOn(console, 'warn').mockImplementation(() => {})
+  error = jest.spyOn(console, 'error').mockImplementation(() => {})
+})
+
+afterEach(() => jest.restoreAllMocks())
+
+/** Every event analytics delivered to destinations, as a site's other destination would see them. */
+function recorder(): Plugin & { events: Context['event'][] } {
+  const events: Context['event'][] = []
+  return {
+    name: 'Recorder',
+    type: 'destination',
+    version: '1.0.0',
+    events,
+    isLoaded: () => true,
+    load: () => Promise.resolve(),
+    track: (ctx) => (events.push(ctx.event), ctx),
+    identify: (ctx) => (events.push(ctx.event), ctx)
+  }
+}
+
+async function setup(settings: Partial<DeviceSettingsInput> = {}, extra: Plugin[] = []) {
+  const plugin = driftPlugin({ embedId: 'embed-1', scriptOrigin: server.origin, ...settings })
+  const [analytics] = await loadAnalytics([plugin, ...extra])
+  return { plugin, analytics }
+}
+
+async function settle(plugin: DriftPlugin): Promise<void> {
+  await waitFor(() => sandbox()?.ready === true, 'the widget to be ready')
+  await plugin.client?.idle()
+  await sleep(20)
+}
+
+function returningUser(id: string, traits: object): void {
+  localStorage.setItem('ajs_user_id', JSON.stringify(id))
+  localStorage.setItem('ajs_user_traits', JSON.stringify(traits))
+}
+
+function logMessages(ctx: Context): string[] {
+  return ctx.logs().map((log) => log.message)
+}
+
+describe('driftPlugin: loading', () => {
+  it('installs the stub and loads the widget script from the 5-minute bucket path', async () => {
+    const { plugin } = await setup()
+    expect(plugin.isLoaded()).toBe(true)
+    const [script] = widgetScripts()
+    expect(script.src).toMatch(new RegExp(`^${server.origin}/include/\\d+/embed-1\\.js$`))
+    const bucket = Number(script.src.split('/')[4])
+    expect(bucket % 300000).toBe(0)
+    expect(bucket).toBeGreaterThanOrEqual(Date.now())
+    expect(bucket - Date.now()).toBeLessThanOrEqual(300000)
+    await settle(plugin)
+    expect(widgetScripts()).toHaveLength(1)
+    expect(
+      sandbox()
+        ?.calls.filter((c) => c.method === 'on')
+        .map((c) => c.args[0])
+    ).toEqual(['ready'])
+  })
+
+  it('reuses a widget already on the page instead of loading it twice', async () => {
+    const first = await setup()
+    await settle(first.plugin)
+    const requests = server.requests.length
+    const second = driftPlugin({ embedId: 'embed-1', scriptOrigin: server.origin })
+    const [analytics] = await loadAnalytics([second])
+    await analytics.track('Second instance')
+    await second.client?.idle()
+    expect(server.requests.length).toBe(requests)
+    expect(widgetScripts()).toHaveLength(1)
+    expect(driftCalls()).toEqual([['track', 'Second instance', {}]])
+  })
+
+  it('refuses an invalid embedId before touching the page: no script tag, a clear error', async () => {
+    const plugin = driftPlugin({ embedId: 'x"><script>alert(1)</script>', scriptOrigin: server.origin })
+    const [analytics] = await loadAnalytics([plugin])
+    await analytics.track('Anything')
+    expect(widgetScripts()).toHaveLength(0)
+    expect(document.querySelectorAll('script')).toHaveLength(0)
+    expect((window as { drift?: unknown }).drift).toBeUndefined()
+    expect(plugin.isLoaded()).toBe(false)
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('embedId must contain only letters, digits and "-"'))
+    await expect(plugin.load(Context.system(), analytics)).rejects.toThrow(/embedId must contain only letters/)
+  })
+
+  it('refuses a scriptOrigin that is not https (http only on loopback)', async () => {
+    const plugin = driftPlugin({ embedId: 'embed-1', scriptOrigin: 'http://evil.example' })
+    const [analytics] = await loadAnalytics([])
+    await expect(plugin.load(Context.system(), analytics)).rejects.toThrow(/scriptOrigin must use https/)
+    expect(widgetScripts()).toHaveLength(0)
+  })
+})
+
+describe('driftPlugin: identify', () => {
+  it('identifies a returning user before the widget script loads', async () => {
+    returningUser('user-1', { name: 'Ann', email: 'ann@example.com' })
+    const { plugin, analytics } = await setup()
+    await analytics.page()
+    await settle(plugin)
+    expect(sandbox()?.identifiedBeforeLoad).toBe(true)
+    const calls = sandbox()?.calls.filter((c) => c.method !== 'on') ?? []
+    expect(calls[0]).toMatchObject({
+      method: 'identify',
+      args: ['user-1', { name: 'Ann', email: 'ann@example.com' }],
+      beforeLoad: true
+    })
+    // The first page does not identify again: the user was identified at load.
+    expect(driftCalls()).toEqual([
+      ['identify', 'user-1', { name: 'Ann', email: 'ann@example.com' }],
+      ['page', 'Test page']
+    ])
+  })
+
+  it('holds anonymous attributes until ready and sends them once, in order with the rest', async () => {
+    const { plugin, analytics } = await setup()
+    await analytics.track('Before')
+    await analytics.identify({ plan: 'pro', firstName: 'Ann' })
+    await analytics.track('After')
+    expect(sandbox()?.ready).not.toBe(true)
+    await settle(plugin)
+    await sleep(50)
+    expect(driftCalls()).toEqual([
+      ['track', 'Before', {}],
+      ['api.setUserAttributes', { plan: 'pro', first_name: 'Ann' }],
+      ['track', 'After', {}]
+    ])
+    const attributesCall = sandbox()?.calls.find((c) => c.method === 'api.setUserAttributes')
+    expect(attributesCall?.beforeLoad).toBe(false)
+  })
+
+  it('sends nested traits flat and dates in seconds', async () => {
+    const { plugin, analytics } = await setup()
+    await settle(plugin)
+    await analytics.identify('user-2', {
+      address: { city: 'Paris', geo: { lat: 48.8 } },
+      tags: ['a', 'b'],
+      createdAt: new Date('2024-01-02T03:04:05.678Z'),
+      id: 'user-2'
+    })
+    await analytics.track('Ordered', { order: { total: 12.5, at: new Date('2024-01-02T03:04:05Z') } })
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([
+      [
+        'identify',
+        'user-2',
+        { address_city: 'Paris', address_geo_lat: 48.8, tags: 'a,b', start_date: Math.floor(1704164645678 / 1000) }
+      ],
+      ['track', 'Ordered', { order_total: 12.5, order_at: 1704164645 }]
+    ])
+  })
+
+  it('uses milliseconds and another separator when the settings say so', async () => {
+    const { plugin, analytics } = await setup({ dateUnit: 'milliseconds', separator: '.' })
+    await settle(plugin)
+    await analytics.track('Ordered', { order: { at: new Date('2024-01-02T03:04:05.678Z') } })
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([['track', 'Ordered', { 'order.at': 1704164645678 }]])
+  })
+
+  it('reports what the mapping dropped in the event log', async () => {
+    const { plugin, analytics } = await setup()
+    await settle(plugin)
+    const ctx = await analytics.track('Odd', { empty: {}, nothing: null })
+    expect(logMessages(ctx)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\[Drift\] empty dropped: empty object/),
+        expect.stringMatching(/\[Drift\] nothing dropped: null/)
+      ])
+    )
+  })
+
+  it('skips an identify equal to the last one sent', async () => {
+    const { plugin, analytics } = await setup()
+    await settle(plugin)
+    await analytics.identify('user-3', { plan: 'pro' })
+    const ctx = await analytics.identify('user-3', { plan: 'pro' })
+    await analytics.identify('user-3', { plan: 'team' })
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([
+      ['identify', 'user-3', { plan: 'pro' }],
+      ['identify', 'user-3', { plan: 'team' }]
+    ])
+    expect(logMessages(ctx)).toContain('[Drift] identify skipped: same user and attributes as the last one sent')
+  })
+
+  it('resets before identifying a different user', async () => {
+    const { plugin, analytics } = await setup()
+    await settle(plugin)
+    await analytics.identify('user-a', { name: 'A' })
+    analytics.user().traits({}) // a site switching accounts replaces the traits
+    await analytics.identify('user-b', { name: 'B' })
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([
+      ['identify', 'user-a', { name: 'A' }],
+      ['reset'],
+      ['identify', 'user-b', { name: 'B' }]
+    ])
+  })
+
+  it('refuses placeholder and blocked user ids with a reason in the event log', async () => {
+    const { plugin, analytics } = await setup({ blockedUserIds: ['demo'] })
+    await settle(plugin)
+    const placeholder = await analytics.identify('undefined', { a: 1 })
+    const blocked = await analytics.identify('DEMO', { a: 1 })
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([])
+    expect(logMessages(placeholder)).toContain(
+      '[Drift] identify not sent: userId "undefined" is a placeholder, not a unique id'
+    )
+    expect(logMessages(blocked)).toContain('[Drift] identify not sent: userId "DEMO" is on the blocked ids list')
+  })
+
+  it('sends attributes instead of identify in identity mode "attributes"', async () => {
+    returningUser('user-4', { name: 'D' })
+    const { plugin, analytics } = await setup({ identityMode: 'attributes' })
+    await analytics.identify('user-4', { name: 'Dee' })
+    await settle(plugin)
+    expect(sandbox()?.identifiedBeforeLoad).toBe(false)
+    expect(driftCalls()).toEqual([['api.setUserAttributes', { name: 'Dee' }]])
+  })
+
+  it('sends recent_source from the campaign source', async () => {
+    const { plugin, analytics } = await setup()
+    await settle(plugin)
+    await analytics.identify('user-5', {}, { context: { campaign: { source: 'newsletter' } } })
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([['identify', 'user-5', { recent_source: 'newsletter' }]])
+  })
+})
+
+describe('driftPlugin: signed identity', () => {
+  it('passes the token from integrations.Drift.userJwt and never logs it', async () => {
+    const { plugin, analytics } = await setup({ requireSignedIdentity: true }, [])
+    await settle(plugin)
+    const ctx = await analytics.identify(
+      'user-6',
+      { plan: 'pro' },
+      { integrations: { Drift: { userJwt: 'jwt-secret-6' } } }
+    )
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([['identify', 'user-6', { plan: 'pro' }, { userJwt: 'jwt-secret-6' }]])
+    // analytics-next's own debug entry ("Delivered") holds the whole event; the plugin's entries never hold the token.
+    const driftLogs = ctx.logs().filter((log) => log.message.startsWith('[Drift]') || log.extras?.plugin === 'Drift')
+    expect(driftLogs.length).toBeGreaterThan(0)
+    expect(JSON.stringify(driftLogs)).not.toContain('jwt-secret-6')
+    expect(JSON.stringify([warn.mock.calls, error.mock.calls])).not.toContain('jwt-secret-6')
+  })
+
+  it('accepts the token under signedIdentity and jwt too', async () => {
+    const { plugin, analytics } = await setup()
+    await settle(plugin)
+    await analytics.identify('user-7', {}, { integrations: { Drift: { signedIdentity: 'tok-a' } } })
+    await analytics.identify('user-8', {}, { integrations: { Drift: { jwt: 'tok-b' } } })
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([
+      ['identify', 'user-7', {}, { userJwt: 'tok-a' }],
+      ['reset'],
+      ['identify', 'user-8', {}, { userJwt: 'tok-b' }]
+    ])
+  })
+
+  it('asks the signedIdentity resolver, also for a returning user before load', async () => {
+    returningUser('user-9', { name: 'Nine' })
+    const resolver = jest.fn(async (userId: string) => {
+      await sleep(20)
+      return `token-for-${userId}`
+    })
+    const { plugin, analytics } = await setup({
+      embedId: 'signed-only',
+      signedIdentity: resolver,
+      requireSignedIdentity: true
+    })
+    await settle(plugin)
+    await analytics.identify('user-10', { name: 'Ten' })
+    await analytics.track('After')
+    await plugin.client?.idle()
+    expect(sandbox()?.identifiedBeforeLoad).toBe(true)
+    expect(resolver.mock.calls).toEqual([['user-9'], ['user-10']])
+    expect(driftCalls()).toEqual([
+      ['identify', 'user-9', { name: 'Nine' }, { userJwt: 'token-for-user-9' }],
+      ['reset'],
+      ['identify', 'user-10', { name: 'Ten' }, { userJwt: 'token-for-user-10' }],
+      ['track', 'After', {}]
+    ])
+    expect(sandbox()?.calls.every((call) => call.ignored === undefined)).toBe(true)
+  })
+
+  it('refuses to identify when a signed identity is required and missing, and says why once', async () => {
+    const { plugin, analytics } = await setup({ embedId: 'signed-only', requireSignedIdentity: true })
+    await settle(plugin)
+    const first = await analytics.identify('user-11', { name: 'Eleven' })
+    await analytics.identify('user-11', { name: 'Eleven again' })
+    await analytics.track('Still tracked')
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([['track', 'Still tracked', {}]])
+    const why =
+      '[Drift] identify not sent: requireSignedIdentity is on and no signed identity was given (integrations.Drift.userJwt or the signedIdentity setting)'
+    expect(logMessages(first)).toContain(why)
+    expect(warn.mock.calls.filter(([message]) => message === why)).toHaveLength(1)
+  })
+
+  it('goes on unsigned when the resolver does not answer in time (signed identity not required)', async () => {
+    const { plugin, analytics } = await setup({
+      signedIdentity: () => new Promise<string>(() => {}),
+      signedIdentityTimeoutMs: 50
+    })
+    await settle(plugin)
+    const ctx = await analytics.identify('user-12', {})
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([['identify', 'user-12', {}]])
+    expect(logMessages(ctx)).toContain(
+      '[Drift] the signedIdentity resolver gave no token: no answer within 50 ms (signedIdentityTimeoutMs)'
+    )
+  })
+})
+
+describe('driftPlugin: page, group, reset', () => {
+  it('names pages by name, "category name", then the document title', async () => {
+    const { plugin, analytics } = await setup()
+    await settle(plugin)
+    await analytics.page('Pricing')
+    await analytics.page('Docs', 'Install')
+    document.title = 'Home | Example'
+    await analytics.page()
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([
+      ['page', 'Pricing'],
+      ['page', 'Docs Install'],
+      ['page', 'Home | Example']
+    ])
+  })
+
+  it('sends no page when trackPages is off', async () => {
+    const { plugin, analytics } = await setup({ trackPages: false })
+    await settle(plugin)
+    await analytics.page('Pricing')
+    await analytics.track('Clicked')
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([['track', 'Clicked', {}]])
+  })
+
+  it('identifies a known user once on the first page when nobody was identified yet', async () => {
+    const { plugin, analytics } = await setup()
+    await settle(plugin)
+    analytics.user().id('user-13')
+    analytics.user().traits({ name: 'Thirteen' })
+    await analytics.page('One')
+    await analytics.page('Two')
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([
+      ['identify', 'user-13', { name: 'Thirteen' }],
+      ['page', 'One'],
+      ['page', 'Two']
+    ])
+  })
+
+  it('sends group traits as company attributes once ready', async () => {
+    const { plugin, analytics } = await setup()
+    await analytics.group('acme-1', { name: 'Acme', plan: 'enterprise', address: { city: 'Lyon' } })
+    await settle(plugin)
+    expect(driftCalls()).toEqual([
+      [
+        'api.setUserAttributes',
+        { company_name: 'Acme', company_plan: 'enterprise', company_address_city: 'Lyon', company_id: 'acme-1' }
+      ]
+    ])
+  })
+
+  it('resets Drift on analytics.reset() and forgets the last identity', async () => {
+    const { plugin, analytics } = await setup()
+    await settle(plugin)
+    await analytics.identify('user-14', { name: 'Fourteen' })
+    analytics.reset()
+    await analytics.identify('user-14', { name: 'Fourteen' })
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([
+      ['identify', 'user-14', { name: 'Fourteen' }],
+      ['reset'],
+      ['identify', 'user-14', { name: 'Fourteen' }]
+    ])
+  })
+})
+
+describe('driftPlugin: integrations options', () => {
+  it('never sends events marked integrations.Drift false, or All false without Drift', async () => {
+    const { plugin, analytics } = await setup()
+    await settle(plugin)
+    await analytics.track('Off', {}, { integrations: { Drift: false } })
+    await analytics.track('All off', {}, { integrations: { All: false } })
+    await analytics.identify('user-15', {}, { integrations: { Drift: false } })
+    await analytics.track('All off but Drift', {}, { integrations: { All: false, Drift: true } })
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([['track', 'All off but Drift', {}]])
+  })
+
+  it('checks the integrations itself, not only through analytics-next', async () => {
+    const { plugin } = await setup()
+    await settle(plugin)
+    const ctx = new Context({ type: 'track', event: 'Direct', properties: {}, integrations: { Drift: false } })
+    await plugin.track?.(ctx)
+    const allOff = new Context({ type: 'track', event: 'Direct', properties: {}, integrations: { All: false } })
+    await plugin.track?.(allOff)
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([])
+    expect(logMessages(ctx)).toContain('[Drift] not sent: integrations.Drift is false')
+  })
+})
+
+describe('driftPlugin: widget events', () => {
+  it('forwards widget events into analytics without echoing them into Drift', async () => {
+    const record = recorder()
+    const { plugin } = await setup(
+      { widgetEvents: ['startConversation', 'scheduling:meetingBooked', 'emailCapture'], identifyOnEmailCapture: true },
+      [record]
+    )
+    await settle(plugin)
+    sandbox()?.emit('startConversation', { conversationId: 11, inboxId: 22 })
+    sandbox()?.emit('scheduling:meetingBooked', { teamMember: 'x' })
+    sandbox()?.emit('emailCapture', { data: { email: 'lead@example.com', conversationId: 11 } })
+    await waitFor(() => record.events.length === 4, 'the forwarded events')
+    await plugin.client?.idle()
+    await sleep(30)
+    expect(record.events.map((event) => [event.type, event.event ?? event.traits])).toEqual([
+      ['track', 'Drift Start Conversation'],
+      ['track', 'Drift Scheduling Meeting Booked'],
+      ['track', 'Drift Email Capture'],
+      ['identify', { email: 'lead@example.com' }]
+    ])
+    expect(record.events[0].properties).toEqual({ conversationId: 11, inboxId: 22 })
+    expect(record.events.every((event) => event.integrations?.Drift === false)).toBe(true)
+    // Nothing came back into Drift: only the subscriptions.
+    expect(driftCalls()).toEqual([])
+    expect(
+      sandbox()
+        ?.calls.filter((c) => c.method === 'on')
+        .map((c) => c.args[0])
+    ).toEqual(['ready', 'startConversation', 'scheduling:meetingBooked', 'emailCapture'])
+  })
+
+  it('does not identify a captured email unless identifyOnEmailCapture is on', async () => {
+    const record = recorder()
+    const { plugin } = await setup({ widgetEvents: ['emailCapture'] }, [record])
+    await settle(plugin)
+    sandbox()?.emit('emailCapture', { data: { email: 'lead@example.com' } })
+    await waitFor(() => record.events.length === 1, 'the forwarded event')
+    await sleep(30)
+    expect(record.events.map((event) => event.type)).toEqual(['track'])
+  })
+})
+
+describe('driftPlugin: a widget that never loads', () => {
+  it('reports a script that fails to load, and later calls fail visibly', async () => {
+    const plugin = driftPlugin({ embedId: 'missing-widget', scriptOrigin: server.origin })
+    const [analytics] = await loadAnalytics([plugin])
+    const held = await analytics.identify({ plan: 'pro' })
+    await waitFor(() => plugin.client?.status === 'failed', 'the failure')
+    const message = expect.stringMatching(
+      /^\[Drift\] the widget script .*missing-widget\.js failed to load; calls to Drift are not delivered$/
+    )
+    expect(error).toHaveBeenCalledWith(message)
+    expect(logMessages(held)).toContainEqual(expect.stringContaining('a held call was dropped'))
+    const later = await analytics.track('After the failure')
+    expect(later.failedDelivery()?.reason).toEqual(
+      expect.objectContaining({ message: expect.stringMatching(/failed to load/) })
+    )
+    expect(logMessages(later)).toContain('plugin Error')
+  })
+
+  it('reports a widget that is not ready in time, and later calls fail visibly', async () => {
+    const { plugin, analytics } = await setup({ embedId: 'never-ready', readyTimeoutMs: 150 })
+    await analytics.track('Queued on the stub')
+    await analytics.group('acme', { name: 'Acme' })
+    await waitFor(() => plugin.client?.status === 'failed', 'the readiness timeout')
+    expect(error).toHaveBeenCalledWith(
+      '[Drift] the Drift widget was not ready within 150 ms (readyTimeoutMs); calls to Drift are not delivered'
+    )
+    const later = await analytics.identify('user-16', {})
+    expect(later.failedDelivery()).toBeDefined()
+    expect(driftCalls()).toEqual([['track', 'Queued on the stub', {}]])
+  })
+
+  it('keeps at most 100 calls waiting for ready and warns when full', async () => {
+    const { plugin, analytics } = await setup({ embedId: 'never-ready', readyTimeoutMs: 5000 })
+    for (let i = 0; i < 101; i++) await analytics.group(`g${i}`, {})
+    const full = '[Drift] 100 calls are already waiting for the Drift widget; this call was dropped'
+    expect(warn.mock.calls.filter(([message]) => message === full)).toHaveLength(1)
+    expect(plugin.client?.status).toBe('loading')
+  })
+})
