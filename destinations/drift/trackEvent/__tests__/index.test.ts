@@ -1,0 +1,240 @@
+import { PayloadValidationError } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
+import { contact, drift, freshDrift, settings, setUpNock } from '../../__tests__/helpers'
+
+setUpNock()
+
+function track(overrides: Partial<SegmentEvent> = {}): Partial<SegmentEvent> {
+  return {
+    type: 'track',
+    userId: 'user-1',
+    event: 'Order Completed',
+    timestamp: '2024-01-01T00:00:00.000Z',
+    properties: { total: 42, shipping: { city: 'Lyon' }, when: new Date('2024-01-02T00:00:00Z').toISOString() },
+    ...overrides
+  }
+}
+
+describe('Drift.trackEvent', () => {
+  it('should post one timeline event by externalId, createdAt in ms and flattened properties', async () => {
+    const t = freshDrift()
+    drift()
+      .post('/contacts/timeline', {
+        externalId: 'user-1',
+        event: 'Order Completed',
+        createdAt: 1704067200000,
+        attributes: { total: 42, shipping_city: 'Lyon', when: '2024-01-02T00:00:00.000Z' }
+      })
+      .reply(200, { data: { id: 1 } })
+    const responses = await t.testAction('trackEvent', { event: track(), settings, useDefaultMappings: true })
+    expect(responses).toHaveLength(1)
+    expect(responses[0].status).toBe(200)
+  })
+
+  it('should omit attributes when there are no properties and use the separator setting', async () => {
+    const t = freshDrift()
+    drift()
+      .post('/contacts/timeline', { externalId: 'user-1', event: 'Ping', createdAt: 1704067200000 })
+      .reply(200, {})
+    await t.testAction('trackEvent', {
+      event: track({ event: 'Ping', properties: {} }),
+      settings,
+      useDefaultMappings: true
+    })
+    const t2 = freshDrift()
+    drift()
+      .post('/contacts/timeline', {
+        externalId: 'user-1',
+        event: 'Ping',
+        createdAt: 1704067200000,
+        attributes: { 'a.b': 1 }
+      })
+      .reply(200, {})
+    await t2.testAction('trackEvent', {
+      event: track({ event: 'Ping', properties: { a: { b: 1 } } }),
+      settings: { ...settings, separator: '.' },
+      useDefaultMappings: true
+    })
+  })
+
+  it('should create the contact from context.traits.email when Drift does not know the user id, then post again', async () => {
+    const t = freshDrift()
+    const body = { externalId: 'user-1', event: 'Order Completed', createdAt: 1704067200000 }
+    drift().post('/contacts/timeline', body).reply(404, { error: { message: 'No contact with externalId' } })
+    drift()
+      .post('/contacts', { attributes: { email: 'ada@example.com', externalId: 'user-1' } })
+      .reply(200, { data: contact(501, { email: 'ada@example.com', externalId: 'user-1' }) })
+    drift().post('/contacts/timeline', body).reply(200, {})
+    await t.testAction('trackEvent', {
+      event: track({ properties: {}, context: { traits: { email: 'ada@example.com' } } }),
+      settings,
+      useDefaultMappings: true
+    })
+    expect(t.results[t.results.length - 1].data).toMatchObject({ by: 'externalId', createdContact: true })
+  })
+
+  it('should post again when creating the contact conflicts (another event created it meanwhile)', async () => {
+    const t = freshDrift()
+    drift().post('/contacts/timeline').reply(404, {})
+    drift().post('/contacts').reply(409, { error: { message: 'A contact with this externalId already exists' } })
+    drift().post('/contacts/timeline').reply(200, {})
+    await t.testAction('trackEvent', {
+      event: track({ properties: { email: 'ada@example.com' } }),
+      settings,
+      useDefaultMappings: true
+    })
+    expect(t.results[t.results.length - 1].data).toMatchObject({ createdContact: false })
+  })
+
+  it('should refuse honestly when the contact does not exist and the event has no email', async () => {
+    const t = freshDrift()
+    drift().post('/contacts/timeline').reply(404, { error: { message: 'not found' } })
+    const attempt = t.testAction('trackEvent', { event: track(), settings, useDefaultMappings: true })
+    await expect(attempt).rejects.toThrow(PayloadValidationError)
+    await expect(attempt).rejects.toThrow('Drift has no contact with externalId "user-1" yet: send an identify')
+  })
+
+  it('should find the contact by email without a user id and post by its exact 64-bit contactId', async () => {
+    const t = freshDrift()
+    drift()
+      .get('/contacts')
+      .query({ email: 'ada@example.com' })
+      .reply(200, '{"data":[{"id":9007199254740993,"createdAt":1,"attributes":{"email":"ada@example.com"}}]}', {
+        'content-type': 'application/json'
+      })
+    let raw = ''
+    drift()
+      .post('/contacts/timeline', (body) => {
+        return body !== undefined
+      })
+      .reply(200, function (_uri, _body) {
+        raw = (this.req as unknown as { requestBodyBuffers: Buffer[] }).requestBodyBuffers.toString()
+        return {}
+      })
+    await t.testAction('trackEvent', {
+      event: track({ userId: undefined, properties: {}, context: { traits: { email: 'ada@example.com' } } }),
+      settings,
+      useDefaultMappings: true
+    })
+    expect(t.results[t.results.length - 1].data).toMatchObject({ by: 'contactId', contactId: '9007199254740993' })
+    expect(raw).toBe('{"contactId":9007199254740993,"event":"Order Completed","createdAt":1704067200000}')
+  })
+
+  it('should use the cached contact id for the next email-only event, and look up again after a 404', async () => {
+    const t = freshDrift()
+    drift()
+      .get('/contacts')
+      .query({ email: 'ada@example.com' })
+      .reply(200, { data: [contact(7, { email: 'ada@example.com' })] })
+    drift().post('/contacts/timeline', { contactId: 7, event: 'A' }).reply(200, {})
+    drift().post('/contacts/timeline', { contactId: 7, event: 'B' }).reply(404, {})
+    drift()
+      .get('/contacts')
+      .query({ email: 'ada@example.com' })
+      .reply(200, { data: [contact(8, { email: 'ada@example.com' })] })
+    drift().post('/contacts/timeline', { contactId: 8, event: 'B' }).reply(200, {})
+    for (const name of ['A', 'B']) {
+      await t.testAction('trackEvent', {
+        event: { type: 'track', event: name, properties: {}, context: { traits: { email: 'ada@example.com' } } },
+        mapping: { email: { '@path': '$.context.traits.email' }, event_name: { '@path': '$.event' } },
+        settings
+      })
+    }
+  })
+
+  it('should refuse an email-only event whose contact does not exist', async () => {
+    const t = freshDrift()
+    drift().get('/contacts').query({ email: 'nobody@example.com' }).reply(200, { data: [] })
+    await expect(
+      t.testAction('trackEvent', {
+        event: track({ userId: undefined, context: { traits: { email: 'nobody@example.com' } } }),
+        settings,
+        useDefaultMappings: true
+      })
+    ).rejects.toThrow("Drift has no contact with the event's email")
+  })
+
+  it('should refuse an event with neither a user id nor an email, without a request', async () => {
+    const t = freshDrift()
+    await expect(
+      t.testAction('trackEvent', { event: track({ userId: undefined }), settings, useDefaultMappings: true })
+    ).rejects.toThrow('No way to find the Drift contact: map external_id (the user id) or email')
+  })
+
+  it('should refuse a placeholder user id (identity guard) and an invalid timestamp', async () => {
+    const t = freshDrift()
+    await expect(
+      t.testAction('trackEvent', { event: track({ userId: 'undefined' }), settings, useDefaultMappings: true })
+    ).rejects.toThrow('external_id refused: userId "undefined" is a placeholder')
+    await expect(
+      freshDrift().testAction('trackEvent', {
+        event: track({ userId: 'shared-demo' }),
+        settings: { ...settings, blockedUserIds: ['shared-demo'] },
+        useDefaultMappings: true
+      })
+    ).rejects.toThrow('on the blocked ids list')
+    for (const timestamp of ['March 5, 2024', 1704067200]) {
+      await expect(
+        freshDrift().testAction('trackEvent', {
+          event: track(),
+          mapping: { external_id: 'user-1', event_name: 'X', timestamp },
+          settings
+        })
+      ).rejects.toThrow('timestamp must be an ISO-8601 date-time')
+    }
+  })
+
+  it('should report one honest entry per event in a batch', async () => {
+    const t = freshDrift()
+    drift().post('/contacts/timeline', { externalId: 'u1', event: 'One', createdAt: 1704067200000 }).reply(200, {})
+    drift().post('/contacts/timeline', { externalId: 'u2', event: 'Two', createdAt: 1704067200000 }).reply(404, {})
+    drift()
+      .post('/contacts/timeline', { externalId: 'u3', event: 'Three', createdAt: 1704067200000 })
+      .reply(429, { error: { message: 'slow down' } }, { 'retry-after': '12' })
+    drift()
+      .post('/contacts/timeline', { externalId: 'u1', event: 'Four', createdAt: 1704067200000 })
+      .reply(500, 'oops')
+    const events = [
+      track({ userId: 'u1', event: 'One', properties: {} }),
+      track({ userId: 'u2', event: 'Two', properties: {} }),
+      track({ userId: 'u3', event: 'Three', properties: {} }),
+      track({ userId: undefined, event: 'No one', properties: {} }),
+      track({ userId: 'u1', event: 'Four', properties: {} })
+    ] as SegmentEvent[]
+    await t.testBatchAction('trackEvent', { events, settings, useDefaultMappings: true })
+    const entries = t.results[0].multistatus ?? []
+    expect(entries).toHaveLength(5)
+    expect(entries[0]).toMatchObject({ status: 200, body: { by: 'externalId', event: 'One' } })
+    expect(entries[1]).toMatchObject({ status: 400, errortype: 'PAYLOAD_VALIDATION_FAILED' })
+    expect(entries[2]).toMatchObject({
+      status: 429,
+      errortype: 'RETRYABLE_ERROR',
+      errormessage: expect.stringContaining('Retry-After: 12 s'),
+      body: { retryAfterSeconds: 12 }
+    })
+    expect(entries[3]).toMatchObject({ status: 400, errormessage: expect.stringContaining('No way to find') })
+    expect(entries[3]).not.toHaveProperty('sent')
+    expect(entries[4]).toMatchObject({ status: 500, errortype: 'RETRYABLE_ERROR' })
+  })
+
+  it('should keep the order of one user\'s events within a batch', async () => {
+    const t = freshDrift()
+    const seen: string[] = []
+    drift()
+      .post('/contacts/timeline')
+      .times(4)
+      .delay(5)
+      .reply(200, (_uri, body) => {
+        const { externalId, event } = body as { externalId: string; event: string }
+        seen.push(`${externalId}:${event}`)
+        return {}
+      })
+    const events = ['a1', 'b1', 'a2', 'a3'].map((name) =>
+      track({ userId: name[0], event: name, properties: {} })
+    ) as SegmentEvent[]
+    await t.testBatchAction('trackEvent', { events, settings, useDefaultMappings: true })
+    const order = seen.filter((s) => s.startsWith('a:'))
+    expect(order).toEqual(['a:a1', 'a:a2', 'a:a3'])
+    expect(t.results[0].multistatus?.every((entry) => entry.status === 200)).toBe(true)
+  })
+})
