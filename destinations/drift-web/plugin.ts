@@ -1,7 +1,7 @@
 import type { Analytics, Context, Plugin } from '@segment/analytics-next'
-import { checkDeviceSettings, type DeviceSettingsInput } from '../../shared/settings-rules'
-import { DriftClient, type KnownUser } from './widget/client'
-import { forwardWidgetEvent } from './widget/events'
+import type { DeviceSettingsInput } from '../../shared/settings-rules'
+import type { DriftClient, KnownUser } from './widget/client'
+import { connectDrift } from './widget/connect'
 import { isDriftDisabled, tokenFromIntegrations } from './widget/integrations'
 import { PREFIX, type Log } from './widget/types'
 
@@ -78,26 +78,8 @@ export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
     isLoaded: () => client !== undefined,
 
     async load(ctx: Context, analytics: Analytics) {
-      let checked
-      try {
-        checked = checkDeviceSettings(settings)
-      } catch (error) {
-        const message = `${PREFIX} ${(error as Error).message}; the Drift widget is not loaded`
-        console.error(message)
-        ctx.log('error', message)
-        throw error
-      }
-      const controller = new DriftClient(checked)
       analyticsInstance = analytics
-      analytics.on('reset', () => void controller.reset().catch(() => {}))
-      const userId = analytics.user().id()
-      const returning = userId ? { userId, traits: analytics.user().traits() } : undefined
-      await controller.start(
-        returning,
-        (name, payload) => forwardWidgetEvent(analytics, name, payload, checked.identifyOnEmailCapture),
-        contextLog(ctx)
-      )
-      client = controller
+      client = await connectDrift(settings, analytics, contextLog(ctx))
     },
 
     identify: (ctx) =>

@@ -169,12 +169,13 @@ describe('driftPlugin: identify', () => {
   it('sends nested traits flat and dates in seconds', async () => {
     const { plugin, analytics } = await setup()
     await settle(plugin)
-    await analytics.identify('user-2', {
+    const traits: Record<string, unknown> = {
       address: { city: 'Paris', geo: { lat: 48.8 } },
       tags: ['a', 'b'],
       createdAt: new Date('2024-01-02T03:04:05.678Z'),
       id: 'user-2'
-    })
+    }
+    await analytics.identify('user-2', traits)
     await analytics.track('Ordered', { order: { total: 12.5, at: new Date('2024-01-02T03:04:05Z') } })
     await plugin.client?.idle()
     expect(driftCalls()).toEqual([
@@ -260,7 +261,11 @@ describe('driftPlugin: identify', () => {
   it('sends recent_source from the campaign source', async () => {
     const { plugin, analytics } = await setup()
     await settle(plugin)
-    await analytics.identify('user-5', {}, { context: { campaign: { source: 'newsletter' } } })
+    await analytics.identify(
+      'user-5',
+      {},
+      { context: { campaign: { source: 'newsletter', name: 'spring', medium: 'email' } } }
+    )
     await plugin.client?.idle()
     expect(driftCalls()).toEqual([['identify', 'user-5', { recent_source: 'newsletter' }]])
   })

@@ -1,0 +1,41 @@
+import type { Context } from '@segment/analytics-next'
+import { PayloadValidationError } from '@segment/actions-core'
+import { contextLog } from './plugin'
+import { isDriftDisabled, tokenFromIntegrations } from './widget/integrations'
+import type { Log } from './widget/types'
+
+/** The keys an event's `integrations` may use for this destination: Segment's plugin name and the catalog name. */
+export const DESTINATION_NAME = 'Drift Web (Actions)'
+export const INTEGRATION_KEYS = ['Drift', DESTINATION_NAME]
+
+/**
+ * The runtime's plugins are named "Drift Web (Actions) <action>", so analytics-next does not apply
+ * `integrations.Drift: false` to them: every action checks it here (widget events carry it, and must not echo).
+ */
+export function skipped(context: Context): boolean {
+  const off = isDriftDisabled(context.event.integrations, INTEGRATION_KEYS)
+  if (off) context.log('debug', '[Drift] not sent: integrations.Drift is false')
+  return off
+}
+
+export function eventToken(context: Context): string | undefined {
+  return tokenFromIntegrations(context.event.integrations, INTEGRATION_KEYS)
+}
+
+export function actionLog(context: Context): Log {
+  return contextLog(context)
+}
+
+/** The runtime does not validate payloads: a mapped value of the wrong type is refused by name. */
+export function optionalString(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  throw new PayloadValidationError(`${field} must be a string`)
+}
+
+export function optionalObject(value: unknown, field: string): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>
+  throw new PayloadValidationError(`${field} must be an object`)
+}

@@ -1,0 +1,48 @@
+// Generated file. DO NOT MODIFY IT BY HAND: run destinations/drift-web/scripts/generate-types.ts.
+
+export interface Settings {
+  /**
+   * The embed id of your Drift widget (Drift > Settings > Widget > Install), e.g. buvw2r8z43np. Letters, digits and "-" only.
+   */
+  embedId: string
+  /**
+   * Where the widget script is loaded from (https, or http on localhost for a sandbox). Change it only to serve Drift's widget yourself.
+   */
+  scriptOrigin?: string
+  /**
+   * identify: users with a user id are tied to it with drift.identify (use only ids unique to one person). attributes: everything is sent as visitor attributes, never tied to an id.
+   */
+  identityMode?: string
+  /**
+   * How dates are sent: Unix seconds (as Segment’s classic Drift integration) or milliseconds.
+   */
+  dateUnit?: string
+  /**
+   * Joins the keys of nested objects: address.city becomes address_city. 1 to 3 symbols.
+   */
+  separator?: string
+  /**
+   * Drift widget events (e.g. startConversation, emailCapture, scheduling:meetingBooked) sent into analytics as "Drift <Readable Name>" track calls, marked so they never go back into Drift.
+   */
+  widgetEvents?: string[]
+  /**
+   * When the widget captures an email (emailCapture), also call analytics.identify with it.
+   */
+  identifyOnEmailCapture?: boolean
+  /**
+   * Send identify only with a signed identity (JWT). Turn on when Drift requires signed identities; unsigned identify calls are then skipped with a warning.
+   */
+  requireSignedIdentity?: boolean
+  /**
+   * How long to wait for the signedIdentity resolver before going on without a token.
+   */
+  signedIdentityTimeoutMs?: number
+  /**
+   * If the widget is not ready within this time, the failure is reported and later calls fail instead of queueing.
+   */
+  readyTimeoutMs?: number
+  /**
+   * User ids never sent to Drift (shared demo accounts): visitors sharing an id see each other’s chats.
+   */
+  blockedUserIds?: string[]
+}

@@ -1,0 +1,14 @@
+// Generated file. DO NOT MODIFY IT BY HAND: run destinations/drift-web/scripts/generate-types.ts.
+
+export interface Payload {
+  /**
+   * Your id for the company, sent as company_id.
+   */
+  group_id: string
+  /**
+   * Attributes of the company, each sent as company_<name> (name becomes company_name), flattened, dates as timestamps.
+   */
+  traits?: {
+    [k: string]: unknown
+  }
+}
