@@ -78,4 +78,224 @@ describeWithChromium('device mode in Chromium (analytics-next + driftPlugin + th
     expect(calls[0].method).toBe('identify') // the first thing Drift saw, ahead of the queued handlers
     expect(await visit1.page.evaluate(() => window.__driftSandbox?.identifiedBeforeLoad)).toBe(true)
   })
+
+  it("2. sends an anonymous visitor's traits through setUserAttributes after ready, exactly once", async () => {
+    const p = await visit()
+    const traits = { email: 'anon@example.com', plan: 'free', address: { city: 'Lyon' } }
+    // Called on the buffer before analytics (and long before the widget) is ready, as a site's snippet does.
+    await load(p, { drift: driftSettings('e2e-anonymous'), buffered: [['identify', traits]] })
+    await waitFor(() => p.page.evaluate(() => window.__driftSandbox?.ready), 'the widget to be ready')
+    // Drift firing `ready` again must not replay what was already sent.
+    expect(await p.page.evaluate(() => window.__driftSandbox?.emit('ready'))).toBeGreaterThan(0)
+    await p.page.evaluate(() => window.e2e.analytics().track('Marker'))
+
+    const calls = await sandboxCalls(p.page, sandbox, (c) => callsTo(c, 'track').length > 0)
+    const attributes = callsTo(calls, 'api.setUserAttributes')
+    expect(attributes).toHaveLength(1)
+    expect(attributes[0].args[0]).toEqual({ email: 'anon@example.com', plan: 'free', address_city: 'Lyon' })
+    expect(attributes[0].args[0]).toEqual(toDriftContactAttributes(traits).attributes)
+    expect(attributes[0]).toMatchObject({ beforeLoad: false })
+    expect(attributes[0].ignored).toBeUndefined()
+    expect(callsTo(calls, 'identify')).toEqual([]) // no user id: never drift.identify
+    // Held in order: the attributes reached Drift before the track made after them.
+    expect(attributes[0].seq).toBeLessThan(callsTo(calls, 'track')[0].seq)
+    expect(await p.page.evaluate(() => window.__driftSandbox?.visitorAttributes)).toEqual(attributes[0].args[0])
+  })
+
+  it('3. sends nested traits and properties flat, with dates converted', async () => {
+    const p = await visit()
+    await load(p, { drift: driftSettings('e2e-nested') })
+    await p.page.evaluate(async () => {
+      const analytics = window.e2e.analytics()
+      await analytics.identify('user-nested', {
+        name: 'Ada Lovelace',
+        address: { city: 'Paris', geo: { lat: 48.85 } },
+        createdAt: new Date('2024-01-15T10:00:00Z'),
+        tags: ['a', 'b']
+      })
+      await analytics.track('Order Completed', {
+        order: { id: 'o-1', total: 42.5, items: [{ sku: 'x' }, { sku: 'y' }] },
+        shippedAt: new Date('2024-05-01T12:00:00Z')
+      })
+    })
+
+    const calls = await sandboxCalls(p.page, sandbox, (c) => callsTo(c, 'track').length > 0)
+    const [identify] = callsTo(calls, 'identify')
+    expect(identify.args[0]).toBe('user-nested')
+    expect(identify.args[1]).toEqual({
+      name: 'Ada Lovelace',
+      address_city: 'Paris',
+      address_geo_lat: 48.85,
+      tags: 'a,b',
+      start_date: 1705312800 // createdAt: Drift's default attribute, in Unix seconds
+    })
+    const [track] = callsTo(calls, 'track')
+    expect(track.args[0]).toBe('Order Completed')
+    expect(track.args[1]).toEqual({
+      order_id: 'o-1',
+      order_total: 42.5,
+      order_items: '[{"sku":"x"},{"sku":"y"}]',
+      shippedAt: 1714564800
+    })
+    // The same answer the mapping core gives in Node: one rule for both places.
+    expect(track.args[1]).toEqual(
+      toDriftAttributes({
+        order: { id: 'o-1', total: 42.5, items: [{ sku: 'x' }, { sku: 'y' }] },
+        shippedAt: new Date('2024-05-01T12:00:00Z')
+      }).attributes
+    )
+    for (const value of [...Object.values(identify.args[1] as object), ...Object.values(track.args[1] as object)]) {
+      expect(['string', 'number', 'boolean']).toContain(typeof value)
+    }
+  })
+
+  it('4. sends page with the right name on a single-page-app navigation', async () => {
+    const p = await visit()
+    await load(p, { drift: driftSettings('e2e-spa') })
+    await p.page.evaluate(async () => {
+      const analytics = window.e2e.analytics()
+      history.pushState({}, '', '/app/settings')
+      document.title = 'Settings'
+      await analytics.page('Settings', 'Account')
+      history.pushState({}, '', '/app/settings#billing')
+      document.title = 'Billing'
+      await analytics.page() // no name: Drift gets the page title
+    })
+
+    const calls = await sandboxCalls(p.page, sandbox, (c) => callsTo(c, 'page').length >= 2)
+    expect(callsTo(calls, 'page').map((call) => call.args)).toEqual([['Settings Account'], ['Billing']])
+    expect(p.page.url()).toBe(`${site.url}/app/settings#billing`)
+    // No page load happened: the navigation was the app's own (no new document was requested).
+    expect(p.documents).toEqual([`${site.url}/`])
+    const seenPages = await p.page.evaluate(() => window.e2e.seen.filter((e) => e.type === 'page'))
+    expect(seenPages[0].properties).toMatchObject({ path: '/app/settings', title: 'Settings' })
+  })
+
+  it('5. resets Drift on logout, and the next user is not mixed with the last one', async () => {
+    const p = await visit()
+    await load(p, { drift: driftSettings('e2e-logout') })
+    await p.page.evaluate(async () => {
+      const analytics = window.e2e.analytics()
+      await analytics.identify('user-a', { email: 'a@example.com', plan: 'pro', company: 'A Corp' })
+      analytics.reset() // logout
+      await analytics.identify('user-b', { email: 'b@example.com' })
+    })
+
+    const calls = await sandboxCalls(p.page, sandbox, (c) => callsTo(c, 'identify').length >= 2)
+    const story = calls
+      .filter((call) => call.method === 'identify' || call.method === 'reset')
+      .map((call) => (call.method === 'identify' ? `identify ${String(call.args[0])}` : 'reset'))
+    expect(story).toEqual(['identify user-a', 'reset', 'identify user-b'])
+    const identifyB = callsTo(calls, 'identify')[1]
+    expect(identifyB.args[1]).toEqual({ email: 'b@example.com' }) // nothing of user-a's traits
+    const user = await p.page.evaluate(() => window.__driftSandbox?.user)
+    expect(user).toEqual({ userId: 'user-b', attributes: { email: 'b@example.com' }, signed: false })
+    expect(await p.page.evaluate(() => window.e2e.analytics().user().id())).toBe('user-b')
+  })
+
+  describe('6. signed identities required', () => {
+    const signedSettings = (embedId: string) => driftSettings(embedId, signedSandbox, { requireSignedIdentity: true })
+
+    it('identify with a valid token from integrations.Drift.userJwt succeeds and is verified by Drift', async () => {
+      const p = await visit()
+      await load(p, { drift: signedSettings('e2e-signed') })
+      const token = signIdentity('user-signed', SECRET)
+      await p.page.evaluate(
+        (userJwt) =>
+          window.e2e
+            .analytics()
+            .identify('user-signed', { email: 'signed@example.com' }, { integrations: { Drift: { userJwt } } }),
+        token
+      )
+
+      const calls = await sandboxCalls(p.page, signedSandbox, (c) => callsTo(c, 'identify').length > 0)
+      const [identify] = callsTo(calls, 'identify')
+      expect(identify.args[0]).toBe('user-signed')
+      expect(identify.ignored).toBeUndefined()
+      expect(identify.identity).toMatchObject({ hasToken: true, verified: true })
+      expect(JSON.stringify(signedSandbox.state)).not.toContain(token) // the sandbox never keeps the token
+      expect(await p.page.evaluate(() => window.__driftSandbox?.user?.signed)).toBe(true)
+    })
+
+    it('identify with a token from the signedIdentity resolver succeeds; a token for someone else fails', async () => {
+      const p = await visit()
+      await load(p, {
+        drift: signedSettings('e2e-resolver'),
+        signedTokens: {
+          'user-resolved': signIdentity('user-resolved', SECRET),
+          'user-forged': signIdentity('someone-else', SECRET)
+        }
+      })
+      await p.page.evaluate(async () => {
+        const analytics = window.e2e.analytics()
+        await analytics.identify('user-resolved', { email: 'resolved@example.com' })
+        await analytics.identify('user-forged', { email: 'forged@example.com' })
+      })
+
+      const calls = await sandboxCalls(p.page, signedSandbox, (c) => callsTo(c, 'identify').length >= 2)
+      const checks = callsTo(calls, 'identify').map((call) => [call.args[0], call.identity?.verified])
+      expect(checks).toEqual([
+        ['user-resolved', true],
+        ['user-forged', false]
+      ])
+    })
+
+    it('identify without a token is refused, and the console says why', async () => {
+      const p = await visit()
+      await load(p, { drift: signedSettings('e2e-unsigned') })
+      await p.page.evaluate(async () => {
+        const analytics = window.e2e.analytics()
+        await analytics.identify('user-unsigned', { email: 'unsigned@example.com' })
+        await analytics.track('Marker')
+      })
+
+      const calls = await sandboxCalls(p.page, signedSandbox, (c) => callsTo(c, 'track').length > 0)
+      expect(callsTo(calls, 'identify')).toEqual([])
+      expect(await p.page.evaluate(() => window.__driftSandbox?.user)).toBeNull()
+      const why = p.console.filter((m) => m.text.includes('requireSignedIdentity is on and no signed identity'))
+      expect(why).toHaveLength(1)
+      expect(why[0].type).toBe('warning')
+      expect(why[0].text).toContain('identify not sent')
+    })
+  })
+
+  it('7. forwards a widget event to analytics as a track call, without echoing it to Drift', async () => {
+    const p = await visit()
+    await load(p, { drift: driftSettings('e2e-widget-event', sandbox, { widgetEvents: ['startConversation'] }) })
+    await waitFor(() => p.page.evaluate(() => window.__driftSandbox?.ready), 'the widget to be ready')
+    const handlers = await p.page.evaluate(() =>
+      window.__driftSandbox?.emit('startConversation', { conversationId: 4242, inboxId: 7 })
+    )
+    expect(handlers).toBe(1)
+
+    const forwarded = await waitFor(
+      () => p.page.evaluate(() => window.e2e.seen.find((e) => e.event === 'Drift Start Conversation')),
+      'analytics to track the widget event'
+    )
+    expect(forwarded).toMatchObject({
+      type: 'track',
+      properties: { conversationId: 4242, inboxId: 7 },
+      integrations: { Drift: false }
+    })
+    await p.page.evaluate(() => window.e2e.analytics().track('Marker'))
+    const calls = await sandboxCalls(p.page, sandbox, (c) => callsTo(c, 'track').length > 0)
+    expect(callsTo(calls, 'track').map((call) => call.args[0])).toEqual(['Marker'])
+  })
+
+  it('8. refuses an invalid embed id: no script tag, a clear console error', async () => {
+    const p = await visit()
+    const calls = sandbox.state.widgetCalls.length
+    await load(p, { drift: driftSettings('bad id"><script>alert(1)</script>') })
+    await p.page.evaluate(() => window.e2e.analytics().track('After a bad embed id'))
+
+    expect(await p.page.evaluate(() => window.e2e.widgetScripts())).toEqual([])
+    expect(await p.page.evaluate(() => window.__driftSandbox)).toBeUndefined()
+    expect(p.requests.filter((url) => url.includes('/include/'))).toEqual([])
+    const errors = p.console.filter((m) => m.type === 'error' && m.text.includes('embedId'))
+    expect(errors.map((m) => m.text)).toEqual([
+      expect.stringContaining('embedId must contain only letters, digits and "-"')
+    ])
+    expect(errors[0].text).toContain('the Drift widget is not loaded')
+    expect(sandbox.state.widgetCalls.length).toBe(calls)
+  })
 })

@@ -46,6 +46,8 @@ export interface OpenPage {
   context: BrowserContext
   /** Every URL the page requested, in order. */
   requests: string[]
+  /** URLs of the documents loaded (page loads, not SPA navigations). */
+  documents: string[]
   console: ConsoleEntry[]
   /** Uncaught exceptions in the page. */
   pageErrors: string[]
@@ -56,8 +58,19 @@ export interface OpenPage {
 export async function openPage(browser: Browser, url: string): Promise<OpenPage> {
   const context = await browser.newContext()
   const page = await context.newPage()
-  const opened: OpenPage = { page, context, requests: [], console: [], pageErrors: [], close: () => context.close() }
-  page.on('request', (request) => opened.requests.push(request.url()))
+  const opened: OpenPage = {
+    page,
+    context,
+    requests: [],
+    documents: [],
+    console: [],
+    pageErrors: [],
+    close: () => context.close()
+  }
+  page.on('request', (request) => {
+    opened.requests.push(request.url())
+    if (request.resourceType() === 'document') opened.documents.push(request.url())
+  })
   page.on('console', (message) => opened.console.push({ type: message.type(), text: message.text() }))
   page.on('pageerror', (error) => opened.pageErrors.push(error.message))
   await page.goto(url)
