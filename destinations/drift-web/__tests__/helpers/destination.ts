@@ -1,0 +1,69 @@
+import type { Analytics, Plugin } from '@segment/analytics-next'
+import type { Subscription } from '@segment/browser-destination-runtime/types'
+import nock from 'nock'
+import driftWebDestination, { driftBrowserDestination } from '../../destination'
+import type { DriftClient } from '../../widget/client'
+import { loadAnalytics } from './analytics'
+import { resetPage, sandbox, sleep, waitFor } from './page'
+import { startWidgetServer, type WidgetServer } from './widget-server'
+
+/**
+ * Hooks for a test file that drives the widget stand-in: the widget server on 127.0.0.1 (embed ids `embed-1`
+ * and `signed-only`), no other network, a fresh page per test, console.warn/error captured.
+ */
+export function useWidgetPage(): { server: () => WidgetServer } {
+  let server: WidgetServer
+  beforeAll(async () => {
+    nock.disableNetConnect()
+    nock.enableNetConnect('127.0.0.1')
+    server = await startWidgetServer()
+    server.widgets.set('embed-1', { readyDelayMs: 30 })
+    server.widgets.set('signed-only', { readyDelayMs: 30, requireSignedIdentity: true })
+  })
+  afterAll(async () => {
+    await server.close()
+    nock.enableNetConnect()
+  })
+  beforeEach(() => {
+    resetPage()
+    jest.spyOn(console, 'warn').mockImplementation(() => {})
+    jest.spyOn(console, 'error').mockImplementation(() => {})
+  })
+  afterEach(() => jest.restoreAllMocks())
+  return { server: () => server }
+}
+
+/** Subscriptions as a catalog would create them from the presets. */
+export function presetSubscriptions(): Subscription[] {
+  return (driftBrowserDestination.presets ?? []).map((preset) => ({
+    name: preset.name,
+    partnerAction: preset.partnerAction,
+    enabled: true,
+    subscribe: 'subscribe' in preset ? preset.subscribe : '',
+    mapping: preset.mapping ?? {}
+  }))
+}
+
+export interface LoadedDestination {
+  analytics: Analytics
+  plugins: Plugin[]
+  client: DriftClient
+}
+
+/** The browserDestination factory, as a page or catalog loads it, inside a real analytics-next. */
+export async function loadDestination(
+  settings: Record<string, unknown>,
+  subscriptions: Subscription[] = presetSubscriptions()
+): Promise<LoadedDestination> {
+  const initialize = jest.spyOn(driftBrowserDestination, 'initialize')
+  const plugins = (await driftWebDestination({ ...settings, subscriptions } as never)) as Plugin[]
+  const [analytics] = await loadAnalytics(plugins)
+  const client = (await initialize.mock.results[0].value) as DriftClient
+  return { analytics, plugins, client }
+}
+
+export async function ready(client: DriftClient): Promise<void> {
+  await waitFor(() => sandbox()?.ready === true, 'the widget to be ready')
+  await client.idle()
+  await sleep(20)
+}
