@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Sandbox } from '../../sandbox'
+import type { ProgressStream } from '../progress'
+
+export const EXAMPLE = join(__dirname, '..', '..', 'examples', 'events.ndjson')
+export const exampleLines = (): string[] => readFileSync(EXAMPLE, 'utf8').trimEnd().split('\n')
+
+/** Counts in the committed example file, computed from the file itself. */
+export function exampleExpectations(): {
+  events: number
+  users: number
+  timeline: number
+  malformedLines: number[]
+} {
+  let events = 0
+  let timeline = 0
+  const users = new Set<string>()
+  const malformedLines: number[] = []
+  exampleLines().forEach((text, i) => {
+    let event: { type?: unknown; userId?: unknown; messageId?: unknown }
+    try {
+      event = JSON.parse(text) as typeof event
+    } catch {
+      return void malformedLines.push(i + 1)
+    }
+    if (typeof event !== 'object' || Array.isArray(event) || typeof event.type !== 'string') {
+      return void malformedLines.push(i + 1)
+    }
+    events++
+    // Events made by the generator (not the deliberately bad ones) are meant to be delivered.
+    if (typeof event.messageId === 'string' && event.messageId.startsWith('msg-')) {
+      users.add(String(event.userId))
+      if (['track', 'page', 'screen'].includes(event.type)) timeline++
+    }
+  })
+  return { events, users: users.size, timeline, malformedLines }
+}
+
+export function tempDir(): { dir: string; file(name: string, text?: string): string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'drift-replay-'))
+  return {
+    dir,
+    file(name, text) {
+      const path = join(dir, name)
+      if (text !== undefined) writeFileSync(path, text)
+      return path
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export function readRejects(file: string): Array<Record<string, unknown>> {
+  const text = readFileSync(file, 'utf8')
+  return text === ''
+    ? []
+    : text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+}
+
+/** Timeline events Drift got more than once (same contact, name and time): duplicates from resending. */
+export function duplicateTimelineEvents(sandbox: Sandbox): number {
+  const seen = new Set<string>()
+  let duplicates = 0
+  for (const e of sandbox.state.timeline) {
+    const key = `${e.contactId}|${e.event}|${e.createdAt}`
+    if (seen.has(key)) duplicates++
+    seen.add(key)
+  }
+  return duplicates
+}
+
+/** A progress stream that keeps what was written (and is not a TTY). */
+export function captureStream(): ProgressStream & { text: () => string } {
+  const chunks: string[] = []
+  return { write: (t: string) => chunks.push(t), isTTY: false, text: () => chunks.join('') }
+}

@@ -1,0 +1,336 @@
+import { readFileSync, existsSync } from 'node:fs'
+import { Readable } from 'node:stream'
+import { gzipSync } from 'node:zlib'
+import { ALL_SCOPES, DEFAULT_SANDBOX_TOKEN, startSandbox, type Sandbox } from '../../sandbox'
+import { replay, type ReplayOptions } from '../replay'
+import {
+  EXAMPLE,
+  captureStream,
+  duplicateTimelineEvents,
+  exampleExpectations,
+  exampleLines,
+  readRejects,
+  tempDir
+} from './helpers'
+
+// The replay end to end: real sandboxes over real HTTP on 127.0.0.1, the real cloud destination.
+
+jest.setTimeout(30_000)
+
+const FAST_BACKOFF = { baseMs: 5, maxMs: 50 }
+
+describe('replay', () => {
+  let sandbox: Sandbox
+  let tmp: ReturnType<typeof tempDir>
+
+  beforeEach(async () => {
+    tmp = tempDir()
+    sandbox = await startSandbox({ rateLimit: false })
+  })
+  afterEach(async () => {
+    await sandbox.close()
+    tmp.cleanup()
+  })
+
+  const run = (options: Partial<ReplayOptions> & { input: string }) =>
+    replay({
+      apiBase: sandbox.url,
+      token: DEFAULT_SANDBOX_TOKEN,
+      rate: null,
+      backoff: FAST_BACKOFF,
+      progressStream: captureStream(),
+      rejects: tmp.file('rejects.ndjson'),
+      checkpoint: tmp.file('checkpoint.json'),
+      settings: { accountOwnerId: '7' },
+      ...options
+    })
+
+  it('should deliver the example file: contacts, timelines and accounts, bad lines rejected with reasons', async () => {
+    const expected = exampleExpectations()
+    const { summary } = await run({ input: EXAMPLE })
+
+    expect(summary.complete).toBe(true)
+    expect(sandbox.state.contacts).toHaveLength(expected.users)
+    const emails = sandbox.state.contacts.map((c) => c.attributes.email)
+    expect(emails).toContain('margaret.hopper.12@example.com')
+    expect(sandbox.state.timeline).toHaveLength(expected.timeline)
+    expect(sandbox.state.accounts.map((a) => a.domain)).toEqual(
+      expect.arrayContaining(['acme-analytics.example', 'globex.example'])
+    )
+    expect(sandbox.state.accounts.every((a) => a.ownerId === 7)).toBe(true)
+    // Every event is accounted for: delivered, or in the rejects file with its reason.
+    const rejects = readRejects(tmp.file('rejects.ndjson'))
+    expect(summary.totals.sent + rejects.length - expected.malformedLines.length).toBe(expected.events)
+    expect(summary.lines.malformed).toBe(expected.malformedLines.length)
+    const malformed = rejects.filter((r) => r.outcome === 'malformed')
+    expect(malformed.map((r) => r.line)).toEqual(expected.malformedLines)
+    for (const r of rejects) expect(typeof r.reason).toBe('string')
+    expect(rejects.find((r) => r.type === 'alias')).toMatchObject({ outcome: 'skipped' })
+    expect(summary.byType.alias).toEqual({ sent: 0, skipped: 1, failed: 0 })
+    expect(summary.byType.screen.sent).toBeGreaterThan(0)
+    // One token check plus the Drift calls; lookups are cached, so close to one request per event.
+    expect(summary.http.requests).toBe(
+      Object.values(sandbox.counts()).reduce((a, b) => a + b, 0) - (sandbox.counts()['409'] ?? 0)
+    )
+    expect(summary.http.perEvent).toBeLessThan(1.3)
+  })
+
+  it('should keep one user’s events in order (identify before that user’s first track)', async () => {
+    await run({ input: EXAMPLE, concurrency: 16 })
+    const firstTimeline = new Map<number, number>()
+    for (const e of sandbox.state.timeline)
+      if (!firstTimeline.has(e.contactId)) firstTimeline.set(e.contactId, e.receivedAt)
+    for (const contact of sandbox.state.contacts) {
+      const first = firstTimeline.get(contact.id)
+      if (first !== undefined) expect(contact.createdAt).toBeLessThanOrEqual(first)
+    }
+  })
+
+  it('should resume after an interruption without resending what was acknowledged, and lose nothing', async () => {
+    const expected = exampleExpectations()
+    sandbox.setFaults({ latencyMs: 5 })
+    const controller = new AbortController()
+    const first = run({ input: EXAMPLE, signal: controller.signal, concurrency: 4 })
+    while ((sandbox.counts()['POST /contacts/timeline'] ?? 0) < 40) await new Promise((r) => setTimeout(r, 10))
+    controller.abort()
+    const { summary: one } = await first
+    expect(one.interrupted).toBe(true)
+    expect(one.complete).toBe(false)
+    expect(one.totals.sent).toBeLessThan(expected.events)
+    const timelineAfterFirst = sandbox.state.timeline.length
+
+    const { summary: two } = await run({ input: EXAMPLE })
+    expect(two.complete).toBe(true)
+    expect(two.lines.alreadyDone).toBeGreaterThan(0)
+    // Nothing lost, nothing sent twice.
+    expect(one.totals.sent + two.totals.sent).toBe(
+      exampleLines().length - readRejects(tmp.file('rejects.ndjson')).length
+    )
+    expect(sandbox.state.timeline).toHaveLength(expected.timeline)
+    expect(duplicateTimelineEvents(sandbox)).toBe(0)
+    expect(timelineAfterFirst).toBeLessThan(expected.timeline)
+
+    // A third run finds everything done and sends nothing.
+    const before = sandbox.counts()['POST /contacts/timeline']
+    const { summary: three } = await run({ input: EXAMPLE })
+    expect(three.totals.sent).toBe(0)
+    expect(sandbox.counts()['POST /contacts/timeline']).toBe(before)
+  })
+
+  it('should retry 5xx answers and dropped connections until delivered', async () => {
+    sandbox.setFaults({ errorRate: 0.25, dropRate: 0.03, seed: 7 })
+    const expected = exampleExpectations()
+    const { summary } = await run({ input: EXAMPLE, maxAttempts: 12 })
+    expect(summary.complete).toBe(true)
+    expect((summary.http.byStatus['500'] ?? 0) + (summary.http.byStatus['503'] ?? 0)).toBeGreaterThan(10)
+    expect(summary.http.retries).toBeGreaterThan(10)
+    expect(sandbox.state.contacts).toHaveLength(expected.users)
+    // At least once: a dropped connection may hide an applied request, so duplicates are possible but rare.
+    expect(sandbox.state.timeline.length - duplicateTimelineEvents(sandbox)).toBe(expected.timeline)
+    expect(summary.reasons.filter((r) => r.reason.includes('gave up'))).toEqual([])
+  })
+
+  it('should report malformed lines by line number and keep going', async () => {
+    const input = tmp.file(
+      'mixed.ndjson',
+      [
+        JSON.stringify({ type: 'identify', userId: 'u1', traits: { email: 'u1@example.com' } }),
+        '{not json',
+        '[1,2]',
+        '',
+        JSON.stringify({ userId: 'u1', event: 'No type' }),
+        JSON.stringify({ type: 'track', userId: 'u1', event: 'Still Delivered' })
+      ].join('\n')
+    )
+    const stderr = captureStream()
+    const { summary } = await run({ input, progressStream: stderr })
+    expect(summary.totals.sent).toBe(2)
+    expect(summary.lines).toMatchObject({ read: 6, malformed: 3, blank: 1 })
+    const rejects = readRejects(tmp.file('rejects.ndjson'))
+    expect(rejects.map((r) => [r.line, r.outcome])).toEqual([
+      [2, 'malformed'],
+      [3, 'malformed'],
+      [5, 'malformed']
+    ])
+    expect(rejects[0].raw).toBe('{not json')
+    expect(stderr.text()).toContain('line 2: not valid JSON')
+    expect(sandbox.state.timeline.map((e) => e.event.toLowerCase())).toEqual(['still delivered'])
+  })
+
+  it('should read gzip input from a file and from stdin', async () => {
+    const expected = exampleExpectations()
+    const gz = tmp.file('events.ndjson.gz')
+    require('node:fs').writeFileSync(gz, gzipSync(readFileSync(EXAMPLE)))
+    const { summary: fromFile } = await run({ input: gz })
+    expect(fromFile.totals.sent).toBeGreaterThan(300)
+    expect(sandbox.state.timeline).toHaveLength(expected.timeline)
+
+    const other = await startSandbox({ rateLimit: false })
+    try {
+      const { summary: fromStdin } = await replay({
+        input: '-',
+        stdin: Readable.from([gzipSync(readFileSync(EXAMPLE))]),
+        apiBase: other.url,
+        token: DEFAULT_SANDBOX_TOKEN,
+        rate: null,
+        progressStream: captureStream(),
+        rejects: tmp.file('stdin.rejects.ndjson')
+      })
+      expect(fromStdin.totals).toEqual(fromFile.totals)
+      expect(other.state.timeline).toHaveLength(expected.timeline)
+    } finally {
+      await other.close()
+    }
+  })
+
+  it('should read plain NDJSON from stdin, in small chunks', async () => {
+    const text = exampleLines().slice(0, 60).join('\n')
+    const chunks = text.match(/[\s\S]{1,7}/g) ?? []
+    const { summary } = await run({ input: '-', stdin: Readable.from(chunks.map((c) => Buffer.from(c))) })
+    expect(summary.lines.read).toBe(60)
+    expect(summary.totals.sent).toBeGreaterThan(50)
+  })
+
+  it('should send nothing in a dry run and print the requests instead', async () => {
+    const lines: string[] = []
+    const { summary } = await run({ input: EXAMPLE, dryRun: true, out: (l) => lines.push(l) })
+    expect(sandbox.counts()).toEqual({})
+    expect(sandbox.state.contacts).toHaveLength(0)
+    expect(summary.target.kind).toBe('dry-run')
+    expect(lines.some((l) => l.startsWith(`POST ${sandbox.url}/contacts {"attributes":`))).toBe(true)
+    expect(lines.some((l) => l.startsWith(`POST ${sandbox.url}/contacts/timeline`))).toBe(true)
+    expect(existsSync(tmp.file('rejects.ndjson'))).toBe(false)
+    expect(existsSync(tmp.file('checkpoint.json'))).toBe(false)
+  })
+})
+
+describe('replay pacing', () => {
+  let tmp: ReturnType<typeof tempDir>
+  beforeEach(() => (tmp = tempDir()))
+  afterEach(() => tmp.cleanup())
+
+  const smallInput = (lines = 70): string => tmp.file('small.ndjson', exampleLines().slice(0, lines).join('\n'))
+
+  it('should stay under the rate limit when paced to it (no 429)', async () => {
+    const sandbox = await startSandbox({ rateLimit: { capacity: 20, windowMs: 500 } })
+    try {
+      const started = Date.now()
+      const { summary } = await replay({
+        input: smallInput(),
+        apiBase: sandbox.url,
+        token: DEFAULT_SANDBOX_TOKEN,
+        rate: { requests: 20, windowMs: 500 },
+        progressStream: captureStream(),
+        rejects: tmp.file('r.ndjson'),
+        checkpoint: false
+      })
+      expect(summary.complete).toBe(true)
+      expect(sandbox.counts()['429']).toBeUndefined()
+      // 20 per 500 ms, 18 of them at once: the rest takes at least (requests - 18) / 40 seconds.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(((summary.http.requests - 18) / 40) * 1000 - 50)
+    } finally {
+      await sandbox.close()
+    }
+  })
+
+  it('should honour 429 and Retry-After from a tiny bucket, and still deliver everything', async () => {
+    const sandbox = await startSandbox({ rateLimit: { capacity: 10, windowMs: 500 } })
+    try {
+      const { summary } = await replay({
+        input: smallInput(36),
+        apiBase: sandbox.url,
+        token: DEFAULT_SANDBOX_TOKEN,
+        rate: null, // no pacing: only the server's 429s slow us down
+        backoff: FAST_BACKOFF,
+        maxAttempts: 20,
+        progressStream: captureStream(),
+        rejects: tmp.file('r.ndjson'),
+        checkpoint: false
+      })
+      expect(summary.complete).toBe(true)
+      expect(summary.totals.failed).toBe(readRejects(tmp.file('r.ndjson')).length - summary.lines.malformed)
+      expect(summary.reasons.some((r) => r.reason.includes('gave up'))).toBe(false)
+      const throttled = summary.http.byStatus['429'] ?? 0
+      expect(throttled).toBeGreaterThan(0)
+      // Honoured: after a 429 every worker waits Retry-After (1 s), so each pause costs at most one 429 per
+      // worker in flight. Ignoring it would give hundreds with a 5 ms backoff.
+      const pauses = Math.ceil(summary.elapsedMs / 1000)
+      expect(throttled).toBeLessThanOrEqual(pauses * 8 + 8)
+      expect(summary.elapsedMs).toBeGreaterThanOrEqual(((summary.http.requests - throttled - 10) / 20) * 1000 - 200)
+    } finally {
+      await sandbox.close()
+    }
+  })
+})
+
+describe('replay secrets', () => {
+  const SECRET = 'drift-SECRET-token-123456789'
+  let tmp: ReturnType<typeof tempDir>
+  let sandbox: Sandbox
+  beforeEach(async () => {
+    tmp = tempDir()
+    sandbox = await startSandbox({ rateLimit: false, tokens: { [SECRET]: ALL_SCOPES } })
+  })
+  afterEach(async () => {
+    await sandbox.close()
+    tmp.cleanup()
+  })
+
+  it('should never write the token to stdout, stderr or the rejects file', async () => {
+    const { main } = await import('../index')
+    const input = tmp.file(
+      'events.ndjson',
+      [
+        JSON.stringify({ type: 'identify', userId: 'u1', traits: { email: 'u1@example.com' } }),
+        // A hostile event that carries the token: refused, and its reject is redacted.
+        JSON.stringify({ type: 'alias', userId: 'u1', previousId: SECRET }),
+        `{"broken": "${SECRET}`,
+        JSON.stringify({ type: 'track', userId: 'u1', event: '' })
+      ].join('\n')
+    )
+    const stdout = captureStream()
+    const stderr = captureStream()
+    const rejects = tmp.file('rejects.ndjson')
+    const code = await main(['replay', input, '--api-base', sandbox.url, '--token', SECRET, '--rejects', rejects], {
+      stdout,
+      stderr,
+      env: {}
+    })
+    expect(code).toBe(0)
+    expect(stdout.text()).toContain('Replay done')
+    const rejectsText = readFileSync(rejects, 'utf8')
+    expect(readRejects(rejects)).toHaveLength(3)
+    for (const text of [stdout.text(), stderr.text(), rejectsText]) expect(text).not.toContain(SECRET)
+    expect(rejectsText).toContain('[redacted]')
+  })
+
+  it('should stop with exit code 1 and a clear message when the token is refused, without echoing it', async () => {
+    const { main } = await import('../index')
+    const wrong = 'wrong-token-abcdef123456'
+    const stdout = captureStream()
+    const stderr = captureStream()
+    const code = await main(
+      ['replay', EXAMPLE, '--api-base', sandbox.url, '--rejects', tmp.file('r.ndjson'), '--no-checkpoint', '--json'],
+      { stdout, stderr, env: { DRIFT_API_TOKEN: wrong } }
+    )
+    expect(code).toBe(1)
+    const summary = JSON.parse(stdout.text()) as { fatal: string; totals: { sent: number } }
+    expect(summary.fatal).toMatch(/401|token/i)
+    expect(summary.totals.sent).toBe(0)
+    expect(sandbox.counts()['POST /contacts'] ?? 0).toBe(0)
+    for (const text of [stdout.text(), stderr.text()]) expect(text).not.toContain(wrong)
+  })
+
+  it('should refuse bad options with exit code 2', async () => {
+    const { main } = await import('../index')
+    const stderr = captureStream()
+    const io = { stdout: captureStream(), stderr, env: {} }
+    expect(await main(['replay'], io)).toBe(2)
+    expect(await main(['replay', EXAMPLE, '--rate', 'fast'], io)).toBe(2)
+    expect(await main(['replay', EXAMPLE, '--concurrency', '0'], io)).toBe(2)
+    expect(await main(['replay', EXAMPLE, '--api-base', sandbox.url, '--no-checkpoint'], io)).toBe(2)
+    expect(await main(['replay', tmp.file('missing.ndjson'), '--sandbox'], io)).toBe(2)
+    expect(stderr.text()).toContain('--rate must look like')
+    expect(stderr.text()).toContain('needs a token')
+  })
+})
