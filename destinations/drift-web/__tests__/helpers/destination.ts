@@ -36,7 +36,7 @@ export function useWidgetPage(): { server: () => WidgetServer } {
 /** Subscriptions as a catalog would create them from the presets. */
 export function presetSubscriptions(): Subscription[] {
   return (driftBrowserDestination.presets ?? []).map((preset) => ({
-    name: preset.name,
+    name: preset.name ?? preset.partnerAction,
     partnerAction: preset.partnerAction,
     enabled: true,
     subscribe: 'subscribe' in preset ? preset.subscribe : '',
