@@ -1,5 +1,5 @@
 import type { Context } from '@segment/analytics-next'
-import { PayloadValidationError } from '@segment/actions-core'
+import { PayloadValidationError } from './errors'
 import { contextLog } from './plugin'
 import { isDriftDisabled, tokenFromIntegrations } from './widget/integrations'
 import type { Log } from './widget/types'

@@ -1,4 +1,4 @@
-import { defaultValues } from '@segment/actions-core'
+import { defaultMappings } from './errors'
 import { browserDestination } from '@segment/browser-destination-runtime/shim'
 import type { BrowserDestinationDefinition } from '@segment/browser-destination-runtime/types'
 import { DEVICE_SETTINGS } from '../../shared/settings-rules'
@@ -27,28 +27,28 @@ export const driftBrowserDestination: BrowserDestinationDefinition<Settings, Dri
       name: 'Identify User',
       subscribe: 'type = "identify"',
       partnerAction: 'identifyUser',
-      mapping: defaultValues(identifyUser.fields),
+      mapping: defaultMappings(identifyUser.fields),
       type: 'automatic'
     },
     {
       name: 'Track Event',
       subscribe: 'type = "track"',
       partnerAction: 'trackEvent',
-      mapping: defaultValues(trackEvent.fields),
+      mapping: defaultMappings(trackEvent.fields),
       type: 'automatic'
     },
     {
       name: 'Track Page',
       subscribe: 'type = "page"',
       partnerAction: 'trackPage',
-      mapping: defaultValues(trackPage.fields),
+      mapping: defaultMappings(trackPage.fields),
       type: 'automatic'
     },
     {
       name: 'Identify Company',
       subscribe: 'type = "group"',
       partnerAction: 'identifyCompany',
-      mapping: defaultValues(identifyCompany.fields),
+      mapping: defaultMappings(identifyCompany.fields),
       type: 'automatic'
     }
   ],

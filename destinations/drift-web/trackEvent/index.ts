@@ -1,5 +1,5 @@
 import type { BrowserActionDefinition } from '@segment/browser-destination-runtime/types'
-import { PayloadValidationError } from '@segment/actions-core'
+import { PayloadValidationError } from '../errors'
 import { actionLog, optionalObject, optionalString, skipped } from '../action-input'
 import type { Settings } from '../generated-types'
 import type { DriftClient } from '../widget/client'
