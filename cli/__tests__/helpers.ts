@@ -10,11 +10,14 @@ export const exampleLines = (): string[] => readFileSync(EXAMPLE, 'utf8').trimEn
 /** Counts in the committed example file, computed from the file itself. */
 export function exampleExpectations(): {
   events: number
+  /** Events made by the generator (all deliverable); the rest are the deliberately bad ones. */
+  deliverable: number
   users: number
   timeline: number
   malformedLines: number[]
 } {
   let events = 0
+  let deliverable = 0
   let timeline = 0
   const users = new Set<string>()
   const malformedLines: number[] = []
@@ -31,11 +34,12 @@ export function exampleExpectations(): {
     events++
     // Events made by the generator (not the deliberately bad ones) are meant to be delivered.
     if (typeof event.messageId === 'string' && event.messageId.startsWith('msg-')) {
+      deliverable++
       users.add(String(event.userId))
       if (['track', 'page', 'screen'].includes(event.type)) timeline++
     }
   })
-  return { events, users: users.size, timeline, malformedLines }
+  return { events, deliverable, users: users.size, timeline, malformedLines }
 }
 
 export function tempDir(): { dir: string; file(name: string, text?: string): string; cleanup(): void } {

@@ -1,4 +1,4 @@
-import { readFileSync, existsSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { ALL_SCOPES, DEFAULT_SANDBOX_TOKEN, startSandbox, type Sandbox } from '../../sandbox'
@@ -50,6 +50,7 @@ describe('replay', () => {
     const { summary } = await run({ input: EXAMPLE })
 
     expect(summary.complete).toBe(true)
+    expect(summary.totals.sent).toBe(expected.deliverable)
     expect(sandbox.state.contacts).toHaveLength(expected.users)
     const emails = sandbox.state.contacts.map((c) => c.attributes.email)
     expect(emails).toContain('margaret.hopper.12@example.com')
@@ -160,7 +161,7 @@ describe('replay', () => {
   it('should read gzip input from a file and from stdin', async () => {
     const expected = exampleExpectations()
     const gz = tmp.file('events.ndjson.gz')
-    require('node:fs').writeFileSync(gz, gzipSync(readFileSync(EXAMPLE)))
+    writeFileSync(gz, gzipSync(readFileSync(EXAMPLE)))
     const { summary: fromFile } = await run({ input: gz })
     expect(fromFile.totals.sent).toBeGreaterThan(300)
     expect(sandbox.state.timeline).toHaveLength(expected.timeline)

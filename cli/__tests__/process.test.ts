@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
+import { DEFAULT_SANDBOX_TOKEN, startSandbox, type Sandbox } from '../../sandbox'
+import { replay } from '../replay'
+import {
+  EXAMPLE,
+  captureStream,
+  duplicateTimelineEvents,
+  exampleExpectations,
+  exampleLines,
+  readRejects,
+  tempDir
+} from './helpers'
+
+// The command as a process: killed mid-run (SIGKILL: no cleanup at all) then resumed, and `npm start`.
+
+jest.setTimeout(40_000)
+
+const ROOT = join(__dirname, '..', '..')
+
+function collect(child: ChildProcess): { out: () => string; exit: Promise<number | null> } {
+  let out = ''
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()))
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { out: () => out, exit }
+}
+
+describe('drift-destination replay (process)', () => {
+  let sandbox: Sandbox
+  let tmp: ReturnType<typeof tempDir>
+  beforeEach(async () => {
+    tmp = tempDir()
+    sandbox = await startSandbox({ rateLimit: false, faults: { latencyMs: 5 } })
+  })
+  afterEach(async () => {
+    await sandbox.close()
+    tmp.cleanup()
+  })
+
+  it('should resume after SIGKILL without resending acknowledged events and without losing any', async () => {
+    const expected = exampleExpectations()
+    const checkpoint = tmp.file('cp.json')
+    const rejects = tmp.file('rejects.ndjson')
+    const args = ['cli/bin.ts', 'replay', EXAMPLE, '--api-base', sandbox.url, '--rate', 'off', '--quiet']
+    // One process (node with tsx's loader), so SIGKILL hits the replay itself and not a wrapper.
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', ...args, '--checkpoint', checkpoint, '--rejects', rejects, '--account-owner-id', '7'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DRIFT_API_TOKEN: DEFAULT_SANDBOX_TOKEN },
+        stdio: ['ignore', 'pipe', 'pipe']
+      }
+    )
+    const { exit } = collect(child)
+    while ((sandbox.counts()['POST /contacts/timeline'] ?? 0) < 60) await new Promise((r) => setTimeout(r, 5))
+    child.kill('SIGKILL')
+    await exit
+    const timelineAtKill = sandbox.state.timeline.length
+    expect(timelineAtKill).toBeLessThan(expected.timeline)
+
+    const { summary } = await replay({
+      input: EXAMPLE,
+      apiBase: sandbox.url,
+      token: DEFAULT_SANDBOX_TOKEN,
+      rate: null,
+      checkpoint,
+      rejects,
+      settings: { accountOwnerId: '7' },
+      progressStream: captureStream()
+    })
+    expect(summary.complete).toBe(true)
+    expect(summary.lines.alreadyDone).toBeGreaterThanOrEqual(60)
+    // Nothing lost: every timeline event arrived; every line is delivered or rejected.
+    expect(sandbox.state.contacts).toHaveLength(expected.users)
+    expect(sandbox.state.timeline.length - duplicateTimelineEvents(sandbox)).toBe(expected.timeline)
+    // Nothing acknowledged resent: only requests in flight at the kill (at most the concurrency, 8) can repeat.
+    expect(duplicateTimelineEvents(sandbox)).toBeLessThanOrEqual(8)
+    const rejected = new Set(readRejects(rejects).map((r) => r.line)).size
+    expect(
+      summary.lines.alreadyDone +
+        summary.totals.sent +
+        summary.totals.failed +
+        summary.totals.skipped +
+        summary.lines.malformed
+    ).toBe(exampleLines().length)
+    expect(rejected).toBe(8)
+  })
+})
+
+describe('npm start', () => {
+  it('should replay the example into an embedded sandbox, print the summary and where to look, and exit 0', async () => {
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: ROOT,
+      env: { ...process.env, DRIFT_API_TOKEN: 'must-not-be-used-by-npm-start' },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    const { out, exit } = collect(child)
+    expect(await exit).toBe(0)
+    const text = out()
+    expect(text).toContain('Replay done: examples/events.ndjson → the embedded sandbox')
+    // Every generated event sent; the alias skipped; the four bad events failed with reasons.
+    expect(text).toMatch(new RegExp(`total\\s+${exampleExpectations().deliverable}\\s+1\\s+4\\n`))
+    expect(text).toMatch(/Sandbox page: http:\/\/127\.0\.0\.1:\d+\//)
+    expect(text).toContain('npm run sandbox')
+    expect(text).not.toContain('must-not-be-used-by-npm-start')
+  })
+})
