@@ -315,6 +315,7 @@ describe('driftPlugin: signed identity', () => {
     })
     await settle(plugin)
     await analytics.identify('user-10', { name: 'Ten' })
+    await analytics.identify('user-10', { name: 'Ten' }) // a duplicate: neither the resolver nor Drift is asked
     await analytics.track('After')
     await plugin.client?.idle()
     expect(sandbox()?.identifiedBeforeLoad).toBe(true)

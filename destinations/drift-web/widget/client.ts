@@ -65,6 +65,7 @@ function settler(log: Log, resolve: () => void, reject: (error: Error) => void):
 
 const noLog: Log = () => {}
 const noop = () => {}
+const DUPLICATE = `${PREFIX} identify skipped: same user and attributes as the last one sent`
 
 /**
  * The one controller of Drift's widget, used by both the analytics-next plugin and the browser destination.
@@ -83,7 +84,7 @@ export class DriftClient {
   private running = false
   private readyTimer: ReturnType<typeof setTimeout> | undefined
   /** `id` + attributes of the last identify sent (dedupe, user switch). */
-  private lastIdentity: { id: string; key: string } | undefined
+  private lastIdentity: { id: string; key: string; signed: boolean } | undefined
   private pageIdentifyDone = false
   private warnedUnsigned = false
   private warnedFull = false
@@ -284,6 +285,9 @@ export class DriftClient {
       if (Object.keys(attributes).length > 0) this.steps.unshift(this.attributesStep(attributes, log))
       return
     }
+    const key = stableKey(attributes)
+    // Already sent, signed: no need to ask the resolver again (nor to write the contact again).
+    if (this.isLastIdentity(String(user.userId), key, true)) return log('debug', DUPLICATE)
     const token = user.token ?? (await this.resolveToken(user.userId, log))
     const guard = guardUserId(user.userId, { blockedIds: this.settings.blockedUserIds, signed: token !== undefined })
     if (!guard.ok) {
@@ -298,16 +302,18 @@ export class DriftClient {
       this.warnedUnsigned = true
       return
     }
-    const key = stableKey(attributes) + (token ? ' signed' : '')
-    if (this.lastIdentity?.id === guard.id && this.lastIdentity.key === key) {
-      log('debug', `${PREFIX} identify skipped: same user and attributes as the last one sent`)
-      return
-    }
+    if (this.isLastIdentity(guard.id, key, token !== undefined)) return log('debug', DUPLICATE)
     const drift = this.widget()
     if (this.lastIdentity && this.lastIdentity.id !== guard.id) drift.reset()
     if (token) drift.identify(guard.id, attributes, { userJwt: token })
     else drift.identify(guard.id, attributes)
-    this.lastIdentity = { id: guard.id, key }
+    this.lastIdentity = { id: guard.id, key, signed: token !== undefined }
+  }
+
+  /** The same user and attributes as the last identify sent, and that one was signed if this one is. */
+  private isLastIdentity(id: string, key: string, signed: boolean): boolean {
+    const last = this.lastIdentity
+    return last !== undefined && last.id === id && last.key === key && (last.signed || !signed)
   }
 
   /** Anonymous attributes found while identifying go first in the queue, where the identify stood. */
