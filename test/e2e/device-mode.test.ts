@@ -107,12 +107,14 @@ describeWithChromium('device mode in Chromium (analytics-next + driftPlugin + th
     await load(p, { drift: driftSettings('e2e-nested') })
     await p.page.evaluate(async () => {
       const analytics = window.e2e.analytics()
-      await analytics.identify('user-nested', {
+      // Typed loosely on purpose: sites send traits beyond Segment's spec (address.geo here).
+      const traits: Record<string, unknown> = {
         name: 'Ada Lovelace',
         address: { city: 'Paris', geo: { lat: 48.85 } },
         createdAt: new Date('2024-01-15T10:00:00Z'),
         tags: ['a', 'b']
-      })
+      }
+      await analytics.identify('user-nested', traits)
       await analytics.track('Order Completed', {
         order: { id: 'o-1', total: 42.5, items: [{ sku: 'x' }, { sku: 'y' }] },
         shippedAt: new Date('2024-05-01T12:00:00Z')
@@ -176,7 +178,7 @@ describeWithChromium('device mode in Chromium (analytics-next + driftPlugin + th
     await load(p, { drift: driftSettings('e2e-logout') })
     await p.page.evaluate(async () => {
       const analytics = window.e2e.analytics()
-      await analytics.identify('user-a', { email: 'a@example.com', plan: 'pro', company: 'A Corp' })
+      await analytics.identify('user-a', { email: 'a@example.com', plan: 'pro', company_name: 'A Corp' })
       analytics.reset() // logout
       await analytics.identify('user-b', { email: 'b@example.com' })
     })
