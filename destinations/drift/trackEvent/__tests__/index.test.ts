@@ -33,9 +33,7 @@ describe('Drift.trackEvent', () => {
 
   it('should omit attributes when there are no properties and use the separator setting', async () => {
     const t = freshDrift()
-    drift()
-      .post('/contacts/timeline', { externalId: 'user-1', event: 'Ping', createdAt: 1704067200000 })
-      .reply(200, {})
+    drift().post('/contacts/timeline', { externalId: 'user-1', event: 'Ping', createdAt: 1704067200000 }).reply(200, {})
     await t.testAction('trackEvent', {
       event: track({ event: 'Ping', properties: {} }),
       settings,
@@ -60,7 +58,9 @@ describe('Drift.trackEvent', () => {
   it('should create the contact from context.traits.email when Drift does not know the user id, then post again', async () => {
     const t = freshDrift()
     const body = { externalId: 'user-1', event: 'Order Completed', createdAt: 1704067200000 }
-    drift().post('/contacts/timeline', body).reply(404, { error: { message: 'No contact with externalId' } })
+    drift()
+      .post('/contacts/timeline', body)
+      .reply(404, { error: { message: 'No contact with externalId' } })
     drift()
       .post('/contacts', { attributes: { email: 'ada@example.com', externalId: 'user-1' } })
       .reply(200, { data: contact(501, { email: 'ada@example.com', externalId: 'user-1' }) })
@@ -76,7 +76,9 @@ describe('Drift.trackEvent', () => {
   it('should post again when creating the contact conflicts (another event created it meanwhile)', async () => {
     const t = freshDrift()
     drift().post('/contacts/timeline').reply(404, {})
-    drift().post('/contacts').reply(409, { error: { message: 'A contact with this externalId already exists' } })
+    drift()
+      .post('/contacts')
+      .reply(409, { error: { message: 'A contact with this externalId already exists' } })
     drift().post('/contacts/timeline').reply(200, {})
     await t.testAction('trackEvent', {
       event: track({ properties: { email: 'ada@example.com' } }),
@@ -88,7 +90,9 @@ describe('Drift.trackEvent', () => {
 
   it('should refuse honestly when the contact does not exist and the event has no email', async () => {
     const t = freshDrift()
-    drift().post('/contacts/timeline').reply(404, { error: { message: 'not found' } })
+    drift()
+      .post('/contacts/timeline')
+      .reply(404, { error: { message: 'not found' } })
     const attempt = t.testAction('trackEvent', { event: track(), settings, useDefaultMappings: true })
     await expect(attempt).rejects.toThrow(PayloadValidationError)
     await expect(attempt).rejects.toThrow('Drift has no contact with externalId "user-1" yet: send an identify')
@@ -191,9 +195,7 @@ describe('Drift.trackEvent', () => {
     drift()
       .post('/contacts/timeline', { externalId: 'u3', event: 'Three', createdAt: 1704067200000 })
       .reply(429, { error: { message: 'slow down' } }, { 'retry-after': '12' })
-    drift()
-      .post('/contacts/timeline', { externalId: 'u1', event: 'Four', createdAt: 1704067200000 })
-      .reply(500, 'oops')
+    drift().post('/contacts/timeline', { externalId: 'u1', event: 'Four', createdAt: 1704067200000 }).reply(500, 'oops')
     const events = [
       track({ userId: 'u1', event: 'One', properties: {} }),
       track({ userId: 'u2', event: 'Two', properties: {} }),
@@ -217,7 +219,7 @@ describe('Drift.trackEvent', () => {
     expect(entries[4]).toMatchObject({ status: 500, errortype: 'RETRYABLE_ERROR' })
   })
 
-  it('should keep the order of one user\'s events within a batch', async () => {
+  it("should keep the order of one user's events within a batch", async () => {
     const t = freshDrift()
     const seen: string[] = []
     drift()

@@ -20,7 +20,10 @@ const lastData = (t: ReturnType<typeof freshDrift>) => t.results[t.results.lengt
 describe('Drift.upsertContact', () => {
   it('should map traits through the mapping core: renames, dates, recent_source, flattening, no id', async () => {
     const t = freshDrift()
-    drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [contact(11, { externalId: 'user-1' })] })
+    drift()
+      .get('/contacts')
+      .query(byExternalId('user-1'))
+      .reply(200, { data: [contact(11, { externalId: 'user-1' })] })
     drift()
       .patch('/contacts/11', {
         attributes: {
@@ -52,7 +55,15 @@ describe('Drift.upsertContact', () => {
           tags: ['a', 'b'],
           externalId: 'someone-else'
         },
-        context: { campaign: { source: 'newsletter' } }
+        context: {
+          campaign: { source: 'newsletter' } as {
+            name: string
+            term: string
+            source: string
+            medium: string
+            content: string
+          }
+        }
       }),
       settings,
       useDefaultMappings: true
@@ -66,8 +77,13 @@ describe('Drift.upsertContact', () => {
 
   it('should send start_date in milliseconds when the dateUnit setting says so', async () => {
     const t = freshDrift()
-    drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [contact(11)] })
-    drift().patch('/contacts/11', { attributes: { start_date: 1704067200000 } }).reply(200, {})
+    drift()
+      .get('/contacts')
+      .query(byExternalId('user-1'))
+      .reply(200, { data: [contact(11)] })
+    drift()
+      .patch('/contacts/11', { attributes: { start_date: 1704067200000 } })
+      .reply(200, {})
     await t.testAction('upsertContact', {
       event: identify({ traits: { createdAt: '2024-01-01T00:00:00Z' } }),
       settings: { ...settings, dateUnit: 'milliseconds' },
@@ -80,9 +96,17 @@ describe('Drift.upsertContact', () => {
     const routes: string[] = []
     const stop = onDriftRequest((request) => routes.push(request.route))
     afterTest(stop)
-    drift().get('/contacts').query(byExternalId('user-1')).once().reply(200, { data: [contact(11)] })
-    drift().patch('/contacts/11', { attributes: { email: 'ada@example.com', first_name: 'Ada', plan: 'pro' } }).reply(200, {})
-    drift().patch('/contacts/11', { attributes: { plan: 'team' } }).reply(200, {})
+    drift()
+      .get('/contacts')
+      .query(byExternalId('user-1'))
+      .once()
+      .reply(200, { data: [contact(11)] })
+    drift()
+      .patch('/contacts/11', { attributes: { email: 'ada@example.com', first_name: 'Ada', plan: 'pro' } })
+      .reply(200, {})
+    drift()
+      .patch('/contacts/11', { attributes: { plan: 'team' } })
+      .reply(200, {})
     await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
     await t.testAction('upsertContact', {
       event: identify({ traits: { plan: 'team' } }),
@@ -94,24 +118,43 @@ describe('Drift.upsertContact', () => {
 
   it('should evict a cached id that Drift answers 404 for, look the user up again and patch the new contact', async () => {
     const t = freshDrift()
-    drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [contact(11)] })
+    drift()
+      .get('/contacts')
+      .query(byExternalId('user-1'))
+      .reply(200, { data: [contact(11)] })
     drift().patch('/contacts/11').reply(200, {})
-    drift().patch('/contacts/11').reply(404, { error: { message: 'No contact with id 11' } })
-    drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [contact(12)] })
-    drift().patch('/contacts/12', { attributes: { plan: 'team' } }).reply(200, {})
+    drift()
+      .patch('/contacts/11')
+      .reply(404, { error: { message: 'No contact with id 11' } })
+    drift()
+      .get('/contacts')
+      .query(byExternalId('user-1'))
+      .reply(200, { data: [contact(12)] })
+    drift()
+      .patch('/contacts/12', { attributes: { plan: 'team' } })
+      .reply(200, {})
     await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
-    await t.testAction('upsertContact', { event: identify({ traits: { plan: 'team' } }), settings, useDefaultMappings: true })
+    await t.testAction('upsertContact', {
+      event: identify({ traits: { plan: 'team' } }),
+      settings,
+      useDefaultMappings: true
+    })
     expect(lastData(t)).toMatchObject({ contactId: '12', action: 'updated' })
   })
 
   it('should create a missing contact after an evicted id is gone for good', async () => {
     const t = freshDrift()
-    drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [contact(11)] })
+    drift()
+      .get('/contacts')
+      .query(byExternalId('user-1'))
+      .reply(200, { data: [contact(11)] })
     drift().patch('/contacts/11').reply(200, {})
     drift().patch('/contacts/11').reply(404, {})
     drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
     drift()
-      .post('/contacts', { attributes: { email: 'ada@example.com', first_name: 'Ada', plan: 'pro', externalId: 'user-1' } })
+      .post('/contacts', {
+        attributes: { email: 'ada@example.com', first_name: 'Ada', plan: 'pro', externalId: 'user-1' }
+      })
       .reply(200, { data: contact(13) })
     await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
     await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
@@ -122,14 +165,22 @@ describe('Drift.upsertContact', () => {
     const t = freshDrift()
     drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
     drift()
-      .post('/contacts', { attributes: { email: 'ada@example.com', first_name: 'Ada', plan: 'pro', externalId: 'user-1' } })
+      .post('/contacts', {
+        attributes: { email: 'ada@example.com', first_name: 'Ada', plan: 'pro', externalId: 'user-1' }
+      })
       .reply(200, '{"data":{"id":18446744073709551615,"createdAt":1,"attributes":{}}}', {
         'content-type': 'application/json'
       })
-    drift().patch('/contacts/18446744073709551615', { attributes: { plan: 'team' } }).reply(200, {})
+    drift()
+      .patch('/contacts/18446744073709551615', { attributes: { plan: 'team' } })
+      .reply(200, {})
     await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
     expect(lastData(t)).toMatchObject({ contactId: '18446744073709551615', action: 'created' })
-    await t.testAction('upsertContact', { event: identify({ traits: { plan: 'team' } }), settings, useDefaultMappings: true })
+    await t.testAction('upsertContact', {
+      event: identify({ traits: { plan: 'team' } }),
+      settings,
+      useDefaultMappings: true
+    })
   })
 
   it('should say Drift needs an email when the contact does not exist and the event has none', async () => {
@@ -147,17 +198,24 @@ describe('Drift.upsertContact', () => {
   it('should update the existing contact when creating conflicts (409)', async () => {
     const t = freshDrift()
     drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
-    drift().post('/contacts').reply(409, { error: { message: 'A contact with this externalId already exists' } })
-    drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [contact(21)] })
+    drift()
+      .post('/contacts')
+      .reply(409, { error: { message: 'A contact with this externalId already exists' } })
+    drift()
+      .get('/contacts')
+      .query(byExternalId('user-1'))
+      .reply(200, { data: [contact(21)] })
     drift().patch('/contacts/21').reply(200, {})
     await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
     expect(lastData(t)).toMatchObject({ contactId: '21', action: 'updated' })
   })
 
-  it('should report a conflict it cannot resolve as an IntegrationError with Drift\'s message', async () => {
+  it("should report a conflict it cannot resolve as an IntegrationError with Drift's message", async () => {
     const t = freshDrift()
     drift().get('/contacts').query({ email: 'ada@example.com' }).reply(200, { data: [] })
-    drift().post('/contacts', { attributes: { email: 'ada@example.com', plan: 'pro' } }).reply(409, { message: 'email taken' })
+    drift()
+      .post('/contacts', { attributes: { email: 'ada@example.com', plan: 'pro' } })
+      .reply(409, { message: 'email taken' })
     drift().get('/contacts').query({ email: 'ada@example.com' }).reply(200, { data: [] })
     const attempt = t.testAction('upsertContact', {
       event: identify({ userId: undefined, traits: { email: 'ada@example.com', plan: 'pro' } }),
@@ -170,8 +228,13 @@ describe('Drift.upsertContact', () => {
 
   it('should find the contact by email without a user id, and create it without externalId when missing', async () => {
     const t = freshDrift()
-    drift().get('/contacts').query({ email: 'ada@example.com' }).reply(200, { data: [contact(31)] })
-    drift().patch('/contacts/31', { attributes: { email: 'ada@example.com', plan: 'pro' } }).reply(200, {})
+    drift()
+      .get('/contacts')
+      .query({ email: 'ada@example.com' })
+      .reply(200, { data: [contact(31)] })
+    drift()
+      .patch('/contacts/31', { attributes: { email: 'ada@example.com', plan: 'pro' } })
+      .reply(200, {})
     await t.testAction('upsertContact', {
       event: identify({ userId: undefined, traits: { email: 'ada@example.com', plan: 'pro' } }),
       settings,
@@ -179,7 +242,9 @@ describe('Drift.upsertContact', () => {
     })
     const t2 = freshDrift()
     drift().get('/contacts').query({ email: 'bob@example.com' }).reply(200, { data: [] })
-    drift().post('/contacts', { attributes: { email: 'bob@example.com' } }).reply(200, { data: contact(32) })
+    drift()
+      .post('/contacts', { attributes: { email: 'bob@example.com' } })
+      .reply(200, { data: contact(32) })
     await t2.testAction('upsertContact', {
       event: identify({ userId: undefined, traits: { email: 'bob@example.com' } }),
       settings,
@@ -194,7 +259,11 @@ describe('Drift.upsertContact', () => {
       .get('/contacts')
       .query(byExternalId('user-1'))
       .reply(200, {
-        data: [contact(5, { externalId: 'USER-1' }), contact(90, { externalId: 'user-1' }), contact(40, { externalId: 'user-1' })]
+        data: [
+          contact(5, { externalId: 'USER-1' }),
+          contact(90, { externalId: 'user-1' }),
+          contact(40, { externalId: 'user-1' })
+        ]
       })
     drift().patch('/contacts/40').reply(200, {})
     await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
@@ -213,7 +282,10 @@ describe('Drift.upsertContact', () => {
 
   it('should skip honestly, without a PATCH, when there is nothing to write', async () => {
     const t = freshDrift()
-    drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [contact(11)] })
+    drift()
+      .get('/contacts')
+      .query(byExternalId('user-1'))
+      .reply(200, { data: [contact(11)] })
     await t.testAction('upsertContact', { event: identify({ traits: {} }), settings, useDefaultMappings: true })
     expect(lastData(t)).toMatchObject({ contactId: '11', action: 'skipped' })
   })
@@ -227,14 +299,21 @@ describe('Drift.upsertContact', () => {
       })
     ).rejects.toThrow('upsertContact needs a user id (external_id) or an email')
     await expect(
-      freshDrift().testAction('upsertContact', { event: identify({ userId: 'null' }), settings, useDefaultMappings: true })
+      freshDrift().testAction('upsertContact', {
+        event: identify({ userId: 'null' }),
+        settings,
+        useDefaultMappings: true
+      })
     ).rejects.toThrow('external_id refused: userId "null" is a placeholder')
   })
 
   describe('performBatch', () => {
     it('should merge identifies of one user in order into one upsert and give each event the outcome', async () => {
       const t = freshDrift()
-      drift().get('/contacts').query(byExternalId('u1')).reply(200, { data: [contact(1)] })
+      drift()
+        .get('/contacts')
+        .query(byExternalId('u1'))
+        .reply(200, { data: [contact(1)] })
       drift()
         .patch('/contacts/1', { attributes: { plan: 'team', seats: 3, email: 'a@example.com', first_name: 'Ann' } })
         .reply(200, {})

@@ -1,0 +1,152 @@
+import {
+  IntegrationError,
+  InvalidAuthenticationError,
+  PayloadValidationError,
+  RetryableError
+} from '@segment/actions-core'
+import {
+  DEFAULT_DRIFT_TIMEOUT_MS,
+  DriftRetryableError,
+  parseRetryAfter,
+  retryAfterSecondsOf,
+  setDriftRequestTimeout
+} from '..'
+import { drift, freshDrift, settings, setUpNock, TOKEN } from './helpers'
+
+setUpNock()
+
+const track = { type: 'track' as const, userId: 'u1', event: 'E', properties: {} }
+
+async function failure(): Promise<unknown> {
+  try {
+    await freshDrift().testAction('trackEvent', { event: track, settings, useDefaultMappings: true })
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected the action to fail')
+}
+
+describe('Drift response classification', () => {
+  it('should turn 401 into InvalidAuthenticationError', async () => {
+    drift()
+      .post('/contacts/timeline')
+      .reply(401, { error: { message: 'Unknown or expired access token' } })
+    const error = await failure()
+    expect(error).toBeInstanceOf(InvalidAuthenticationError)
+    expect((error as Error).message).toBe(
+      'Drift rejected the API token (401) for POST /contacts/timeline (add a timeline event): Unknown or expired access token'
+    )
+  })
+
+  it('should turn 403 into an IntegrationError naming the scope', async () => {
+    drift()
+      .post('/contacts/timeline')
+      .reply(403, { error: { message: 'insufficient scope' } })
+    const error = await failure()
+    expect(error).toBeInstanceOf(IntegrationError)
+    expect(error).toMatchObject({ status: 403, code: 'INSUFFICIENT_SCOPE' })
+    expect((error as Error).message).toContain('the token lacks the contact_write scope')
+  })
+
+  it('should turn 429 into a RetryableError that says and exposes Retry-After', async () => {
+    drift()
+      .post('/contacts/timeline')
+      .reply(429, { error: { message: 'Rate limit exceeded' } }, { 'Retry-After': '7' })
+    const error = await failure()
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(error).toBeInstanceOf(DriftRetryableError)
+    expect(error).toMatchObject({ status: 429, retryAfterSeconds: 7 })
+    expect((error as Error).message).toContain('Retry-After: 7 s')
+    expect(retryAfterSecondsOf(error)).toBe(7)
+  })
+
+  it('should read an HTTP-date Retry-After and go without one', async () => {
+    const inTwoMinutes = new Date(Date.now() + 120_000).toUTCString()
+    drift().post('/contacts/timeline').reply(429, '', { 'Retry-After': inTwoMinutes })
+    const seconds = retryAfterSecondsOf(await failure()) ?? 0
+    expect(seconds).toBeGreaterThanOrEqual(118)
+    expect(seconds).toBeLessThanOrEqual(120)
+    drift().post('/contacts/timeline').reply(429, '')
+    const error = await failure()
+    expect(error).toMatchObject({ status: 429, retryAfterSeconds: undefined })
+    expect((error as Error).message).not.toContain('Retry-After')
+  })
+
+  it('should turn 5xx into RetryableError with the status', async () => {
+    for (const status of [500, 502, 503, 504]) {
+      drift().post('/contacts/timeline').reply(status, 'upstream trouble')
+      const error = await failure()
+      expect(error).toBeInstanceOf(RetryableError)
+      expect(error).toMatchObject({ status })
+      expect((error as Error).message).toContain('upstream trouble')
+    }
+  })
+
+  it("should turn 400 and 422 into PayloadValidationError with Drift's message, other 4xx into IntegrationError", async () => {
+    drift()
+      .post('/contacts/timeline')
+      .reply(400, { error: { type: 'invalid_request', message: 'event is required' } })
+    const bad = await failure()
+    expect(bad).toBeInstanceOf(PayloadValidationError)
+    expect((bad as Error).message).toContain('event is required')
+    drift()
+      .post('/contacts/timeline')
+      .reply(422, { errors: [{ message: 'attributes must be flat' }] })
+    expect(await failure()).toMatchObject({
+      code: 'PAYLOAD_VALIDATION_FAILED',
+      message: expect.stringContaining('flat')
+    })
+    drift().post('/contacts/timeline').reply(405, { message: 'Method not allowed' })
+    const other = await failure()
+    expect(other).toBeInstanceOf(IntegrationError)
+    expect(other).not.toBeInstanceOf(PayloadValidationError)
+    expect(other).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' })
+  })
+
+  it('should never repeat the token, even when Drift echoes it', async () => {
+    drift()
+      .post('/contacts/timeline')
+      .reply(400, { message: `bad token ${TOKEN} here` })
+    const error = await failure()
+    expect((error as Error).message).not.toContain(TOKEN)
+    expect((error as Error).message).toContain('[redacted]')
+  })
+
+  it('should turn a timeout into a retryable error', async () => {
+    setDriftRequestTimeout(50)
+    try {
+      drift().post('/contacts/timeline').delay(1000).reply(200, {})
+      const error = await failure()
+      expect(error).toBeInstanceOf(DriftRetryableError)
+      expect(error).toMatchObject({ status: 408 })
+      expect((error as Error).message).toContain('within 50 ms (timeout)')
+    } finally {
+      setDriftRequestTimeout(DEFAULT_DRIFT_TIMEOUT_MS)
+    }
+  })
+
+  it('should turn a network error into a retryable error', async () => {
+    drift().post('/contacts/timeline').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+    const error = await failure()
+    expect(error).toBeInstanceOf(DriftRetryableError)
+    expect(error).toMatchObject({ status: 503 })
+    expect((error as Error).message).toContain('network error')
+  })
+})
+
+describe('Retry-After helpers', () => {
+  it('should parse delta-seconds and HTTP dates, and refuse garbage', () => {
+    expect(parseRetryAfter('30')).toBe(30)
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:30 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(30)
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:29:00 GMT'))).toBe(0)
+    expect(parseRetryAfter('soon')).toBeUndefined()
+    expect(parseRetryAfter(null)).toBeUndefined()
+  })
+
+  it('should read the retry-after of an error, a batch entry or a message', () => {
+    expect(retryAfterSecondsOf(new DriftRetryableError('x', 429, 4))).toBe(4)
+    expect(retryAfterSecondsOf({ status: 429, errormessage: 'x', body: { retryAfterSeconds: 9 } })).toBe(9)
+    expect(retryAfterSecondsOf('Drift rate limit reached (429); Retry-After: 3 s')).toBe(3)
+    expect(retryAfterSecondsOf(new Error('nothing'))).toBeUndefined()
+  })
+})

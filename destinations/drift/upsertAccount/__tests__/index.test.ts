@@ -1,0 +1,142 @@
+import { IntegrationError, PayloadValidationError } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
+import { domainOf } from '../account'
+import { drift, freshDrift, settings, setUpNock } from '../../__tests__/helpers'
+
+setUpNock()
+
+const withOwner = { ...settings, accountOwnerId: '21' }
+
+function group(overrides: Partial<SegmentEvent> = {}): Partial<SegmentEvent> {
+  return {
+    type: 'group',
+    userId: 'user-1',
+    groupId: 'g-1',
+    traits: {
+      id: 'g-1',
+      name: 'Example Inc',
+      website: 'https://www.Example.com/about',
+      employees: 40,
+      plan: { tier: 'gold' }
+    },
+    ...overrides
+  }
+}
+
+const lastData = (t: ReturnType<typeof freshDrift>) => t.results[t.results.length - 1].data
+
+const properties = [
+  { name: 'employees', label: 'employees', value: 40, type: 'NUMBER' },
+  { name: 'plan_tier', label: 'plan_tier', value: 'gold', type: 'STRING' }
+]
+
+describe('Drift.upsertAccount', () => {
+  it('should create the account with the owner from the settings and the domain from the website', async () => {
+    const t = freshDrift()
+    drift()
+      .post('/accounts/create', {
+        ownerId: 21,
+        domain: 'example.com',
+        name: 'Example Inc',
+        customProperties: properties
+      })
+      .reply(200, { data: { accountId: '77_example.com', domain: 'example.com' } })
+    await t.testAction('upsertAccount', { event: group(), settings: withOwner, useDefaultMappings: true })
+    expect(lastData(t)).toMatchObject({ accountId: '77_example.com', action: 'created', domain: 'example.com' })
+  })
+
+  it('should update an account this process created before, and create again when Drift lost it (404)', async () => {
+    const t = freshDrift()
+    drift()
+      .post('/accounts/create')
+      .reply(200, { data: { accountId: 'acc-1' } })
+    drift()
+      .patch('/accounts/update', {
+        accountId: 'acc-1',
+        ownerId: 21,
+        domain: 'example.com',
+        name: 'Example Inc',
+        customProperties: properties
+      })
+      .reply(200, { data: { accountId: 'acc-1' } })
+    drift()
+      .patch('/accounts/update')
+      .reply(404, { error: { message: 'No account' } })
+    drift()
+      .post('/accounts/create')
+      .reply(200, { data: { accountId: 'acc-2' } })
+    for (let i = 0; i < 3; i++) {
+      await t.testAction('upsertAccount', { event: group(), settings: withOwner, useDefaultMappings: true })
+    }
+    expect(lastData(t)).toMatchObject({ accountId: 'acc-2', action: 'created' })
+  })
+
+  it('should update the existing account when Drift says the domain exists and gives its id', async () => {
+    const t = freshDrift()
+    drift()
+      .post('/accounts/create')
+      .reply(409, {
+        error: {
+          type: 'conflict',
+          message: 'An account with domain example.com already exists',
+          existingAccountId: 'acc-9'
+        }
+      })
+    drift()
+      .patch('/accounts/update', (body) => body.accountId === 'acc-9')
+      .reply(200, { data: { accountId: 'acc-9' } })
+    await t.testAction('upsertAccount', { event: group(), settings: withOwner, useDefaultMappings: true })
+    expect(lastData(t)).toMatchObject({ accountId: 'acc-9', action: 'updated' })
+  })
+
+  it('should explain a duplicate domain it cannot update (409, or a 400 that says so)', async () => {
+    for (const status of [409, 400]) {
+      const t = freshDrift()
+      drift().post('/accounts/create').reply(status, { message: 'domain already exists' })
+      const attempt = t.testAction('upsertAccount', { event: group(), settings: withOwner, useDefaultMappings: true })
+      await expect(attempt).rejects.toThrow(IntegrationError)
+      await expect(attempt).rejects.toThrow(
+        "An account with domain example.com already exists in Drift, and Drift's API cannot find an account by domain"
+      )
+    }
+  })
+
+  it('should take the owner and domain from the fields, and send targeted', async () => {
+    const t = freshDrift()
+    drift()
+      .post('/accounts/create', { ownerId: 5, domain: 'acme.io', customProperties: [], targeted: true })
+      .reply(200, { data: { accountId: 12 } })
+    await t.testAction('upsertAccount', {
+      event: group(),
+      mapping: { owner_id: '5', domain: 'acme.io', targeted: true },
+      settings: withOwner
+    })
+    expect(lastData(t)).toMatchObject({ accountId: 12 })
+  })
+
+  it('should refuse without an owner, without a domain, or with something that is no domain', async () => {
+    const cases: Array<[Parameters<ReturnType<typeof freshDrift>['testAction']>[1], string]> = [
+      [{ event: group(), settings, useDefaultMappings: true }, 'upsertAccount needs an account owner'],
+      [{ event: group({ traits: { name: 'X' } }), settings: withOwner, useDefaultMappings: true }, 'needs a domain'],
+      [
+        { event: group({ traits: { website: 'not a website' } }), settings: withOwner, useDefaultMappings: true },
+        'domain must be a domain name or a website URL'
+      ],
+      [{ event: group(), mapping: { owner_id: 'abc', domain: 'a.com' }, settings }, 'owner_id must be a Drift user id']
+    ]
+    for (const [input, message] of cases) {
+      const attempt = freshDrift().testAction('upsertAccount', input)
+      await expect(attempt).rejects.toThrow(PayloadValidationError)
+      await expect(attempt).rejects.toThrow(message)
+    }
+  })
+
+  it('should normalise websites to domains', () => {
+    expect(domainOf('https://www.Example.com/about?x=1')).toBe('example.com')
+    expect(domainOf('http://user:pw@shop.example.co.uk:8080/')).toBe('shop.example.co.uk')
+    expect(domainOf('example.com.')).toBe('example.com')
+    expect(domainOf('localhost')).toBeUndefined()
+    expect(domainOf('javascript:alert(1)')).toBeUndefined()
+    expect(domainOf(42)).toBeUndefined()
+  })
+})
