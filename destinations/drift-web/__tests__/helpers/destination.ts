@@ -13,16 +13,23 @@ import { startWidgetServer, type WidgetServer } from './widget-server'
  */
 export function useWidgetPage(): { server: () => WidgetServer } {
   let server: WidgetServer
+  const leaks: string[] = []
+  const onNoMatch = (req: { hostname?: string; path?: string }) => {
+    if (req.hostname !== '127.0.0.1') leaks.push(`${req.hostname}${req.path}`)
+  }
   beforeAll(async () => {
     nock.disableNetConnect()
     nock.enableNetConnect('127.0.0.1')
+    nock.emitter.on('no match', onNoMatch)
     server = await startWidgetServer()
     server.widgets.set('embed-1', { readyDelayMs: 30 })
     server.widgets.set('signed-only', { readyDelayMs: 30, requireSignedIdentity: true })
   })
   afterAll(async () => {
     await server.close()
+    nock.emitter.removeListener('no match', onNoMatch)
     nock.enableNetConnect()
+    expect(leaks).toEqual([])
   })
   beforeEach(() => {
     resetPage()
