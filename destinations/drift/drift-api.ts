@@ -194,7 +194,8 @@ export class DriftApi {
     }
     notify({ route: `${method} ${route}`, path, status: response.status, durationMs: Date.now() - started })
 
-    const text = typeof response.content === 'string' ? response.content : ''
+    // actions-core's client has read the body into `content`; any other client: read it here.
+    const text = typeof response.content === 'string' ? response.content : await response.text().catch(() => '')
     let body: unknown = undefined
     try {
       body = text === '' ? undefined : parseJsonKeepingBigIntegers(text)
