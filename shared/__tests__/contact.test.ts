@@ -1,0 +1,224 @@
+import {
+  DATE_ATTRIBUTES,
+  DRIFT_DEFAULT_ATTRIBUTES,
+  defaultAttribute,
+  stringifyAttributeValue,
+  toDriftCompanyAttributes,
+  toDriftContactAttributes
+} from '..'
+
+describe('Drift default attributes table', () => {
+  it('should list the attributes Drift knows, each with a type and a source', () => {
+    expect(DRIFT_DEFAULT_ATTRIBUTES.map((a) => a.name)).toEqual(
+      expect.arrayContaining([
+        'email',
+        'name',
+        'first_name',
+        'last_name',
+        'phone',
+        'start_date',
+        'recent_source',
+        'externalId'
+      ])
+    )
+    for (const attribute of DRIFT_DEFAULT_ATTRIBUTES) {
+      expect(['STRING', 'NUMERIC', 'BOOLEAN', 'DATE']).toContain(attribute.type)
+      expect(['[doc]', '[code]', '[guess]']).toContain(attribute.source)
+      expect(attribute.specTrait ?? attribute.from).toBeTruthy()
+    }
+    expect(new Set(DRIFT_DEFAULT_ATTRIBUTES.map((a) => a.name)).size).toBe(DRIFT_DEFAULT_ATTRIBUTES.length)
+  })
+
+  it('should map the Segment spec traits to Drift names', () => {
+    expect(defaultAttribute('first_name')?.specTrait).toBe('firstName')
+    expect(defaultAttribute('last_name')?.specTrait).toBe('lastName')
+    expect(defaultAttribute('start_date')).toMatchObject({ specTrait: 'createdAt', type: 'DATE' })
+    expect(defaultAttribute('recent_source')).toMatchObject({ type: 'STRING' })
+    expect(defaultAttribute('recent_source')?.from).toMatch(/context\.campaign\.source/)
+    expect(defaultAttribute('nope')).toBeUndefined()
+    expect([...DATE_ATTRIBUTES]).toEqual(['start_date'])
+  })
+})
+
+describe('stringifyAttributeValue', () => {
+  it('should use String(x) for primitives', () => {
+    expect(stringifyAttributeValue('x')).toBe('x')
+    expect(stringifyAttributeValue(42)).toBe('42')
+    expect(stringifyAttributeValue(1.5)).toBe('1.5')
+    expect(stringifyAttributeValue(false)).toBe('false')
+    expect(stringifyAttributeValue(10n)).toBe('10')
+  })
+
+  it('should use toString() for URL, URLSearchParams, boxed primitives and objects that define it', () => {
+    expect(stringifyAttributeValue(new URL('https://example.com/a?utm_source=x'))).toBe(
+      'https://example.com/a?utm_source=x'
+    )
+    expect(stringifyAttributeValue(new URLSearchParams({ a: '1', b: '2' }))).toBe('a=1&b=2')
+    expect(stringifyAttributeValue(new String('boxed'))).toBe('boxed')
+    expect(stringifyAttributeValue({ toString: () => 'custom' })).toBe('custom')
+  })
+
+  it('should send Dates as ISO text and arrays of primitives joined with ","', () => {
+    expect(stringifyAttributeValue(new Date(0))).toBe('1970-01-01T00:00:00.000Z')
+    expect(stringifyAttributeValue(['a', 1, true])).toBe('a,1,true')
+  })
+
+  it('should never produce "[object Object]": plain objects, Maps, nested arrays and non-data have no text form', () => {
+    const noText = [
+      {},
+      { a: 1 },
+      Object.create(null),
+      new Map(),
+      [[1]],
+      [{}],
+      [null],
+      null,
+      undefined,
+      NaN,
+      Infinity,
+      Symbol('s'),
+      () => 1,
+      new Date('nope'),
+      { toString: () => '[object Object]' },
+      {
+        get toString(): () => string {
+          throw new Error('boom')
+        }
+      }
+    ]
+    for (const value of noText) expect(stringifyAttributeValue(value)).toBeUndefined()
+  })
+})
+
+describe('toDriftContactAttributes', () => {
+  it('should remove the id trait, since the user id travels on its own', () => {
+    expect(toDriftContactAttributes({ id: 'u1', email: 'a@example.com' }).attributes).toEqual({
+      email: 'a@example.com'
+    })
+  })
+
+  it('should rename spec traits to Drift default attributes', () => {
+    const result = toDriftContactAttributes({ firstName: 'Ada', lastName: 'Lovelace', title: 'CTO', phone: '+1 555' })
+    expect(result.attributes).toEqual({ first_name: 'Ada', last_name: 'Lovelace', title: 'CTO', phone: '+1 555' })
+    expect(result.warnings).toEqual([])
+  })
+
+  it('should let a Drift name given explicitly win over the spec trait, and say so', () => {
+    const result = toDriftContactAttributes({ firstName: 'Spec', first_name: 'Explicit' })
+    expect(result.attributes).toEqual({ first_name: 'Explicit' })
+    expect(result.warnings).toEqual([
+      { path: 'firstName', action: 'dropped', reason: '"first_name" was given too, and wins' }
+    ])
+  })
+
+  it('should use the spec trait when the Drift name is null', () => {
+    expect(toDriftContactAttributes({ firstName: 'Spec', first_name: null }).attributes).toEqual({ first_name: 'Spec' })
+  })
+
+  it('should convert createdAt into start_date in the configured unit', () => {
+    expect(toDriftContactAttributes({ createdAt: '2024-01-02T03:04:05Z' }).attributes).toEqual({
+      start_date: 1704164645
+    })
+    expect(
+      toDriftContactAttributes({ createdAt: new Date('2024-01-02T03:04:05Z') }, { dateUnit: 'milliseconds' }).attributes
+    ).toEqual({ start_date: 1704164645000 })
+    const invalid = toDriftContactAttributes({ createdAt: '2024-02-30' })
+    expect(invalid.attributes).toEqual({})
+    expect(invalid.warnings).toHaveLength(1)
+    expect(invalid.warnings[0].reason).toMatch(/date attribute/)
+  })
+
+  it('should stringify string-typed defaults and report it', () => {
+    const result = toDriftContactAttributes({ phone: 4477, name: ['Ada', 'Lovelace'], email: new String('a@b.co') })
+    expect(result.attributes).toEqual({ phone: '4477', name: 'Ada,Lovelace', email: 'a@b.co' })
+    expect(result.warnings.map((w) => [w.path, w.action])).toEqual([
+      ['email', 'changed'],
+      ['name', 'changed'],
+      ['phone', 'changed']
+    ])
+  })
+
+  it('should drop a string-typed default that has no text form instead of sending [object Object]', () => {
+    const result = toDriftContactAttributes({ title: { x: 1 }, name: 'ok' })
+    expect(result.attributes).toEqual({ name: 'ok' })
+    expect(result.warnings).toEqual([
+      { path: 'title', action: 'dropped', reason: '"title" must be a string and this value has no text form' }
+    ])
+  })
+
+  it('should take recent_source from the campaign source, always as a string', () => {
+    expect(toDriftContactAttributes({}, { campaignSource: 'newsletter' }).attributes).toEqual({
+      recent_source: 'newsletter'
+    })
+    expect(toDriftContactAttributes({}, { campaignSource: 42 }).attributes).toEqual({ recent_source: '42' })
+    expect(toDriftContactAttributes({}, { campaignSource: new URL('https://ads.example/?q=1') }).attributes).toEqual({
+      recent_source: 'https://ads.example/?q=1'
+    })
+    for (const source of [{ a: 1 }, ['x', { y: 1 }], Symbol('s')]) {
+      const result = toDriftContactAttributes({}, { campaignSource: source })
+      expect(result.attributes).toEqual({})
+      expect(result.warnings[0]).toMatchObject({ path: 'recent_source', action: 'dropped' })
+    }
+    expect(toDriftContactAttributes({}, { campaignSource: null }).attributes).toEqual({})
+  })
+
+  it('should keep a recent_source trait over the campaign source', () => {
+    expect(toDriftContactAttributes({ recent_source: 'given' }, { campaignSource: 'utm' }).attributes).toEqual({
+      recent_source: 'given'
+    })
+  })
+
+  it('should flatten everything else like any trait, with the flatten options', () => {
+    const result = toDriftContactAttributes({ address: { city: 'Oslo' }, plan: 'pro' }, { separator: '.' })
+    expect(result.attributes).toEqual({ 'address.city': 'Oslo', plan: 'pro' })
+  })
+
+  it('should never let a __proto__ trait through', () => {
+    const result = toDriftContactAttributes(JSON.parse('{"__proto__":{"isAdmin":true},"firstName":"A"}'))
+    expect(result.attributes).toEqual({ first_name: 'A' })
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined()
+  })
+
+  it('should report traits that are not an object', () => {
+    expect(toDriftContactAttributes('x')).toEqual({
+      attributes: {},
+      warnings: [{ path: '', action: 'dropped', reason: 'traits must be an object' }]
+    })
+    expect(toDriftContactAttributes(undefined)).toEqual({ attributes: {}, warnings: [] })
+  })
+})
+
+describe('toDriftCompanyAttributes', () => {
+  it('should put every group trait under company_ and take company_id from the group id', () => {
+    const result = toDriftCompanyAttributes('g1', { name: 'Acme', id: 'ignored', plan: { seats: 3 }, tags: ['a', 'b'] })
+    expect(result.attributes).toEqual({
+      company_name: 'Acme',
+      company_plan_seats: 3,
+      company_tags: 'a,b',
+      company_id: 'g1'
+    })
+  })
+
+  it('should follow the flatten options', () => {
+    expect(toDriftCompanyAttributes('g1', { name: 'Acme' }, { separator: '.' }).attributes).toEqual({
+      'company.name': 'Acme',
+      'company.id': 'g1'
+    })
+  })
+
+  it('should report group traits that cannot be read or are not an object', () => {
+    const traits = {
+      name: 'Acme',
+      get broken(): string {
+        throw new Error('boom')
+      }
+    }
+    expect(toDriftCompanyAttributes('g1', traits)).toEqual({
+      attributes: { company_name: 'Acme', company_id: 'g1' },
+      warnings: [{ path: 'broken', action: 'dropped', reason: 'reading the value threw' }]
+    })
+    expect(toDriftCompanyAttributes('g1', 'x').warnings).toEqual([
+      { path: '', action: 'dropped', reason: 'group traits must be an object' }
+    ])
+  })
+})

@@ -1,0 +1,467 @@
+import { FLATTEN_DEFAULTS, toDriftAttributes, type MappingWarning } from '..'
+
+const attrs = (input: unknown, options = {}) => toDriftAttributes(input, options).attributes
+const warningsOf = (input: unknown, options = {}) => toDriftAttributes(input, options).warnings
+const paths = (warnings: MappingWarning[]) => warnings.map((w) => w.path)
+
+describe('toDriftAttributes: nested objects', () => {
+  it('should join nested keys with "_" by default', () => {
+    expect(attrs({ address: { city: 'Oslo', geo: { lat: 59.9 } } })).toEqual({
+      address_city: 'Oslo',
+      address_geo_lat: 59.9
+    })
+  })
+
+  it('should use the separator option', () => {
+    expect(attrs({ address: { city: 'Oslo' } }, { separator: '.' })).toEqual({ 'address.city': 'Oslo' })
+    expect(attrs({ a: { b: { c: 1 } } }, { separator: '__' })).toEqual({ a__b__c: 1 })
+  })
+
+  it('should keep primitives, booleans and numbers as they are', () => {
+    expect(attrs({ s: 'x', n: -1.5, z: 0, t: true, f: false, e: '' })).toEqual({
+      s: 'x',
+      n: -1.5,
+      z: 0,
+      t: true,
+      f: false,
+      e: ''
+    })
+  })
+
+  it('should keep the case of keys', () => {
+    expect(attrs({ firstName: 'a', FirstName: 'b', FIRSTNAME: 'c' })).toEqual({
+      firstName: 'a',
+      FirstName: 'b',
+      FIRSTNAME: 'c'
+    })
+  })
+
+  it('should drop empty nested objects and empty keys, and say so', () => {
+    const result = toDriftAttributes({ a: {}, '': 1, b: 2 })
+    expect(result.attributes).toEqual({ b: 2 })
+    expect(result.warnings).toEqual([
+      { path: 'a', action: 'dropped', reason: 'empty object' },
+      { path: '', action: 'dropped', reason: 'empty key' }
+    ])
+  })
+
+  it('should return nothing for null or undefined input, and warn for non-objects', () => {
+    expect(toDriftAttributes(undefined)).toEqual({ attributes: {}, warnings: [] })
+    expect(toDriftAttributes(null)).toEqual({ attributes: {}, warnings: [] })
+    for (const input of ['text', 5, [1, 2], new Date(0), new Set([1]), () => 1]) {
+      const result = toDriftAttributes(input)
+      expect(result.attributes).toEqual({})
+      expect(result.warnings).toHaveLength(1)
+      expect(result.warnings[0]).toMatchObject({ path: '', action: 'dropped' })
+      expect(result.warnings[0].reason).toMatch(/^expected an object of traits or properties, got /)
+    }
+  })
+
+  it('should walk the own enumerable keys of class instances', () => {
+    class Plan {
+      name = 'Growth'
+      get hidden() {
+        return 'not own'
+      }
+    }
+    expect(attrs({ plan: new Plan() })).toEqual({ plan_name: 'Growth' })
+  })
+})
+
+describe('toDriftAttributes: arrays', () => {
+  it('should join arrays of primitives with ","', () => {
+    expect(attrs({ tags: ['a', 'b', 3, true, 10n] })).toEqual({ tags: 'a,b,3,true,10' })
+  })
+
+  it('should turn an empty array into an empty string', () => {
+    expect(attrs({ tags: [] })).toEqual({ tags: '' })
+  })
+
+  it('should skip null, undefined, NaN and functions inside arrays, with a warning per item', () => {
+    const result = toDriftAttributes({ tags: ['a', null, undefined, NaN, () => 1, 'b'] })
+    expect(result.attributes).toEqual({ tags: 'a,b' })
+    expect(paths(result.warnings)).toEqual(['tags[1]', 'tags[2]', 'tags[3]', 'tags[4]'])
+    expect(result.warnings[2].reason).toBe('array item NaN skipped')
+  })
+
+  it('should turn Dates inside an array of primitives into timestamps', () => {
+    expect(attrs({ at: [new Date('2024-01-01T00:00:00Z'), new Date(1000)] })).toEqual({ at: '1704067200,1' })
+  })
+
+  it('should send an array holding objects as one JSON string, with dates converted and unsafe keys removed', () => {
+    const input = JSON.parse('{"items":[{"sku":"A","__proto__":{"x":1},"n":1},{"sku":"B","nested":{"deep":[1,2]}},3]}')
+    input.items[0].at = new Date('2024-01-01T00:00:00Z')
+    input.items[0].big = 5n
+    input.items[0].nan = NaN
+    input.items[0].fn = () => 1
+    const result = toDriftAttributes(input)
+    expect(result.attributes).toEqual({
+      items: '[{"sku":"A","n":1,"at":1704067200,"big":"5","nan":null},{"sku":"B","nested":{"deep":[1,2]}},3]'
+    })
+    expect(result.warnings).toEqual([
+      { path: 'items', action: 'changed', reason: 'array holding objects sent as one JSON string' }
+    ])
+  })
+
+  it('should send nested arrays as JSON', () => {
+    expect(attrs({ grid: [[1, 2], [3]] })).toEqual({ grid: '[[1,2],[3]]' })
+  })
+
+  it('should never grow the number of attributes with the length of an array', () => {
+    const short = attrs({ tags: ['a'], items: [{ a: 1 }], set: new Set([1]), bytes: new Uint8Array(1) })
+    const long = attrs({
+      tags: Array.from({ length: 10_000 }, (_, i) => `t${i}`),
+      items: Array.from({ length: 5_000 }, (_, i) => ({ a: i })),
+      set: new Set(Array.from({ length: 1000 }, (_, i) => i)),
+      bytes: new Uint8Array(4096)
+    })
+    expect(Object.keys(long)).toEqual(Object.keys(short))
+    expect(Object.keys(long)).toEqual(['tags', 'items', 'set', 'bytes'])
+  })
+
+  it('should treat Sets and typed arrays like arrays', () => {
+    expect(attrs({ s: new Set(['x', 'y']), b: new Uint8Array([1, 2, 3]) })).toEqual({ s: 'x,y', b: '1,2,3' })
+  })
+})
+
+describe('toDriftAttributes: dates', () => {
+  const at = new Date('2024-05-01T12:34:56.789Z')
+
+  it('should send Dates as Unix seconds by default', () => {
+    expect(FLATTEN_DEFAULTS.dateUnit).toBe('seconds')
+    expect(attrs({ at })).toEqual({ at: 1714566896 })
+  })
+
+  it('should send Dates as milliseconds when asked', () => {
+    expect(attrs({ at }, { dateUnit: 'milliseconds' })).toEqual({ at: 1714566896789 })
+  })
+
+  it('should round seconds down, also before 1970', () => {
+    expect(attrs({ a: new Date(-1500) })).toEqual({ a: -2 })
+  })
+
+  it('should keep ISO-8601 strings as strings under ordinary keys', () => {
+    expect(attrs({ lastSeen: '2024-05-01T12:00:00Z', day: '2024-05-01' })).toEqual({
+      lastSeen: '2024-05-01T12:00:00Z',
+      day: '2024-05-01'
+    })
+  })
+
+  it('should turn ISO-8601 strings into timestamps under date keys such as start_date', () => {
+    expect(attrs({ start_date: '2024-05-01' })).toEqual({ start_date: 1714521600 })
+    expect(attrs({ start_date: '2024-05-01T12:00:00+02:00' }, { dateUnit: 'milliseconds' })).toEqual({
+      start_date: Date.UTC(2024, 4, 1, 10)
+    })
+    // A date-time without an offset is read as UTC.
+    expect(attrs({ start_date: '2024-05-01T12:00' })).toEqual({ start_date: 1714564800 })
+  })
+
+  it('should use the dateKeys option instead of the default table when given', () => {
+    expect(attrs({ start_date: '2024-05-01', renewal: '2024-05-01' }, { dateKeys: new Set(['renewal']) })).toEqual({
+      start_date: '2024-05-01',
+      renewal: 1714521600
+    })
+  })
+
+  it('should drop invalid dates: invalid Date objects and impossible calendar days under date keys', () => {
+    const result = toDriftAttributes({
+      bad: new Date('nope'),
+      start_date: '2024-02-30',
+      ok: 1
+    })
+    expect(result.attributes).toEqual({ ok: 1 })
+    expect(result.warnings).toEqual([
+      { path: 'bad', action: 'dropped', reason: 'invalid Date' },
+      { path: 'start_date', action: 'dropped', reason: '"start_date" is a date attribute and this is no ISO-8601 date' }
+    ])
+  })
+
+  it('should drop non-ISO strings under date keys', () => {
+    for (const text of ['yesterday', '2024-13-01', '2023-02-29', '2024-01-01T25:00Z', '01/02/2024']) {
+      expect(attrs({ start_date: text })).toEqual({})
+    }
+    expect(attrs({ start_date: '2024-02-29' })).toEqual({ start_date: 1709164800 })
+  })
+
+  it('should skip invalid Dates inside arrays', () => {
+    const result = toDriftAttributes({ at: [new Date('nope'), new Date(0)] })
+    expect(result.attributes).toEqual({ at: '0' })
+    expect(result.warnings).toEqual([
+      { path: 'at[0]', action: 'dropped', reason: 'array item an invalid Date skipped' }
+    ])
+  })
+})
+
+describe('toDriftAttributes: values that are not data', () => {
+  it('should drop null, undefined, functions, symbols, NaN and infinities with a warning each', () => {
+    const result = toDriftAttributes({
+      a: null,
+      b: undefined,
+      c: () => 1,
+      d: Symbol('s'),
+      e: NaN,
+      f: Infinity,
+      g: -Infinity,
+      keep: 1
+    })
+    expect(result.attributes).toEqual({ keep: 1 })
+    expect(result.warnings).toEqual([
+      { path: 'a', action: 'dropped', reason: 'null' },
+      { path: 'b', action: 'dropped', reason: 'undefined' },
+      { path: 'c', action: 'dropped', reason: 'a function is not data' },
+      { path: 'd', action: 'dropped', reason: 'a symbol is not data' },
+      { path: 'e', action: 'dropped', reason: 'NaN is not a finite number' },
+      { path: 'f', action: 'dropped', reason: 'Infinity is not a finite number' },
+      { path: 'g', action: 'dropped', reason: '-Infinity is not a finite number' }
+    ])
+  })
+
+  it('should send BigInt as a string, and say so', () => {
+    const result = toDriftAttributes({ id: 12345678901234567890n })
+    expect(result.attributes).toEqual({ id: '12345678901234567890' })
+    expect(result.warnings).toEqual([{ path: 'id', action: 'changed', reason: 'BigInt sent as a string' }])
+  })
+
+  it('should ignore symbol keys', () => {
+    expect(attrs({ [Symbol('k')]: 1, a: 2 })).toEqual({ a: 2 })
+  })
+
+  it('should unbox boxed primitives and send URLs as text', () => {
+    expect(
+      attrs({
+        s: new String('x'),
+        n: new Number(2),
+        b: new Boolean(false),
+        url: new URL('https://example.com/a?b=1'),
+        q: new URLSearchParams({ utm_source: 'news' })
+      })
+    ).toEqual({ s: 'x', n: 2, b: false, url: 'https://example.com/a?b=1', q: 'utm_source=news' })
+  })
+
+  it('should flatten Maps by their text keys and report other keys', () => {
+    const map = new Map<unknown, unknown>([
+      ['city', 'Oslo'],
+      [1, 'one'],
+      [{}, 'object key']
+    ])
+    const result = toDriftAttributes({ m: map })
+    expect(result.attributes).toEqual({ m_city: 'Oslo', m_1: 'one' })
+    expect(result.warnings).toEqual([
+      { path: 'm', action: 'dropped', reason: 'a Map entry whose key is an object (only text or number keys)' }
+    ])
+    expect(attrs(new Map([['top', 1]]))).toEqual({ top: 1 })
+    const twice = toDriftAttributes({
+      m: new Map<unknown, unknown>([
+        [1, 'number'],
+        ['1', 'text']
+      ])
+    })
+    expect(twice.attributes).toEqual({ m_1: 'number' })
+    expect(twice.warnings).toEqual([
+      { path: 'm', action: 'dropped', reason: 'a Map entry whose key "1" repeats an earlier key' }
+    ])
+  })
+
+  it('should drop a value whose getter throws and keep the rest', () => {
+    const input = {
+      a: 1,
+      get broken(): number {
+        throw new Error('boom')
+      },
+      b: 2
+    }
+    const result = toDriftAttributes(input)
+    expect(result.attributes).toEqual({ a: 1, b: 2 })
+    expect(result.warnings).toEqual([{ path: 'broken', action: 'dropped', reason: 'reading the value threw' }])
+  })
+
+  it('should survive Proxies whose traps throw and revoked Proxies', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw new Error('trap')
+        },
+        ownKeys() {
+          throw new Error('trap')
+        }
+      }
+    )
+    const revocable = Proxy.revocable({}, {})
+    revocable.revoke()
+    const result = toDriftAttributes({ a: hostile, b: revocable.proxy, c: [hostile], ok: true })
+    expect(result.attributes).toEqual({ ok: true })
+    expect(paths(result.warnings)).toEqual(['a', 'b', 'c'])
+    expect(toDriftAttributes(revocable.proxy).warnings).toEqual([
+      { path: '', action: 'dropped', reason: 'the input could not be read' }
+    ])
+  })
+})
+
+describe('toDriftAttributes: prototype safety', () => {
+  it('should drop __proto__, constructor and prototype at every depth', () => {
+    const input = JSON.parse(
+      '{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},"a":{"__proto__":{"x":1},"prototype":2,"ok":3}}'
+    )
+    const result = toDriftAttributes(input)
+    expect(result.attributes).toEqual({ a_ok: 3 })
+    expect(Object.getPrototypeOf(result.attributes)).toBe(Object.prototype)
+    expect(paths(result.warnings)).toEqual(['__proto__', 'constructor', 'a.__proto__', 'a.prototype'])
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('should drop joined names that would spell __proto__ or constructor', () => {
+    const result = toDriftAttributes(
+      { __: { proto__: 1 }, con: { structor: 2 }, proto: { type: 3 } },
+      { separator: '' }
+    )
+    expect(result.attributes).toEqual({})
+    expect(paths(result.warnings)).toEqual(['__.proto__', 'con.structor', 'proto.type'])
+    const underscore = toDriftAttributes({ _: { proto__: 1 } })
+    expect(underscore.attributes).toEqual({})
+    expect(underscore.warnings).toEqual([
+      { path: '_.proto__', action: 'dropped', reason: '"__proto__" is never an attribute name (prototype safety)' }
+    ])
+    expect(Object.getPrototypeOf(underscore.attributes)).toBe(Object.prototype)
+  })
+
+  it('should keep Object.prototype untouched, also through Maps and arrays of objects', () => {
+    const before = Object.getOwnPropertyNames(Object.prototype).sort()
+    toDriftAttributes(JSON.parse('{"m":{"__proto__":{"isAdmin":true}},"l":[{"__proto__":{"isAdmin":true}}]}'))
+    toDriftAttributes({ m: new Map([['__proto__', { isAdmin: true }]]) })
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before)
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined()
+  })
+})
+
+describe('toDriftAttributes: cycles and depth', () => {
+  it('should stop at a cycle without throwing', () => {
+    const a: Record<string, unknown> = { name: 'a' }
+    a.self = a
+    a.child = { parent: a, x: 1 }
+    const result = toDriftAttributes(a)
+    expect(result.attributes).toEqual({ name: 'a', child_x: 1 })
+    expect(result.warnings).toEqual([
+      { path: 'self', action: 'dropped', reason: 'circular reference' },
+      { path: 'child.parent', action: 'dropped', reason: 'circular reference' }
+    ])
+  })
+
+  it('should cut cycles inside arrays of objects', () => {
+    const a: Record<string, unknown> = { x: 1 }
+    a.list = [a]
+    expect(attrs(a)).toEqual({ x: 1, list: '[null]' })
+    const b: Record<string, unknown> = { y: 2 }
+    b.items = [{ back: b, z: 3 }]
+    expect(attrs(b)).toEqual({ y: 2, items: '[{"back":null,"z":3}]' })
+  })
+
+  it('should keep a shared (non-circular) object every time it appears', () => {
+    const shared = { v: 1 }
+    expect(attrs({ a: shared, b: shared })).toEqual({ a_v: 1, b_v: 1 })
+  })
+
+  it('should keep paths of up to 10 keys and drop deeper ones by default', () => {
+    const nest = (levels: number): unknown => (levels === 0 ? 'leaf' : { k: nest(levels - 1) })
+    expect(attrs(nest(10))).toEqual({ k_k_k_k_k_k_k_k_k_k: 'leaf' })
+    const deeper = toDriftAttributes(nest(11))
+    expect(deeper.attributes).toEqual({})
+    expect(deeper.warnings).toEqual([
+      { path: 'k.k.k.k.k.k.k.k.k.k', action: 'dropped', reason: 'nested deeper than 10 levels' }
+    ])
+    expect(attrs(nest(3), { maxDepth: 2 })).toEqual({})
+    expect(attrs(nest(2), { maxDepth: 2 })).toEqual({ k_k: 'leaf' })
+  })
+
+  it('should stop reading after maxValues keys, so shared objects cannot make the work explode', () => {
+    // 10 levels of 10 keys that all point to the same object: 10^10 key paths from 11 objects.
+    let shared: Record<string, unknown> = { leaf: 1 }
+    for (let level = 0; level < 10; level++) {
+      shared = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, shared]))
+    }
+    const started = Date.now()
+    const result = toDriftAttributes(shared, { maxValues: 5000 })
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(Object.keys(result.attributes).length).toBeLessThanOrEqual(1000)
+    expect(result.warnings.some((w) => w.reason === 'more than 5000 values: the rest of the input was not read')).toBe(
+      true
+    )
+    expect(FLATTEN_DEFAULTS.maxValues).toBe(100_000)
+    expect(() => toDriftAttributes(shared)).not.toThrow()
+  })
+
+  it('should keep the JSON of an array of shared objects bounded by maxStringLength', () => {
+    let shared: unknown = { leaf: 'x'.repeat(10) }
+    for (let level = 0; level < 8; level++) shared = Array.from({ length: 10 }, () => shared)
+    const result = toDriftAttributes({ list: [shared] }, { maxStringLength: 1000 })
+    expect(result.attributes.list).toHaveLength(1000)
+    expect(result.warnings.map((w) => w.reason)).toContain('string cut to 1000 characters')
+  })
+
+  it('should not throw on very deep nesting', () => {
+    let deep: Record<string, unknown> = { leaf: 1 }
+    for (let i = 0; i < 100_000; i++) deep = { d: deep }
+    expect(() => toDriftAttributes(deep)).not.toThrow()
+  })
+})
+
+describe('toDriftAttributes: collisions', () => {
+  it('should let the shallower key path win, whatever the key order', () => {
+    expect(attrs({ a_b: 1, a: { b: 2 } })).toEqual({ a_b: 1 })
+    expect(attrs({ a: { b: 2 }, a_b: 1 })).toEqual({ a_b: 1 })
+  })
+
+  it('should report the loser of a collision', () => {
+    expect(warningsOf({ a_b: 1, a: { b: 2 } })).toEqual([
+      { path: 'a.b', action: 'dropped', reason: '"a_b" already came from a key path as shallow or shallower' }
+    ])
+    expect(warningsOf({ a: { b: 2 }, a_b: 1 })).toEqual([
+      {
+        path: 'a_b',
+        action: 'changed',
+        reason: 'replaced "a_b" that came from a deeper key path (the shallower path wins)'
+      }
+    ])
+  })
+
+  it('should let the first key in key order win at equal depth', () => {
+    expect(attrs({ a_b: { c: 1 }, a: { b_c: 2 } })).toEqual({ a_b_c: 1 })
+    expect(attrs({ a: { b_c: 2 }, a_b: { c: 1 } })).toEqual({ a_b_c: 2 })
+  })
+})
+
+describe('toDriftAttributes: limits and text', () => {
+  it('should keep at most maxAttributes attributes, the first in key order', () => {
+    const input = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i]))
+    const result = toDriftAttributes(input, { maxAttributes: 3 })
+    expect(result.attributes).toEqual({ k0: 0, k1: 1, k2: 2 })
+    expect(result.warnings).toHaveLength(7)
+    expect(result.warnings[0]).toEqual({ path: 'k3', action: 'dropped', reason: 'more than 3 attributes' })
+    expect(FLATTEN_DEFAULTS.maxAttributes).toBe(1000)
+    expect(Object.keys(attrs(Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`k${i}`, i]))))).toHaveLength(
+      1000
+    )
+  })
+
+  it('should list at most 100 warnings and then a count', () => {
+    const input = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`k${i}`, null]))
+    const warnings = warningsOf(input)
+    expect(warnings).toHaveLength(101)
+    expect(warnings[100]).toEqual({ path: '', action: 'dropped', reason: '50 more warnings not listed' })
+  })
+
+  it('should cut long strings to maxStringLength, without splitting a surrogate pair', () => {
+    expect(attrs({ s: 'abcdef' }, { maxStringLength: 4 })).toEqual({ s: 'abcd' })
+    expect(warningsOf({ s: 'abcdef' }, { maxStringLength: 4 })).toEqual([
+      { path: 's', action: 'changed', reason: 'string cut to 4 characters' }
+    ])
+    expect(attrs({ s: 'ab\u{1F600}c' }, { maxStringLength: 3 })).toEqual({ s: 'ab' })
+    expect(attrs({ s: 'x'.repeat(70_000) }).s).toHaveLength(65_536)
+  })
+
+  it('should replace lone surrogates with U+FFFD', () => {
+    const result = toDriftAttributes({ s: 'a\uD800b', t: '\uDC00', ok: '\u{1F600}' })
+    expect(result.attributes).toEqual({ s: 'a\uFFFDb', t: '\uFFFD', ok: '\u{1F600}' })
+    expect(paths(result.warnings)).toEqual(['s', 't'])
+  })
+})

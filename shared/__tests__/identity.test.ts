@@ -1,0 +1,109 @@
+import { MAX_USER_ID_LENGTH, PLACEHOLDER_IDS, guardUserId } from '..'
+
+const refused = (value: unknown, options = {}) => {
+  const check = guardUserId(value, options)
+  if (check.ok) throw new Error(`expected ${String(value)} to be refused, got ok`)
+  return check.reason
+}
+
+describe('guardUserId', () => {
+  it('should accept a unique string id as it is', () => {
+    expect(guardUserId('user_8f3a2')).toEqual({ ok: true, id: 'user_8f3a2' })
+  })
+
+  it('should turn numbers into strings', () => {
+    expect(guardUserId(42)).toEqual({ ok: true, id: '42' })
+    expect(guardUserId(-7)).toEqual({ ok: true, id: '-7' })
+    expect(guardUserId(Number.MAX_SAFE_INTEGER)).toEqual({ ok: true, id: '9007199254740991' })
+  })
+
+  it('should refuse empty and blank ids', () => {
+    for (const id of ['', '  ', '\t\n', '\u200b', '\u00a0']) expect(refused(id)).toBe('userId is empty or blank')
+  })
+
+  it('should refuse placeholders, whatever their case: undefined, null, NaN, [object Object], anonymous, 0…', () => {
+    for (const id of [
+      'undefined',
+      'null',
+      'NaN',
+      '[object Object]',
+      'anonymous',
+      'Anonymous',
+      'NULL',
+      '0',
+      '-1',
+      'true',
+      'false',
+      'none',
+      'nil'
+    ]) {
+      expect(refused(id)).toBe(`userId "${id}" is a placeholder, not a unique id`)
+    }
+    expect(PLACEHOLDER_IDS).toEqual(
+      expect.arrayContaining(['undefined', 'null', 'nan', '[object object]', 'anonymous', '0'])
+    )
+  })
+
+  it('should refuse the numbers 0 and -0, NaN and infinities', () => {
+    expect(refused(0)).toBe('userId "0" is a placeholder, not a unique id')
+    expect(refused(-0)).toBe('userId "0" is a placeholder, not a unique id')
+    expect(refused(NaN)).toBe('userId NaN is not a usable id')
+    expect(refused(Infinity)).toBe('userId Infinity is not a usable id')
+  })
+
+  it('should refuse integers too large to be exact, which would collide once rounded', () => {
+    expect(refused(2 ** 64)).toBe('userId is a number too large to be exact: send it as a string')
+    expect(guardUserId('12345678901234567890')).toEqual({ ok: true, id: '12345678901234567890' })
+  })
+
+  it('should refuse anything that is not a string or a number', () => {
+    expect(refused({})).toBe('userId must be a string or a number, got object')
+    expect(refused({ toString: () => 'u1' })).toBe('userId must be a string or a number, got object')
+    expect(refused(['u1'])).toBe('userId must be a string or a number, got object')
+    expect(refused(true)).toBe('userId must be a string or a number, got boolean')
+    expect(refused(false)).toBe('userId must be a string or a number, got boolean')
+    expect(refused(null)).toBe('userId must be a string or a number, got null')
+    expect(refused(undefined)).toBe('userId must be a string or a number, got undefined')
+    expect(refused(10n)).toBe('userId must be a string or a number, got bigint')
+    expect(refused(Symbol('u'))).toBe('userId must be a string or a number, got symbol')
+    expect(refused(new String('u1'))).toBe('userId must be a string or a number, got object')
+  })
+
+  it('should refuse ids on the blocked list, case-insensitively', () => {
+    const options = { blockedIds: ['demo', 'Test-User'] }
+    expect(refused('demo', options)).toBe('userId "demo" is on the blocked ids list')
+    expect(refused('DEMO', options)).toBe('userId "DEMO" is on the blocked ids list')
+    expect(refused('test-user', options)).toBe('userId "test-user" is on the blocked ids list')
+    expect(guardUserId('demo2', options)).toEqual({ ok: true, id: 'demo2' })
+  })
+
+  it('should refuse leading or trailing white space', () => {
+    for (const id of [' u1', 'u1 ', '\tu1', 'u1\n']) {
+      expect(refused(id)).toBe(
+        'userId has leading or trailing white space, so it would not match the same user elsewhere'
+      )
+    }
+    expect(guardUserId('u 1')).toEqual({ ok: true, id: 'u 1' })
+  })
+
+  it('should refuse ids that are too long', () => {
+    expect(guardUserId('x'.repeat(MAX_USER_ID_LENGTH)).ok).toBe(true)
+    expect(refused('x'.repeat(MAX_USER_ID_LENGTH + 1))).toBe(`userId is longer than ${MAX_USER_ID_LENGTH} characters`)
+  })
+
+  it('should refuse control characters', () => {
+    for (const id of ['u\u00001', 'u\u001b1', 'u\u007f1', 'u\u00851'])
+      expect(refused(id)).toBe('userId contains control characters')
+  })
+
+  it('should accept email-shaped ids but warn that they are guessable unless a signed identity is used', () => {
+    const unsigned = guardUserId('ada@example.com')
+    expect(unsigned).toEqual({
+      ok: true,
+      id: 'ada@example.com',
+      warning: expect.stringMatching(/guessable.*signed identity/)
+    })
+    expect(guardUserId('ada@example.com', { signed: true })).toEqual({ ok: true, id: 'ada@example.com' })
+    expect(guardUserId('not-an-email@')).toEqual({ ok: true, id: 'not-an-email@' })
+  })
+})

@@ -1,0 +1,384 @@
+import fc from 'fast-check'
+import {
+  CLOUD_SETTINGS,
+  DEVICE_SETTINGS,
+  SettingsError,
+  checkDeviceSettings,
+  checkSettings,
+  guardUserId,
+  parseCloudSettings,
+  parseDeviceSettings,
+  toDriftAttributes,
+  toDriftContactAttributes
+} from '..'
+
+const RUNS = 150
+
+// ---- Arbitrary nested values: odd keys, every kind of leaf, deep nesting, huge arrays, cycles ----
+
+const oddKey = fc.constantFrom(
+  '__proto__',
+  'constructor',
+  'prototype',
+  '',
+  'a',
+  'b',
+  'a_b',
+  '_',
+  'proto__',
+  'start_date',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '0',
+  'length',
+  'A'
+)
+const key = fc.oneof({ arbitrary: oddKey, weight: 3 }, { arbitrary: fc.string({ maxLength: 6 }), weight: 2 })
+
+/** Any UTF-16 code unit, lone surrogates included. */
+const anyText = fc.string({
+  unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+  maxLength: 8
+})
+
+const leaf: fc.Arbitrary<unknown> = fc.oneof(
+  fc.string({ maxLength: 8 }),
+  anyText,
+  fc.integer(),
+  fc.double(),
+  fc.constantFrom(NaN, Infinity, -Infinity, -0),
+  fc.boolean(),
+  fc.constantFrom(null, undefined),
+  fc.bigInt(),
+  fc.date(),
+  fc.constant(new Date(NaN)),
+  fc.date({ noInvalidDate: true, min: new Date(-1e14), max: new Date(1e14) }).map((d) => d.toISOString()),
+  fc.constantFrom('2024-02-30', '2024-02-29', '2024-05-01T10:00:00+02:00'),
+  fc.string({ maxLength: 4 }).map((s) => Symbol(s)),
+  fc.constant(() => 'function'),
+  fc.string({ maxLength: 4 }).map((s) => new String(s)),
+  fc.constant(new URL('https://example.com/?utm_source=x')),
+  fc.constant(
+    new Map<unknown, unknown>([
+      ['k', 1],
+      [{}, 2]
+    ])
+  ),
+  fc.constant(new Set([1, 'a']))
+)
+
+/** Own enumerable data properties, `__proto__` included, the way JSON.parse creates them. */
+function objectFrom(entries: [string, unknown][]): Record<string, unknown> {
+  const object: Record<string, unknown> = {}
+  for (const [k, v] of entries)
+    Object.defineProperty(object, k, { value: v, enumerable: true, writable: true, configurable: true })
+  return object
+}
+
+function nest(levels: number, value: unknown): unknown {
+  return levels === 0 ? value : { deep: nest(levels - 1, value) }
+}
+
+const { tree } = fc.letrec<{ tree: unknown; object: Record<string, unknown>; array: unknown[] }>((tie) => ({
+  tree: fc.oneof(
+    { maxDepth: 4, depthIdentifier: 'tree' },
+    { arbitrary: leaf, weight: 4 },
+    { arbitrary: tie('object'), weight: 2 },
+    { arbitrary: tie('array'), weight: 1 },
+    { arbitrary: fc.tuple(fc.integer({ min: 8, max: 14 }), leaf).map(([n, v]) => nest(n, v)), weight: 1 },
+    {
+      // Huge arrays of primitives or of objects.
+      arbitrary: fc
+        .tuple(fc.integer({ min: 1000, max: 20_000 }), fc.oneof(leaf, fc.constant({ sku: 'x' })))
+        .map(([n, v]) => new Array(n).fill(v)),
+      weight: 1
+    }
+  ),
+  object: fc.array(fc.tuple(key, tie('tree')), { maxLength: 5 }).map(objectFrom),
+  array: fc.array(tie('tree'), { maxLength: 5 })
+}))
+
+/** Every object and array reachable from `root` (before cycles are added). */
+function containers(root: unknown, found: object[] = []): object[] {
+  if (typeof root !== 'object' || root === null || found.includes(root)) return found
+  if (Array.isArray(root) ? root.length > 50 : Object.getPrototypeOf(root) !== Object.prototype) return found
+  found.push(root)
+  for (const value of Object.values(root)) containers(value, found)
+  return found
+}
+
+/** A traits-like object, sometimes with cycles and shared references wired in. */
+const input = fc
+  .tuple(fc.array(fc.tuple(key, tree), { maxLength: 8 }).map(objectFrom), fc.array(fc.nat(), { maxLength: 3 }))
+  .map(([root, links]) => {
+    const all = containers(root)
+    links.forEach((n, i) => {
+      const from = all[n % all.length] as Record<string, unknown>
+      const to = all[(n * 7 + i) % all.length]
+      if (Array.isArray(from)) from.push(to)
+      else from[`loop${i}`] = to
+    })
+    return root
+  })
+
+/** The number of distinct key paths that end in a non-object value: an upper bound for the attributes. */
+function leafKeyPaths(value: unknown, prefix: string, ancestors: object[], paths: Set<string>): Set<string> {
+  const walkable =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    (Object.getPrototypeOf(value) === Object.prototype || value instanceof Map)
+  if (!walkable) {
+    paths.add(prefix)
+    return paths
+  }
+  if (ancestors.includes(value) || ancestors.length > 11) return paths
+  const entries = value instanceof Map ? [...value.entries()].map(([k, v]) => [String(k), v]) : Object.entries(value)
+  for (const [k, v] of entries) leafKeyPaths(v, `${prefix}\u0000${k}`, [...ancestors, value], paths)
+  return paths
+}
+
+/** The same value with every array made 3 times longer (same items repeated). */
+function lengthen(value: unknown, seen = new Map<object, unknown>()): unknown {
+  if (typeof value !== 'object' || value === null) return value
+  if (seen.has(value)) return seen.get(value)
+  if (Array.isArray(value)) {
+    const copy: unknown[] = []
+    seen.set(value, copy)
+    const items = value.length > 50 ? value : value.map((item) => lengthen(item, seen))
+    for (let i = 0; i < 3 && copy.length < 30_000; i++) copy.push(...items)
+    return copy
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value
+  const copy: Record<string, unknown> = {}
+  seen.set(value, copy)
+  for (const [k, v] of Object.entries(value)) {
+    Object.defineProperty(copy, k, { value: lengthen(v, seen), enumerable: true, writable: true, configurable: true })
+  }
+  return copy
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const prototypeNames = () => Object.getOwnPropertyNames(Object.prototype).sort()
+
+/** What one input holds, to check that the generator really produces the hostile cases. */
+function features(root: unknown): Set<string> {
+  const found = new Set<string>()
+  const visit = (value: unknown, ancestors: unknown[]) => {
+    if (typeof value === 'bigint') found.add('bigint')
+    if (typeof value === 'symbol') found.add('symbol')
+    if (value instanceof Date) found.add(Number.isNaN(value.getTime()) ? 'invalid date' : 'date')
+    if (typeof value !== 'object' || value === null || value instanceof Date) return
+    if (ancestors.includes(value)) return found.add('cycle')
+    if (ancestors.length > 10) found.add('deeper than 10')
+    if (Array.isArray(value) && value.length >= 1000) return found.add('huge array')
+    for (const k of Object.keys(value)) {
+      if (k === '__proto__') found.add('own __proto__ key')
+      if (k === 'constructor') found.add('constructor key')
+      visit((value as Record<string, unknown>)[k], [...ancestors, value])
+    }
+  }
+  visit(root, [])
+  return found
+}
+
+describe('the generator', () => {
+  it('should produce every hostile case the properties are about', () => {
+    const seen = new Set<string>()
+    for (const value of fc.sample(input, { numRuns: 400, seed: 7 })) features(value).forEach((f) => seen.add(f))
+    expect([...seen].sort()).toEqual(
+      [
+        'bigint',
+        'constructor key',
+        'cycle',
+        'date',
+        'deeper than 10',
+        'huge array',
+        'invalid date',
+        'own __proto__ key',
+        'symbol'
+      ].sort()
+    )
+  })
+})
+
+describe('toDriftAttributes (property-based)', () => {
+  it('should never throw, and give only strings, finite numbers and booleans', () => {
+    const before = prototypeNames()
+    fc.assert(
+      fc.property(
+        input,
+        fc.constantFrom('_', '.', '', '__'),
+        fc.constantFrom('seconds', 'milliseconds'),
+        (value, separator, unit) => {
+          const result = toDriftAttributes(value, { separator, dateUnit: unit as 'seconds' | 'milliseconds' })
+          expect(Object.getPrototypeOf(result.attributes)).toBe(Object.prototype)
+          for (const [name, v] of Object.entries(result.attributes)) {
+            expect(['__proto__', 'constructor', 'prototype']).not.toContain(name)
+            if (typeof v === 'number') expect(Number.isFinite(v)).toBe(true)
+            else expect(['string', 'boolean']).toContain(typeof v)
+            if (typeof v === 'string') expect(v).not.toMatch(LONE_SURROGATE)
+          }
+          expect(result.warnings.length).toBeLessThanOrEqual(101)
+          for (const w of result.warnings) {
+            expect(typeof w.path).toBe('string')
+            expect(['dropped', 'changed']).toContain(w.action)
+            expect(w.reason.length).toBeGreaterThan(0)
+          }
+        }
+      ),
+      { numRuns: RUNS }
+    )
+    expect(prototypeNames()).toEqual(before)
+    expect(({} as Record<string, unknown>).deep).toBeUndefined()
+  })
+
+  it('should give the same output for the same input', () => {
+    fc.assert(
+      fc.property(input, (value) => {
+        expect(toDriftAttributes(value)).toEqual(toDriftAttributes(value))
+      }),
+      { numRuns: RUNS }
+    )
+  })
+
+  it('should give at most one attribute per distinct leaf key path', () => {
+    fc.assert(
+      fc.property(input, (value) => {
+        const count = Object.keys(toDriftAttributes(value).attributes).length
+        expect(count).toBeLessThanOrEqual(leafKeyPaths(value, '', [], new Set()).size)
+      }),
+      { numRuns: RUNS }
+    )
+  })
+
+  it('should not grow the number of attributes when arrays grow', () => {
+    fc.assert(
+      fc.property(input, (value) => {
+        const short = Object.keys(toDriftAttributes(value).attributes)
+        const long = Object.keys(toDriftAttributes(lengthen(value)).attributes)
+        expect(long.length).toBeLessThanOrEqual(short.length)
+        for (const name of long) expect(short).toContain(name)
+      }),
+      { numRuns: 60 }
+    )
+  })
+})
+
+describe('toDriftContactAttributes and guardUserId (property-based)', () => {
+  it('should never throw and send string-typed defaults as strings', () => {
+    fc.assert(
+      fc.property(input, fc.oneof(leaf, tree), (traits, campaignSource) => {
+        const { attributes } = toDriftContactAttributes(traits, { campaignSource })
+        for (const name of [
+          'email',
+          'name',
+          'first_name',
+          'last_name',
+          'phone',
+          'title',
+          'recent_source',
+          'externalId'
+        ]) {
+          if (name in attributes) expect(typeof attributes[name]).toBe('string')
+        }
+        for (const v of Object.values(attributes)) expect(['string', 'number', 'boolean']).toContain(typeof v)
+      }),
+      { numRuns: RUNS }
+    )
+  })
+
+  it('should only ever accept trimmed, non-placeholder ids, as strings', () => {
+    fc.assert(
+      fc.property(fc.oneof(anyText, fc.string(), leaf, fc.constantFrom(' x', 'NaN', 'Undefined', 0, -0)), (value) => {
+        const check = guardUserId(value)
+        if (!check.ok) return expect(check.reason).toMatch(/^userId /)
+        expect(typeof check.id).toBe('string')
+        expect(check.id.trim()).toBe(check.id)
+        expect(check.id).not.toBe('')
+        expect(['undefined', 'null', 'nan', '[object object]', 'anonymous', '0']).not.toContain(check.id.toLowerCase())
+      }),
+      { numRuns: 500 }
+    )
+  })
+})
+
+// ---- Settings: the zod schemas and the zod-free checks must agree ----
+
+type Outcome = { ok: unknown } | { issues: unknown }
+function outcome(parse: (input: unknown) => unknown, value: unknown): Outcome {
+  try {
+    return { ok: parse(value) }
+  } catch (error) {
+    if (error instanceof SettingsError) return { issues: error.issues }
+    throw error
+  }
+}
+
+const resolver = () => 'jwt'
+const settingValue = fc.oneof(
+  fc.constantFrom(
+    undefined,
+    null,
+    '',
+    'abc-123',
+    '"><script>',
+    'https://js.driftt.com',
+    'https://js.driftt.com/',
+    'http://localhost:4010',
+    'http://evil.com',
+    'javascript:alert(1)',
+    'identify',
+    'attributes',
+    'seconds',
+    'milliseconds',
+    '_',
+    '.',
+    'abcd',
+    true,
+    false,
+    0,
+    1,
+    3000,
+    12345,
+    1.5,
+    -1,
+    [],
+    ['startConversation'],
+    ['bad name'],
+    [1],
+    resolver,
+    'tok-123',
+    'tok en'
+  ),
+  fc.anything()
+)
+const settingName = fc.constantFrom(
+  ...new Set([...Object.keys(CLOUD_SETTINGS), ...Object.keys(DEVICE_SETTINGS), 'extra'])
+)
+const settingsObject = fc.oneof(
+  fc.array(fc.tuple(settingName, settingValue), { maxLength: 10 }).map((entries) => Object.fromEntries(entries)),
+  fc.anything()
+)
+
+describe('settings (property-based)', () => {
+  it('should give the same result with zod and without it, for device settings', () => {
+    fc.assert(
+      fc.property(settingsObject, (value) => {
+        expect(outcome(checkDeviceSettings, value)).toEqual(outcome(parseDeviceSettings, value))
+      }),
+      { numRuns: 400 }
+    )
+  })
+
+  it('should give the same result with zod and without it, for cloud settings', () => {
+    fc.assert(
+      fc.property(settingsObject, (value) => {
+        const zodFree = (v: unknown) => checkSettings(CLOUD_SETTINGS, v)
+        expect(outcome(zodFree, value)).toEqual(outcome(parseCloudSettings, value))
+      }),
+      { numRuns: 400 }
+    )
+  })
+})

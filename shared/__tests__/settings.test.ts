@@ -1,0 +1,247 @@
+import {
+  CLOUD_SETTINGS,
+  SettingsError,
+  checkDeviceSettings,
+  checkSettings,
+  parseCloudSettings,
+  parseDeviceSettings,
+  type SettingsIssue
+} from '..'
+
+type Parse = (input: unknown) => unknown
+const device: [string, Parse][] = [
+  ['zod', parseDeviceSettings],
+  ['zod-free', checkDeviceSettings]
+]
+const cloud: [string, Parse][] = [
+  ['zod', parseCloudSettings],
+  ['zod-free', (input) => checkSettings(CLOUD_SETTINGS, input)]
+]
+
+/** The SettingsError a parse throws (fails the test when it does not throw one). */
+function errorOf(parse: Parse, input: unknown): SettingsError {
+  try {
+    parse(input)
+  } catch (error) {
+    if (error instanceof SettingsError) return error
+    throw error
+  }
+  throw new Error(`expected ${JSON.stringify(input)} to be refused`)
+}
+const issuesOf = (parse: Parse, input: unknown): SettingsIssue[] => errorOf(parse, input).issues
+
+describe.each(device)('device settings (%s)', (_name, parse) => {
+  const valid = { embedId: 'buvw2r8z43np-dev' }
+
+  it('should fill in every default', () => {
+    expect(parse(valid)).toEqual({
+      embedId: 'buvw2r8z43np-dev',
+      scriptOrigin: 'https://js.driftt.com',
+      identityMode: 'identify',
+      dateUnit: 'seconds',
+      separator: '_',
+      trackPages: true,
+      widgetEvents: [],
+      identifyOnEmailCapture: false,
+      requireSignedIdentity: false,
+      signedIdentityTimeoutMs: 3000,
+      readyTimeoutMs: 15000,
+      blockedUserIds: []
+    })
+  })
+
+  it('should treat null and "" like an absent setting, and drop unknown settings', () => {
+    expect(parse({ ...valid, dateUnit: null, separator: '', unknown: 1 })).toMatchObject({
+      dateUnit: 'seconds',
+      separator: '_'
+    })
+    expect(parse({ ...valid, unknown: 1 })).not.toHaveProperty('unknown')
+  })
+
+  it('should keep valid values', () => {
+    const resolver = () => 'jwt'
+    const settings = parse({
+      ...valid,
+      scriptOrigin: 'http://127.0.0.1:4010/',
+      identityMode: 'attributes',
+      dateUnit: 'milliseconds',
+      separator: '.',
+      trackPages: false,
+      widgetEvents: ['startConversation', 'scheduling:meetingBooked'],
+      identifyOnEmailCapture: true,
+      requireSignedIdentity: true,
+      signedIdentity: resolver,
+      signedIdentityTimeoutMs: 500,
+      readyTimeoutMs: 120000,
+      blockedUserIds: ['demo']
+    })
+    expect(settings).toMatchObject({ scriptOrigin: 'http://127.0.0.1:4010', signedIdentity: resolver, separator: '.' })
+  })
+
+  it('should give each default list its own array', () => {
+    const a = parse(valid) as { widgetEvents: string[] }
+    const b = parse(valid) as { widgetEvents: string[] }
+    expect(a.widgetEvents).not.toBe(b.widgetEvents)
+  })
+
+  it.each([
+    [{ embedId: undefined }, 'embedId', 'embedId is required (a string such as "buvw2r8z43np")'],
+    [{ embedId: 42 }, 'embedId', 'embedId is required (a string such as "buvw2r8z43np")'],
+    [{ embedId: '"><script>alert(1)</script>' }, 'embedId', 'embedId must contain only letters, digits and "-"'],
+    [{ embedId: 'abc/../x' }, 'embedId', 'embedId must contain only letters, digits and "-"'],
+    [{ embedId: 'abc def' }, 'embedId', 'embedId must contain only letters, digits and "-"'],
+    [{ embedId: 'a'.repeat(65) }, 'embedId', 'embedId must be at most 64 characters'],
+    [{ identityMode: 'signed' }, 'identityMode', 'identityMode must be "identify" or "attributes"'],
+    [{ dateUnit: 'hours' }, 'dateUnit', 'dateUnit must be "seconds" or "milliseconds"'],
+    [{ separator: 'x' }, 'separator', 'separator must be 1 to 3 characters, none of them a letter, digit or space'],
+    [{ separator: '____' }, 'separator', 'separator must be 1 to 3 characters, none of them a letter, digit or space'],
+    [{ separator: ' ' }, 'separator', 'separator must be 1 to 3 characters, none of them a letter, digit or space'],
+    [{ trackPages: 'yes' }, 'trackPages', 'trackPages must be true or false'],
+    [{ widgetEvents: 'startConversation' }, 'widgetEvents', 'widgetEvents must be a list of strings'],
+    [
+      { widgetEvents: ['ok', '<img>'] },
+      'widgetEvents',
+      'widgetEvents[1] must be a Drift event name such as "startConversation"'
+    ],
+    [{ identifyOnEmailCapture: 1 }, 'identifyOnEmailCapture', 'identifyOnEmailCapture must be true or false'],
+    [{ requireSignedIdentity: 'true' }, 'requireSignedIdentity', 'requireSignedIdentity must be true or false'],
+    [{ signedIdentity: 'jwt' }, 'signedIdentity', 'signedIdentity must be a function (userId) => token'],
+    [
+      { signedIdentityTimeoutMs: 0 },
+      'signedIdentityTimeoutMs',
+      'signedIdentityTimeoutMs must be a whole number from 1 to 60000'
+    ],
+    [
+      { signedIdentityTimeoutMs: 1.5 },
+      'signedIdentityTimeoutMs',
+      'signedIdentityTimeoutMs must be a whole number from 1 to 60000'
+    ],
+    [{ readyTimeoutMs: 120001 }, 'readyTimeoutMs', 'readyTimeoutMs must be a whole number from 1 to 120000'],
+    [{ blockedUserIds: [1] }, 'blockedUserIds', 'blockedUserIds[0] must be a string']
+  ])('should refuse %j naming the setting and the rule', (override, setting, rule) => {
+    const error = errorOf(parse, { ...valid, ...override })
+    expect(error.issues).toEqual([{ setting, rule }])
+    expect(error.message).toBe(`Invalid Drift settings: ${rule}`)
+    expect(error.name).toBe('SettingsError')
+  })
+
+  it.each([
+    ['javascript:alert(1)', 'scriptOrigin must use https (http only on localhost or 127.0.0.1)'],
+    ['data:text/javascript,alert(1)', 'scriptOrigin must use https (http only on localhost or 127.0.0.1)'],
+    ['http://js.driftt.com', 'scriptOrigin must use https (http only on localhost or 127.0.0.1)'],
+    ['https://js.driftt.com/include', 'scriptOrigin must be an origin only (no path, query or fragment)'],
+    ['https://js.driftt.com?x=1', 'scriptOrigin must be an origin only (no path, query or fragment)'],
+    ['https://js.driftt.com#x', 'scriptOrigin must be an origin only (no path, query or fragment)'],
+    ['//js.driftt.com', 'scriptOrigin must be an absolute URL such as https://example.com'],
+    ['js.driftt.com', 'scriptOrigin must be an absolute URL such as https://example.com'],
+    ['https://user:pass@js.driftt.com', 'scriptOrigin must not carry credentials'],
+    ['https://user@js.driftt.com', 'scriptOrigin must not carry credentials'],
+    ['https://js.driftt.com"><script>', 'scriptOrigin must be an absolute URL such as https://example.com'],
+    ["https://js.driftt.com'", 'scriptOrigin host must be letters, digits, "." and "-" (and an optional :port)'],
+    ['https://a"b.com', 'scriptOrigin host must be letters, digits, "." and "-" (and an optional :port)'],
+    ['https://js.driftt.com\n', 'scriptOrigin host must be letters, digits, "." and "-" (and an optional :port)'],
+    [
+      'https://evil.com\\@js.driftt.com',
+      'scriptOrigin host must be letters, digits, "." and "-" (and an optional :port)'
+    ],
+    [42, 'scriptOrigin must be a URL such as https://example.com']
+  ])('should refuse the scriptOrigin %j', (scriptOrigin, rule) => {
+    expect(issuesOf(parse, { ...valid, scriptOrigin })).toEqual([{ setting: 'scriptOrigin', rule }])
+  })
+
+  it('should accept https origins and http on loopback, in canonical form', () => {
+    const origin = (scriptOrigin: string) =>
+      (parse({ ...valid, scriptOrigin }) as { scriptOrigin: string }).scriptOrigin
+    expect(origin('https://cdn.example.com/')).toBe('https://cdn.example.com')
+    expect(origin('HTTPS://CDN.Example.com:443')).toBe('https://cdn.example.com')
+    expect(origin('https://cdn.example.com:8443')).toBe('https://cdn.example.com:8443')
+    expect(origin('http://localhost:4010')).toBe('http://localhost:4010')
+    expect(origin('http://[::1]:4010')).toBe('http://[::1]:4010')
+  })
+
+  it('should list every problem at once', () => {
+    expect(issuesOf(parse, { embedId: '<x>', dateUnit: 'hours', trackPages: 'no' }).map((i) => i.setting)).toEqual([
+      'embedId',
+      'dateUnit',
+      'trackPages'
+    ])
+  })
+
+  it('should treat a missing settings object or a list as no settings', () => {
+    for (const input of [undefined, null, 'embedId', [], ['abc']]) {
+      expect(issuesOf(parse, input)).toEqual([
+        { setting: 'embedId', rule: 'embedId is required (a string such as "buvw2r8z43np")' }
+      ])
+    }
+  })
+})
+
+describe.each(cloud)('cloud settings (%s)', (_name, parse) => {
+  const token = 'drift-secret-TOKEN-123'
+  const valid = { apiToken: token }
+
+  it('should fill in every default and keep the token', () => {
+    expect(parse(valid)).toEqual({
+      apiToken: token,
+      apiBaseUrl: 'https://driftapi.com',
+      dateUnit: 'seconds',
+      separator: '_',
+      blockedUserIds: []
+    })
+  })
+
+  it('should keep valid values, accountOwnerId as a string', () => {
+    expect(parse({ ...valid, accountOwnerId: 21965, apiBaseUrl: 'http://127.0.0.1:4010/' })).toMatchObject({
+      accountOwnerId: '21965',
+      apiBaseUrl: 'http://127.0.0.1:4010'
+    })
+    expect(parse({ ...valid, accountOwnerId: '21965' })).toMatchObject({ accountOwnerId: '21965' })
+  })
+
+  it.each([
+    [{ apiToken: undefined }, 'apiToken', 'apiToken is required (a Drift API token)'],
+    [{ apiToken: '' }, 'apiToken', 'apiToken is required (a Drift API token)'],
+    [{ apiToken: 123 }, 'apiToken', 'apiToken is required (a Drift API token)'],
+    [
+      { apiBaseUrl: 'http://driftapi.com' },
+      'apiBaseUrl',
+      'apiBaseUrl must use https (http only on localhost or 127.0.0.1)'
+    ],
+    [
+      { apiBaseUrl: 'https://driftapi.com/v1' },
+      'apiBaseUrl',
+      'apiBaseUrl must be an origin only (no path, query or fragment)'
+    ],
+    [{ apiBaseUrl: 'https://u:p@driftapi.com' }, 'apiBaseUrl', 'apiBaseUrl must not carry credentials'],
+    [{ accountOwnerId: 'abc' }, 'accountOwnerId', 'accountOwnerId must be a Drift user id (a whole number)'],
+    [{ accountOwnerId: 0 }, 'accountOwnerId', 'accountOwnerId must be a Drift user id (a whole number)'],
+    [{ accountOwnerId: 1.5 }, 'accountOwnerId', 'accountOwnerId must be a Drift user id (a whole number)'],
+    [{ accountOwnerId: 2 ** 64 }, 'accountOwnerId', 'accountOwnerId must be a Drift user id (a whole number)'],
+    [{ dateUnit: 'ms' }, 'dateUnit', 'dateUnit must be "seconds" or "milliseconds"'],
+    [{ separator: 'ab' }, 'separator', 'separator must be 1 to 3 characters, none of them a letter, digit or space'],
+    [{ blockedUserIds: 'demo' }, 'blockedUserIds', 'blockedUserIds must be a list of strings']
+  ])('should refuse %j naming the setting and the rule', (override, setting, rule) => {
+    expect(issuesOf(parse, { ...valid, ...override })).toEqual([{ setting, rule }])
+  })
+
+  it('should never repeat the apiToken in an error, whatever is wrong', () => {
+    const secrets = ['secret token with spaces', 'secret\ntoken', 'sécret-tøken', 'secret\u0000token']
+    for (const apiToken of secrets) {
+      const error = errorOf(parse, { apiToken, apiBaseUrl: `https://${apiToken}`, separator: apiToken })
+      expect(error.issues.map((i) => i.setting)).toContain('apiToken')
+      const everything = [
+        error.message,
+        error.stack,
+        String(error),
+        JSON.stringify(error),
+        JSON.stringify(error.issues)
+      ]
+      for (const text of everything) {
+        expect(text).not.toContain(apiToken)
+        expect(text).not.toContain('secret')
+      }
+    }
+    const rest = errorOf(parse, { apiToken: token, dateUnit: 'x' })
+    expect(JSON.stringify([rest.message, rest.issues, rest.stack])).not.toContain(token)
+  })
+})
