@@ -23,12 +23,15 @@ describeWithChromium('device mode in Chromium (analytics-next + driftPlugin + th
   let open: OpenPage | undefined
 
   beforeAll(async () => {
-    ;[browser, site, sandbox, signedSandbox] = await Promise.all([
-      launchChromium(),
-      startTestSite(),
-      startSandbox({ widgetReadyDelayMs: 200 }),
-      startSandbox({ widgetReadyDelayMs: 200, signedIdentitySecret: SECRET, requireSignedIdentity: true })
-    ])
+    // One after the other: when one fails, what already started is assigned, so afterAll can close it.
+    browser = await launchChromium()
+    site = await startTestSite()
+    sandbox = await startSandbox({ widgetReadyDelayMs: 200 })
+    signedSandbox = await startSandbox({
+      widgetReadyDelayMs: 200,
+      signedIdentitySecret: SECRET,
+      requireSignedIdentity: true
+    })
   })
 
   afterAll(async () => {

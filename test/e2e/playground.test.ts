@@ -23,7 +23,9 @@ describeWithChromium('playground in Chromium', () => {
   let open: OpenPage
 
   beforeAll(async () => {
-    ;[browser, playground] = await Promise.all([launchChromium(), startPlayground({ port: 0, sandboxPort: 0 })])
+    // One after the other: when one fails, what already started is assigned, so afterAll can close it.
+    browser = await launchChromium()
+    playground = await startPlayground({ port: 0, sandboxPort: 0 })
   })
 
   afterAll(async () => {
