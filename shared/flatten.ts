@@ -31,6 +31,11 @@ export const FLATTEN_DEFAULTS = {
 /** Keys that could reach an object's prototype: dropped at every depth, and as joined attribute names. */
 const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
 
+/** UNSAFE_KEYS.has, with a length check first: nearly every key is answered without hashing. */
+function isUnsafeName(key: string): boolean {
+  return (key.length === 9 || key.length === 11) && UNSAFE_KEYS.has(key)
+}
+
 /** Beyond this many warnings only a count is kept, so hostile input cannot grow memory without bound. */
 const MAX_WARNINGS = 100
 
@@ -87,6 +92,7 @@ class Flattener {
   private readonly keys: string[] = []
   private readonly ancestors: object[] = []
   private visited = 0
+  private stopped = false
 
   constructor(options: FlattenOptions) {
     this.separator = options.separator ?? FLATTEN_DEFAULTS.separator
@@ -132,21 +138,22 @@ class Flattener {
     if (keys.length === 0 && depth > 0) this.warnHere('dropped', 'empty object')
     const names = depth === 0 ? undefined : this.nameCache.under(name)
     this.ancestors.push(identity)
-    for (let i = 0; i < keys.length; i++) {
+    // Keys count against maxValues as they are reserved here, so the budget also covers what is nested below.
+    const allowed = Math.max(0, Math.min(keys.length, this.maxValues - this.visited))
+    this.visited += allowed
+    for (let i = 0; i < allowed; i++) {
       const key = keys[i]
-      if (++this.visited > this.maxValues) {
-        if (this.visited === this.maxValues + 1) {
-          // Listed even past the warnings limit: the caller must learn that the input was not read to the end.
-          const reason = `more than ${this.maxValues} values: the rest of the input was not read`
-          this.warnings.push({ path: this.keys.join('.'), action: 'dropped', reason })
-        }
-        break
-      }
       this.keys.push(key)
-      if (UNSAFE_KEYS.has(key)) this.warnHere('dropped', `the key "${key}" is never copied (prototype safety)`)
+      if (isUnsafeName(key)) this.warnHere('dropped', `the key "${key}" is never copied (prototype safety)`)
       else if (key === '') this.warnHere('dropped', 'empty key')
       else this.addKey(object, key, names === undefined ? key : this.nameCache.join(names, name, key))
       this.keys.pop()
+    }
+    if (allowed < keys.length && !this.stopped) {
+      this.stopped = true
+      // Listed even past the warnings limit: the caller must learn that the input was not read to the end.
+      const reason = `more than ${this.maxValues} values: the rest of the input was not read`
+      this.warnings.push({ path: this.keys.join('.'), action: 'dropped', reason })
     }
     this.ancestors.pop()
   }
@@ -205,7 +212,9 @@ class Flattener {
     }
     if (this.keys.length >= this.maxDepth) return this.warnHere('dropped', `nested deeper than ${this.maxDepth} levels`)
     if (this.ancestors.includes(object)) return this.warnHere('dropped', 'circular reference')
-    if (object instanceof Map) return this.walkObject(this.mapToObject(object), name, object)
+    if (proto !== Object.prototype && object instanceof Map) {
+      return this.walkObject(this.mapToObject(object), name, object)
+    }
     this.walkObject(object, name)
   }
 
@@ -278,7 +287,7 @@ class Flattener {
    * key order wins. The loser is reported.
    */
   private emit(name: string, value: DriftValue): void {
-    if (UNSAFE_KEYS.has(name)) {
+    if (isUnsafeName(name)) {
       return this.warnHere('dropped', `"${name}" is never an attribute name (prototype safety)`)
     }
     const depth = this.keys.length
