@@ -8,6 +8,8 @@ import {
   type SegmentEvent,
   type Subscription
 } from '@segment/actions-core'
+import { Agent as HttpAgent } from 'node:http'
+import { Agent as HttpsAgent } from 'node:https'
 import { parseRetryAfter } from './pacer'
 
 // The bridge to the cloud destination: every event goes through the destination's own actions via actions-core
@@ -44,10 +46,26 @@ export interface DeliveryHooks {
   onRetryAfter?: (ms: number) => void
   /** Called with every answered request (dry run prints them). */
   onResponse?: (record: RequestRecord) => void
+  /** Connection pool for Drift's requests (node-fetch's `agent`: a function of the URL). */
+  agent?: (url: URL) => HttpAgent | HttpsAgent
+}
+
+/** Keep-alive connections, at most `sockets` per origin: reusing them halves the cost of each request. */
+export function keepAliveAgents(sockets: number): { agent: (url: URL) => HttpAgent | HttpsAgent; destroy(): void } {
+  const http = new HttpAgent({ keepAlive: true, maxSockets: sockets })
+  const https = new HttpsAgent({ keepAlive: true, maxSockets: sockets })
+  return {
+    agent: (url) => (url.protocol === 'https:' ? https : http),
+    destroy: () => {
+      http.destroy()
+      https.destroy()
+    }
+  }
 }
 
 /** actions-core merges hook lists from `extendRequest` at run time; its `RequestOptions` type omits them. */
-type HookedRequestOptions = ReturnType<RequestExtension<unknown>> & {
+type HookedRequestOptions = Omit<ReturnType<RequestExtension<unknown>>, 'agent'> & {
+  agent?: (url: URL) => HttpAgent | HttpsAgent
   beforeRequest?: Array<(options: unknown) => unknown>
   afterResponse?: Array<
     (
@@ -86,9 +104,10 @@ export function withHooks(
 ): DestinationDefinition<unknown> {
   const own = definition.extendRequest
   const extendRequest: RequestExtension<unknown> = (data) => {
-    const base: HookedRequestOptions = own ? own(data) : {}
+    const base = (own ? own(data) : {}) as HookedRequestOptions
     const hooked: HookedRequestOptions = {
       ...base,
+      ...(hooks.agent ? { agent: hooks.agent } : {}),
       beforeRequest: [
         ...(base.beforeRequest ?? []),
         async () => {
@@ -124,7 +143,7 @@ export function withHooks(
         }
       ]
     }
-    return hooked
+    return hooked as ReturnType<RequestExtension<unknown>>
   }
   return { ...definition, extendRequest }
 }

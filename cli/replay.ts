@@ -1,9 +1,10 @@
 import type { DestinationDefinition, JSONObject, SegmentEvent } from '@segment/actions-core'
+import { setMaxListeners } from 'node:events'
 import type { Readable } from 'node:stream'
 import driftDestination, { DEFAULT_DRIFT_TIMEOUT_MS, setDriftRequestTimeout } from '../destinations/drift'
 import { ALL_SCOPES, DEFAULT_SANDBOX_TOKEN, startSandbox, type Sandbox, type SandboxOptions } from '../sandbox'
 import { Checkpoint, fingerprintInput } from './checkpoint'
-import { Delivery, type DeliveryResult, type RequestRecord } from './deliver'
+import { Delivery, keepAliveAgents, type DeliveryResult, type RequestRecord } from './deliver'
 import { LaneScheduler } from './lanes'
 import {
   AbortedError,
@@ -129,6 +130,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
 
   // Stops everything: the caller's signal, or a fatal error (the token was refused).
   const stop = new AbortController()
+  setMaxListeners(0, stop.signal) // every waiting worker listens to it
   let fatal: string | undefined
   const onAbort = (): void => stop.abort()
   options.signal?.addEventListener('abort', onAbort, { once: true })
@@ -158,6 +160,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     const body = record.body === undefined ? '' : ` ${redactor.json(record.body)}`
     out(redactor.text(`${record.method} ${url}${body}`))
   }
+  const agents = keepAliveAgents(concurrency)
   const delivery = new Delivery(
     options.definition ?? (driftDestination as DestinationDefinition<unknown>),
     settings as JSONObject,
@@ -327,6 +330,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     options.signal?.removeEventListener('abort', onAbort)
     if (options.timeoutMs !== undefined) setDriftRequestTimeout(DEFAULT_DRIFT_TIMEOUT_MS)
     rejects?.close()
+    agents.destroy()
     const complete = !stop.signal.aborted && lines.unfinished === 0
     try {
       checkpoint?.close(complete)
@@ -362,6 +366,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     },
     elapsedMs,
     eventsPerSecond: elapsedMs > 0 ? (totals.sent * 1000) / elapsedMs : 0,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
     rate: formatRate(rate),
     concurrency,
     rejects: { file: dryRun ? '(dry run: none written)' : rejectsFile, written: rejects?.written ?? 0 },

@@ -59,6 +59,8 @@ export interface ReplaySummary {
   }
   elapsedMs: number
   eventsPerSecond: number
+  /** Peak resident memory of this process so far (the replay, and an embedded sandbox when there is one). */
+  peakRssBytes: number
   rate: string
   concurrency: number
   rejects: { file: string; written: number }
@@ -169,7 +171,7 @@ export function formatSummary(s: ReplaySummary): string {
   )
   out.push(
     `Time: ${formatDuration(s.elapsedMs)} (${(s.elapsedMs / 1000).toFixed(1)} s) · ${s.eventsPerSecond.toFixed(1)} events/s · ` +
-      `rate limit ${s.rate} · concurrency ${s.concurrency}`
+      `rate limit ${s.rate} · concurrency ${s.concurrency} · peak memory ${(s.peakRssBytes / 1048576).toFixed(0)} MB`
   )
   out.push('')
   out.push(
