@@ -1,19 +1,18 @@
 import { z } from 'zod'
+import { CLOUD_SETTINGS, type CloudSettings } from './cloud-settings-rules'
 import {
-  CLOUD_SETTINGS,
   DEVICE_SETTINGS,
   SettingsError,
   isAbsent,
   isSettingsObject,
-  type CloudSettings,
   type DeviceSettings,
   type SettingsSpec
 } from './settings-rules'
 
 /**
- * zod schemas for both modes, built from the rule tables in settings-rules.ts (one place for each rule).
- * Used on the server, by the replay command and for catalog listings; the browser plugin uses the tables
- * directly to stay small.
+ * zod schemas for both modes, built from the rule tables in settings-rules.ts and cloud-settings-rules.ts
+ * (one place for each rule). Used on the server, by the replay command and for catalog listings; the browser
+ * plugin uses the tables directly to stay small.
  */
 function schemaFor(spec: SettingsSpec) {
   const shape: Record<string, z.ZodType> = {}
