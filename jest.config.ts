@@ -16,7 +16,12 @@ const config: Config = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/**/__tests__/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/destinations/drift-web/', '\\.jsdom\\.test\\.ts$'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '/dist/',
+        '<rootDir>/destinations/drift-web/',
+        '\\.jsdom\\.test\\.ts$'
+      ],
       setupFiles: ['<rootDir>/test/setup/env.ts']
     },
     {
