@@ -132,6 +132,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const stop = new AbortController()
   setMaxListeners(0, stop.signal) // every waiting worker listens to it
   let fatal: string | undefined
+  /** Requests made by the token check, kept apart from the per-event cost. */
+  let authRequests = 0
   const onAbort = (): void => stop.abort()
   options.signal?.addEventListener('abort', onAbort, { once: true })
   if (options.signal?.aborted) stop.abort()
@@ -235,6 +237,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     // Check the token first: a refused token stops the run before any event is sent.
     if (!dryRun) {
       const check = await withRetries(() => delivery.checkAuthentication(), maxAttempts, options.backoff, stop.signal)
+      authRequests = delivery.stats.requests
       if (!check.ok) {
         fatal = redactor.text(`Drift refused the token check: ${check.reason}`)
         stop.abort()
@@ -359,7 +362,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     reasons: tally.reasonList(),
     http: {
       requests: delivery.stats.requests,
-      perEvent: totals.sent > 0 ? delivery.stats.requests / totals.sent : 0,
+      authRequests,
+      perEvent: totals.sent > 0 ? (delivery.stats.requests - authRequests) / totals.sent : 0,
       byStatus,
       noAnswer: Math.max(0, delivery.stats.requests - answered),
       retries

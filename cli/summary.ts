@@ -50,7 +50,9 @@ export interface ReplaySummary {
   reasons: ReasonCount[]
   http: {
     requests: number
-    /** Requests per delivered event (all attempts, lookups included). */
+    /** Of `requests`, the token check made once before any event. */
+    authRequests: number
+    /** Requests per delivered event (all attempts, lookups included; the one-off token check left out). */
     perEvent: number
     byStatus: Record<string, number>
     /** Answers that never came (timeouts, dropped connections). */
@@ -164,7 +166,8 @@ export function formatSummary(s: ReplaySummary): string {
     .filter(([status]) => !status.startsWith('2'))
     .map(([status, n]) => `${n}×${status}`)
   out.push(
-    `HTTP: ${s.http.requests} requests, ${s.http.perEvent.toFixed(2)} per delivered event` +
+    `HTTP: ${s.http.requests} requests (${s.http.authRequests} for the token check), ` +
+      `${s.http.perEvent.toFixed(2)} per delivered event` +
       (statuses.length > 0 ? ` · answers ${statuses.join(', ')}` : '') +
       (s.http.noAnswer > 0 ? ` · ${s.http.noAnswer} without answer` : '') +
       ` · ${s.http.retries} retries`
