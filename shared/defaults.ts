@@ -28,10 +28,9 @@ export const DRIFT_DEFAULT_ATTRIBUTES: readonly DriftDefaultAttribute[] = [
   { name: 'externalId', type: 'STRING', from: 'userId', source: '[doc]' }
 ]
 
-const byName = new Map(DRIFT_DEFAULT_ATTRIBUTES.map((attribute) => [attribute.name, attribute]))
-
+/** A lookup, not a Map built at load time: nine entries, and a bundle that never asks drops it entirely. */
 export function defaultAttribute(name: string): DriftDefaultAttribute | undefined {
-  return byName.get(name)
+  return DRIFT_DEFAULT_ATTRIBUTES.find((attribute) => attribute.name === name)
 }
 
 /** Names of the default attributes Drift stores as dates: ISO strings under these keys become timestamps. */
