@@ -507,18 +507,20 @@ function primitiveToString(value: unknown): string | undefined {
   return undefined
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+/**
+ * A surrogate pair, or a lone surrogate: pairs match first, so only lone ones are replaced. No lookbehind: a
+ * regex literal with one does not even parse in Safari before 16.4, which would break the whole bundle.
+ */
+const SURROGATES = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g
 
 const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed
 
 function isWellFormed(text: string): boolean {
-  if (nativeIsWellFormed) return nativeIsWellFormed.call(text)
-  LONE_SURROGATE.lastIndex = 0
-  return !LONE_SURROGATE.test(text)
+  return nativeIsWellFormed ? nativeIsWellFormed.call(text) : toWellFormed(text) === text
 }
 
 function toWellFormed(text: string): string {
-  return text.replace(LONE_SURROGATE, '\uFFFD')
+  return text.replace(SURROGATES, (unit) => (unit.length === 2 ? unit : '\uFFFD'))
 }
 
 /** The first `length` UTF-16 units, one shorter when the cut would split a surrogate pair. */

@@ -464,4 +464,28 @@ describe('toDriftAttributes: limits and text', () => {
     expect(result.attributes).toEqual({ s: 'a\uFFFDb', t: '\uFFFD', ok: '\u{1F600}' })
     expect(paths(result.warnings)).toEqual(['s', 't'])
   })
+
+  it('should replace lone surrogates the same way where String.prototype.isWellFormed is missing', () => {
+    const proto = String.prototype as { isWellFormed?: unknown }
+    const native = proto.isWellFormed
+    delete proto.isWellFormed
+    try {
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { toDriftAttributes: fresh } = require('../flatten') as typeof import('../flatten')
+        const input = { s: 'a\uD800b', t: '\uDC00', u: '\uDC00\uD800', ok: '\u{1F600}\uFFFD', plain: 'abc' }
+        const result = fresh(input)
+        expect(result.attributes).toEqual({
+          s: 'a\uFFFDb',
+          t: '\uFFFD',
+          u: '\uFFFD\uFFFD',
+          ok: '\u{1F600}\uFFFD',
+          plain: 'abc'
+        })
+        expect(paths(result.warnings)).toEqual(['s', 't', 'u'])
+      })
+    } finally {
+      proto.isWellFormed = native
+    }
+  })
 })
