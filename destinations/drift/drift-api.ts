@@ -182,6 +182,9 @@ export class DriftApi {
         method,
         throwHttpErrors: false,
         timeout: timeoutMs,
+        // actions-core otherwise reads a clone of the response; with node-fetch 2 the unread original then stalls
+        // every answer larger than 16 KB (a contact with long attributes) forever, past the timeout.
+        skipResponseCloning: true,
         ...(options.rawJson !== undefined
           ? { body: options.rawJson, headers: { 'content-type': 'application/json' } }
           : options.json !== undefined
