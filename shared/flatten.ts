@@ -515,7 +515,7 @@ const SURROGATES = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g
 
 const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed
 
-function isWellFormed(text: string): boolean {
+export function isWellFormed(text: string): boolean {
   return nativeIsWellFormed ? nativeIsWellFormed.call(text) : toWellFormed(text) === text
 }
 

@@ -1,3 +1,5 @@
+import { isWellFormed } from './flatten'
+
 /**
  * The identity guard. Drift ties a visitor to the id given to `identify`; visitors who share an id see each
  * other's chats. So an id that cannot be unique to one person is refused, never sent.
@@ -57,6 +59,8 @@ export function guardUserId(value: unknown, options: IdentityOptions = {}): Iden
     return refuse('has leading or trailing white space, so it would not match the same user elsewhere')
   if (id.length > MAX_USER_ID_LENGTH) return refuse(`is longer than ${MAX_USER_ID_LENGTH} characters`)
   if (CONTROL_CHARACTERS.test(id)) return refuse('contains control characters')
+  // URLs and JSON encoders turn a lone surrogate into U+FFFD, so two such ids could become one user.
+  if (!isWellFormed(id)) return refuse('contains an unpaired UTF-16 surrogate (not valid Unicode)')
   const lower = id.toLowerCase()
   if (PLACEHOLDER_IDS.includes(lower)) return refuse(`"${id}" is a placeholder, not a unique id`)
   if (options.blockedIds?.some((blocked) => blocked.toLowerCase() === lower)) {
