@@ -8,6 +8,8 @@ export type DeviceOutcome =
   | { outcome: 'delivered'; calls: string[] }
   | { outcome: 'reported'; reasons: string[] }
   | { outcome: 'silent' }
+  /** analytics-next refused the call's arguments itself (e.g. track without a name): the caller's promise rejects. */
+  | { outcome: 'rejected'; reason: string }
   | { outcome: 'crashed'; reason: string }
 
 type Fields = Record<string, unknown>
@@ -63,7 +65,8 @@ export async function runDevice(
   try {
     ctx = await callAnalytics(analytics, event)
   } catch (error) {
-    return { outcome: 'crashed', reason: String((error as Error)?.stack ?? error) }
+    const fromAnalytics = error instanceof Error && /arguments-resolver/.test(error.stack ?? '')
+    return { outcome: fromAnalytics ? 'rejected' : 'crashed', reason: String((error as Error)?.stack ?? error) }
   }
   await settle()
   const calls = (sandbox()?.calls ?? [])
