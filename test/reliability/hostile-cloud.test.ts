@@ -3,25 +3,13 @@ import { DEFAULT_SANDBOX_TOKEN, startSandbox, type Sandbox } from '../../sandbox
 import { cloudSettings, newCloudDestination, runCloud, type CloudOutcome } from '../hostile/cloud'
 import { HOSTILE_EVENTS, ONE_MB, corpusFor } from '../hostile/corpus'
 import { MB, heapAfterGc } from '../hostile/memory'
+import { FIELD_NAMES } from '../hostile/ndjson'
 
 // Every hostile event through the cloud destination as a CDP runs it (actions-core, preset subscriptions), against
 // the sandbox over real HTTP: each is delivered (with the mapping core's documented changes) or refused with an
 // actions-core error naming the field and the rule. Nothing crashes, nothing is dropped without a reason.
 
 jest.setTimeout(60_000)
-
-/** How a refusal names each attacked field (actions-core says the field's label, our code its key). */
-const NAMES: Record<string, RegExp> = {
-  userId: /userId|external_id|External Id|user id/i,
-  event: /event_name|Event Name/i,
-  traits: /Custom Attributes|traits/i,
-  properties: /Properties/i,
-  email: /email/i,
-  recent_source: /Recent Source|recent_source/i,
-  domain: /domain/i,
-  timestamp: /timestamp/i,
-  createdAt: /Start Date|start_date|createdAt/i
-}
 
 /** Cycles cannot arrive as JSON; built in code, actions-core's own mapping (removeUndefined) overflows first. */
 const CYCLES = new Set(['cycle in properties', 'cycle in traits'])
@@ -62,7 +50,7 @@ describe('hostile events through cloud mode', () => {
       // No preset matches an event without a usable type: a CDP never hands it over (the replay rejects it).
       expect(entry.field).toBe('type')
     } else if (outcome.outcome === 'refused') {
-      expect(outcome.reason).toMatch(NAMES[entry.field] ?? new RegExp(entry.field, 'i'))
+      expect(outcome.reason).toMatch(FIELD_NAMES[entry.field] ?? new RegExp(entry.field, 'i'))
       expect(writes.length).toBe(before)
     } else {
       // Delivered: Drift got at least one write for it.
