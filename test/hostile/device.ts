@@ -38,10 +38,10 @@ export function callAnalytics(analytics: Analytics, event: Fields): Promise<Cont
 }
 
 /** Drift's reasons in an event's log: warnings and errors the plugin wrote, and a failed delivery. */
-export function driftReasons(ctx: Context): string[] {
+export function driftReasons(ctx: Context, levels = ['warn', 'error']): string[] {
   const reasons = ctx
     .logs()
-    .filter((log) => (log.level === 'warn' || log.level === 'error') && String(log.message).includes('[Drift]'))
+    .filter((log) => levels.includes(log.level) && String(log.message).includes('[Drift]'))
     .map((log) => String(log.message))
   const failed = ctx.failedDelivery()
   if (failed) reasons.push(`failed delivery: ${String((failed.reason as Error)?.message ?? failed.reason)}`)
@@ -58,7 +58,8 @@ export const widgetCallCount = (): number => (sandbox()?.calls ?? []).length
 export async function runDevice(
   analytics: Analytics,
   event: Fields,
-  settle: () => Promise<void>
+  settle: () => Promise<void>,
+  levels?: string[]
 ): Promise<DeviceOutcome & { ctx?: Context }> {
   const before = widgetCallCount()
   let ctx: Context
@@ -73,7 +74,7 @@ export async function runDevice(
     .slice(before)
     .filter((call) => call.method !== 'on')
     .map((call) => call.method)
-  const reasons = driftReasons(ctx)
+  const reasons = driftReasons(ctx, levels)
   if (calls.length > 0) return { outcome: 'delivered', calls, ctx }
   if (reasons.length > 0) return { outcome: 'reported', reasons, ctx }
   return { outcome: 'silent', ctx }
