@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { replay } from '../../cli/replay'
+import { DEFAULT_SANDBOX_TOKEN, startSandbox, type Sandbox } from '../../sandbox'
+import {
+  account,
+  finishedLines,
+  readRejectLines,
+  spawnReplay,
+  startLossyProxy,
+  timelineCopies,
+  writeFaultInput,
+  type FaultInput,
+  type LossyProxy
+} from './fault-harness'
+
+// The replay against a misbehaving Drift (the faster version of `npm run bench:faults`): 20% of requests answered
+// 500/503/429 (some 429s with Retry-After), 2% of connections dropped, 1% never answered, and 1% of answers lost
+// after Drift applied the request. Nothing may be lost; a timeline event may be duplicated only where an answer
+// was lost (at-least-once), and a replay killed mid-run resends nothing it had acknowledged.
+
+jest.setTimeout(60_000)
+
+const EVENTS = 1000
+export const FAULTS = { errorRate: 0.14, rateLimitRate: 0.06, retryAfterSeconds: 1, dropRate: 0.02, hangRate: 0.01 }
+
+let dir: string
+let input: FaultInput
+let sandbox: Sandbox
+let proxy: LossyProxy
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'drift-faults-'))
+  input = writeFaultInput(join(dir, 'events.ndjson'), EVENTS)
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+beforeEach(async () => {
+  sandbox = await startSandbox({ rateLimit: false, faults: { ...FAULTS, seed: 11 } })
+  proxy = await startLossyProxy(sandbox.url, { lostAnswerRate: 0.01, stripRetryAfterShare: 0.9, seed: 5 })
+})
+afterEach(async () => {
+  await proxy.close()
+  await sandbox.close()
+})
+
+const lostSeqs = (): Set<number> => new Set(proxy.lost.map((l) => l.seq).filter((s): s is number => s !== undefined))
+
+it('should lose nothing and duplicate only events whose answer was lost', async () => {
+  const rejects = join(dir, 'run.rejects.ndjson')
+  const { summary } = await replay({
+    input: input.file,
+    apiBase: proxy.url,
+    token: DEFAULT_SANDBOX_TOKEN,
+    rate: null,
+    timeoutMs: 300,
+    backoff: { baseMs: 10, maxMs: 200 },
+    checkpoint: join(dir, 'run.checkpoint.json'),
+    rejects,
+    settings: { accountOwnerId: '7' },
+    progressStream: { write: () => true, isTTY: false }
+  })
+  const counts = sandbox.counts()
+  // The faults really happened.
+  expect((counts['500'] ?? 0) + (counts['503'] ?? 0)).toBeGreaterThan(100)
+  expect(counts['429']).toBeGreaterThan(30)
+  expect(counts.dropped).toBeGreaterThan(10)
+  expect(counts.hung).toBeGreaterThan(3)
+  expect(proxy.retryAfter.with).toBeGreaterThan(0)
+  expect(proxy.retryAfter.without).toBeGreaterThan(0)
+  expect(proxy.lost.length).toBeGreaterThan(3)
+
+  const result = account(input, sandbox, readRejectLines(rejects), lostSeqs())
+  expect(summary.complete).toBe(true)
+  expect(result.lost).toBe(0)
+  expect(result.delivered + result.rejected).toBe(EVENTS)
+  expect(result.rejected).toBe(0) // 8 attempts outlast these faults
+  expect(result.duplicates).toBe(result.duplicatesExplained)
+  // Every timeline post whose answer was lost was sent again: exactly one extra copy each.
+  expect(result.duplicates).toBe(lostSeqs().size)
+})
+
+it('should resume a SIGKILLed replay without losing events or resending acknowledged ones', async () => {
+  const checkpoint = join(dir, 'kill.checkpoint.json')
+  const rejects = join(dir, 'kill.rejects.ndjson')
+  const args = [input.file, '--api-base', proxy.url, '--rate', 'off', '--timeout', '300', '--quiet']
+  const files = ['--checkpoint', checkpoint, '--rejects', rejects, '--account-owner-id', '7']
+  const first = spawnReplay([...args, ...files], DEFAULT_SANDBOX_TOKEN)
+  while (sandbox.state.timeline.length < input.trackLines.length * 0.4) {
+    if (first.child.exitCode !== null) throw new Error(`the replay ended before the kill:\n${first.output()}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  first.child.kill('SIGKILL')
+  await first.exit
+  const finishedAtKill = finishedLines(checkpoint)
+  const copiesAtKill = timelineCopies(sandbox)
+  // Applied by Drift but never acknowledged to the dead process: the resumed run sends these again.
+  const inFlight = [...copiesAtKill.keys()].filter((seq) => !finishedAtKill.has(seq))
+  expect(inFlight.length).toBeLessThanOrEqual(8) // at most --concurrency events in flight
+
+  const second = spawnReplay([...args, ...files], DEFAULT_SANDBOX_TOKEN)
+  expect(await second.exit).toBe(0)
+
+  const copies = timelineCopies(sandbox)
+  for (const line of input.trackLines.filter((l) => finishedAtKill.has(l))) {
+    expect({ line, copies: copies.get(line) }).toEqual({ line, copies: copiesAtKill.get(line) })
+  }
+  const explained = new Set([...lostSeqs(), ...inFlight])
+  const result = account(input, sandbox, readRejectLines(rejects), explained)
+  expect(result.lost).toBe(0)
+  expect(result.delivered + result.rejected).toBe(EVENTS)
+  expect(result.duplicates).toBe(result.duplicatesExplained)
+})
