@@ -24,7 +24,7 @@ const FORBIDDEN_IN_PLUGIN = [
 ]
 
 /** liquidjs is only needed by mapping-kit's liquid directive, which a browser destination does not use. */
-const liquidStub: Plugin = {
+export const liquidStub: Plugin = {
   name: 'liquidjs-stub',
   setup(b) {
     b.onResolve({ filter: /^liquidjs$/ }, () => ({ path: 'liquidjs', namespace: 'stub' }))
@@ -35,8 +35,10 @@ const liquidStub: Plugin = {
   }
 }
 
-interface Measured {
+export interface Measured {
   name: string
+  /** The bundle's text (tests grep it for secrets). */
+  code: string
   minified: number
   gzip: number
   metafile: Metafile
@@ -50,7 +52,11 @@ const CORE_AS_USED = [
   "export { checkDeviceSettings } from './shared/settings-rules'"
 ].join('\n')
 
-async function measure(name: string, entry: string | { contents: string }, plugins: Plugin[] = []): Promise<Measured> {
+export async function measure(
+  name: string,
+  entry: string | { contents: string },
+  plugins: Plugin[] = []
+): Promise<Measured> {
   const source =
     typeof entry === 'string'
       ? { entryPoints: [join(ROOT, entry)] }
@@ -70,7 +76,13 @@ async function measure(name: string, entry: string | { contents: string }, plugi
     plugins
   })
   const code = result.outputFiles[0].contents
-  return { name, minified: code.length, gzip: gzipSync(code, { level: 9 }).length, metafile: result.metafile }
+  return {
+    name,
+    code: Buffer.from(code).toString('utf8'),
+    minified: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    metafile: result.metafile
+  }
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`
@@ -123,7 +135,10 @@ async function main(): Promise<void> {
   if (failed) process.exit(1)
 }
 
-main().catch((error) => {
-  console.error(error)
-  process.exit(1)
-})
+// Imported by tests for `measure`: run only as a script.
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error)
+    process.exit(1)
+  })
+}
