@@ -15,7 +15,10 @@ const userIds = fc.oneof(
 )
 const emails = fc.oneof(fc.emailAddress(), fc.string({ maxLength: 20 }), fc.constant(undefined))
 
-function eventArbitrary(values: fc.Arbitrary<unknown>, types: fc.Arbitrary<unknown>): fc.Arbitrary<Record<string, unknown>> {
+function eventArbitrary(
+  values: fc.Arbitrary<unknown>,
+  types: fc.Arbitrary<unknown>
+): fc.Arbitrary<Record<string, unknown>> {
   const bag = fc.dictionary(fc.string({ maxLength: 12 }), values, { maxKeys: 8 })
   return fc.record(
     {

@@ -7,7 +7,7 @@ import {
   type JSONObject,
   type SegmentEvent
 } from '@segment/actions-core'
-import driftCloudDestination from '../../destinations/drift'
+import driftCloudDestination, { type Settings } from '../../destinations/drift'
 
 // Runs one event through the cloud destination as a CDP does: `Destination#onEvent` with the preset
 // subscriptions (identify → upsertContact, track → trackEvent, page → trackPage, group → upsertAccount).
@@ -33,11 +33,16 @@ export function cloudSettings(apiBaseUrl: string, apiToken: string): JSONObject 
 
 const KNOWN_ERRORS = [PayloadValidationError, InvalidAuthenticationError, RetryableError, IntegrationError]
 
-export async function runCloud(destination: Destination, event: object, settings: JSONObject): Promise<CloudOutcome> {
+export async function runCloud(
+  destination: Destination<Settings>,
+  event: object,
+  settings: JSONObject
+): Promise<CloudOutcome> {
   try {
     const results = await destination.onEvent(event as SegmentEvent, settings)
     destination.responses.length = 0
-    if (results.every((r) => (r as { output?: unknown }).output === 'not subscribed')) return { outcome: 'not subscribed' }
+    if (results.every((r) => (r as { output?: unknown }).output === 'not subscribed'))
+      return { outcome: 'not subscribed' }
     return { outcome: 'delivered' }
   } catch (error) {
     destination.responses.length = 0
@@ -49,4 +54,4 @@ export async function runCloud(destination: Destination, event: object, settings
   }
 }
 
-export const newCloudDestination = (): Destination => new Destination(driftCloudDestination)
+export const newCloudDestination = (): Destination<Settings> => new Destination(driftCloudDestination)

@@ -36,10 +36,19 @@ export function writeFaultInput(file: string, events: number, perUser = 10): Fau
       const timestamp = new Date(base + line * 1000).toISOString()
       if (round === 0) {
         identifies.set(line, userId)
-        out.push(JSON.stringify({ type: 'identify', userId, traits: { email: `${userId}@example.com`, plan: 'pro' }, timestamp }))
+        out.push(
+          JSON.stringify({
+            type: 'identify',
+            userId,
+            traits: { email: `${userId}@example.com`, plan: 'pro' },
+            timestamp
+          })
+        )
       } else {
         trackLines.push(line)
-        out.push(JSON.stringify({ type: 'track', userId, event: 'Fault Test', properties: { seq: line, round }, timestamp }))
+        out.push(
+          JSON.stringify({ type: 'track', userId, event: 'Fault Test', properties: { seq: line, round }, timestamp })
+        )
       }
     }
   }
@@ -94,7 +103,12 @@ export async function startLossyProxy(target: string, options: LossyProxyOptions
           answer.on('end', () => {
             const status = answer.statusCode ?? 502
             if (loseAnswer && status < 500 && status !== 429) {
-              lost.push({ method: req.method ?? '', path: (req.url ?? '').split('?')[0], status, seq: seqOf(req.url, status, body) })
+              lost.push({
+                method: req.method ?? '',
+                path: (req.url ?? '').split('?')[0],
+                status,
+                seq: seqOf(req.url, status, body)
+              })
               req.socket.destroy()
               return
             }
@@ -223,11 +237,22 @@ export function account(
     if (contacts.has(userId)) delivered++
     else if (!rejects.has(line)) lost++
   }
-  return { events: input.lines, delivered, rejected: rejects.size, lost, duplicates, duplicatesExplained, duplicatedLines }
+  return {
+    events: input.lines,
+    delivered,
+    rejected: rejects.size,
+    lost,
+    duplicates,
+    duplicatesExplained,
+    duplicatedLines
+  }
 }
 
 /** Runs `drift-destination replay` as its own process (node + tsx, so a signal hits the replay itself). */
-export function spawnReplay(args: string[], token: string): { child: ChildProcess; exit: Promise<number | null>; output: () => string } {
+export function spawnReplay(
+  args: string[],
+  token: string
+): { child: ChildProcess; exit: Promise<number | null>; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'cli/bin.ts', 'replay', ...args], {
     cwd: ROOT,
     env: { ...process.env, DRIFT_API_TOKEN: token },

@@ -68,7 +68,10 @@ describe('hostile events through device mode', () => {
   it('sends what it delivers flat, cut and safe (the documented changes)', async () => {
     const { plugin, analytics } = await setup()
     const build = (name: string) => HOSTILE_EVENTS.find((e) => e.name === name)!.build()
-    const lastArgs = (method: string) => sandbox()!.calls.filter((c) => c.method === method).slice(-1)[0]?.args
+    const lastArgs = (method: string) =>
+      sandbox()!
+        .calls.filter((c) => c.method === method)
+        .slice(-1)[0]?.args
 
     await runDevice(analytics, build('1 MB property'), settle(plugin))
     expect(((lastArgs('track')?.[1] as Record<string, string>).blob ?? '').length).toBe(65536)

@@ -101,8 +101,13 @@ describe('hostile NDJSON through the replay command', () => {
     const rejects = join(dir, 'process.rejects.ndjson')
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'cli/bin.ts', 'replay', input, '--api-base', sandbox.url, '--rate', 'off', '--quiet']
-        .concat(['--account-owner-id', '7', '--no-checkpoint', '--rejects', rejects]),
+      ['--import', 'tsx', 'cli/bin.ts', 'replay', input, '--api-base', sandbox.url, '--rate', 'off', '--quiet'].concat([
+        '--account-owner-id',
+        '7',
+        '--no-checkpoint',
+        '--rejects',
+        rejects
+      ]),
       {
         cwd: ROOT,
         env: { ...process.env, DRIFT_API_TOKEN: DEFAULT_SANDBOX_TOKEN },

@@ -5,7 +5,11 @@ import { join } from 'node:path'
 import nock from 'nock'
 import { liquidStub, measure } from '../../bench/size'
 import { main } from '../../cli/index'
-import driftCloudDestination, { resetDriftCaches, setDriftRequestTimeout } from '../../destinations/drift'
+import driftCloudDestination, {
+  resetDriftCaches,
+  setDriftRequestTimeout,
+  type Settings
+} from '../../destinations/drift'
 import { DEFAULT_SANDBOX_TOKEN, signIdentity, startSandbox, type Sandbox } from '../../sandbox'
 import { PLACEHOLDER_IDS, checkDeviceSettings } from '../../shared'
 import { cloudSettings, runCloud } from '../hostile/cloud'
@@ -54,7 +58,9 @@ describe('the API token in cloud mode', () => {
     ['429', 429, { error: { message: `slow down ${TOKEN}` } }],
     ['500 with a text body', 500, `internal error near Authorization: Bearer ${TOKEN}`]
   ])('never appears in the error for a Drift %s', async (_name, status, body) => {
-    nock(base).post('/contacts/timeline').reply(status, body as never, { 'retry-after': '2' })
+    nock(base)
+      .post('/contacts/timeline')
+      .reply(status, body as never, { 'retry-after': '2' })
     const outcome = await run()
     expect(outcome.outcome).toBe('refused')
     expect(JSON.stringify(outcome)).not.toContain(TOKEN)
@@ -75,11 +81,13 @@ describe('the API token in cloud mode', () => {
   })
 
   it('never appears when the token check fails', async () => {
-    nock(base).post('/app/token_info').reply(401, { error: { message: `unknown token ${TOKEN}` } })
+    nock(base)
+      .post('/app/token_info')
+      .reply(401, { error: { message: `unknown token ${TOKEN}` } })
     nock(base).post('/app/token_info').reply(200, { authenticated_userid: 'orgId:1', scope: 'contact_read' })
     const destination = new Destination(driftCloudDestination)
     for (let i = 0; i < 2; i++) {
-      const error = await destination.testAuthentication(settings).then(
+      const error = await destination.testAuthentication(settings as unknown as Settings).then(
         () => new Error('accepted'),
         (e: Error) => e
       )
