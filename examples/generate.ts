@@ -1,7 +1,6 @@
-import { seededRandom } from '../sandbox/faults'
-
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { seededRandom } from '../sandbox/faults'
 
 // Writes examples/events.ndjson: realistic Segment events for about 50 users (nested traits, dates, UTM
 // campaigns, groups with website domains, page and screen views, tracks), plus a few bad events and a malformed
