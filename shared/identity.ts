@@ -41,8 +41,18 @@ const INVISIBLE_ONLY = /^[\s\p{Cf}]+$/u
 /** Checks a user id before it reaches Drift. Numbers become strings; anything that cannot be unique is refused. */
 export function guardUserId(value: unknown, options: IdentityOptions = {}): IdentityCheck {
   let id: string
-  if (typeof value === 'string') id = value
-  else if (typeof value === 'number') {
+  if (typeof value === 'string') {
+    // analytics-next and actions-core turn a numeric id into text before we see it: 12345678901234567890 arrives
+    // as "12345678901234567000". Digits beyond 2^53 that read back unchanged are such a rounded number.
+    if (
+      /^(\d{16,}|\d(\.\d+)?e\+\d+)$/.test(value) &&
+      !Number.isSafeInteger(Number(value)) &&
+      String(Number(value)) === value
+    ) {
+      return refuse('looks like a number too large to be exact, so several users would share it: send ids as strings')
+    }
+    id = value
+  } else if (typeof value === 'number') {
     if (!Number.isFinite(value)) return refuse(`${value} is not a usable id`)
     // 12345678901234567890 arrives as 12345678901234567000: several users would share it.
     if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
