@@ -209,7 +209,15 @@ describe('ids that collide', () => {
   })
   afterAll(() => sandbox.close())
 
-  const variants = [...PLACEHOLDER_IDS, ...PLACEHOLDER_IDS.map((id) => id.toUpperCase()), 'Undefined']
+  const variants: unknown[] = [
+    ...PLACEHOLDER_IDS,
+    ...PLACEHOLDER_IDS.map((id) => id.toUpperCase()),
+    'Undefined',
+    // Numbers beyond 2^53 arrive rounded (JSON.parse) and as text (actions-core): several users would share one.
+    JSON.parse('12345678901234567890') as number,
+    2 ** 60 + 1,
+    1e21
+  ]
 
   it.each(['identify', 'track', 'page'])('are refused by cloud mode for %s, and nothing is written', async (type) => {
     resetDriftCaches()
