@@ -37,6 +37,8 @@ const CONCURRENCY = 32
 
 interface RunRow {
   name: string
+  /** Reasons of the rejected events, with counts. */
+  reasons: Map<string, number>
   acc: Accounting
   answersLost: number
   inFlightAtKill: number | '-'
@@ -89,10 +91,12 @@ async function singleRun(dir: string, input: FaultInput): Promise<RunRow> {
       progressStream: process.stderr,
       progress: process.stderr.isTTY ? 'bar' : 'none'
     })
-    const acc = account(input, sandbox, readRejectLines(rejects), new Set(lostSeqs(proxy)))
+    const rejected = readRejectLines(rejects)
+    const acc = account(input, sandbox, rejected, new Set(lostSeqs(proxy)))
     const counts = sandbox.counts()
     return {
       name: 'one replay',
+      reasons: reasonsOf(rejected),
       acc,
       answersLost: proxy.lost.length,
       inFlightAtKill: '-',
@@ -132,10 +136,12 @@ async function killedRun(dir: string, input: FaultInput): Promise<RunRow> {
     const ackResent = input.trackLines
       .filter((line) => finishedAtKill.has(line))
       .filter((line) => copies.get(line) !== copiesAtKill.get(line)).length
-    const acc = account(input, sandbox, readRejectLines(rejects), new Set([...lostSeqs(proxy), ...inFlight]))
+    const rejected = readRejectLines(rejects)
+    const acc = account(input, sandbox, rejected, new Set([...lostSeqs(proxy), ...inFlight]))
     const counts = sandbox.counts()
     return {
       name: 'SIGKILL at 40% + resume',
+      reasons: reasonsOf(rejected),
       acc,
       answersLost: proxy.lost.length,
       inFlightAtKill: inFlight.length,
@@ -150,6 +156,16 @@ async function killedRun(dir: string, input: FaultInput): Promise<RunRow> {
 
 const pct = (share: number): string => `${Math.round(share * 1000) / 10}%`
 
+/** Rejection reasons grouped, with line-specific details (numbers, quoted ids) blurred so they group. */
+function reasonsOf(rejects: Map<number, string>): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const reason of rejects.values()) {
+    const key = reason.replace(/"[^"]*"/g, '"…"').slice(0, 200)
+    out.set(key, (out.get(key) ?? 0) + 1)
+  }
+  return out
+}
+
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
   const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`
@@ -163,7 +179,17 @@ async function main(): Promise<void> {
     const started = Date.now()
     const runs = [await singleRun(dir, input), await killedRun(dir, input)]
     const outcome = table(
-      ['run', 'events', 'delivered', 'rejected', 'lost', 'timeline duplicates', 'explained by a lost answer', 'acknowledged resent', 'time'],
+      [
+        'run',
+        'events',
+        'delivered',
+        'rejected',
+        'lost',
+        'timeline duplicates',
+        'explained by a lost answer',
+        'acknowledged resent',
+        'time'
+      ],
       runs.map((r) => [
         r.name,
         String(r.acc.events),
@@ -177,7 +203,16 @@ async function main(): Promise<void> {
       ])
     )
     const faults = table(
-      ['run', 'requests', '500/503', '429 (with / without Retry-After)', 'dropped', 'never answered', 'answers lost after apply', 'in flight at kill'],
+      [
+        'run',
+        'requests',
+        '500/503',
+        '429 (with / without Retry-After)',
+        'dropped',
+        'never answered',
+        'answers lost after apply',
+        'in flight at kill'
+      ],
       runs.map((r) => [
         r.name,
         String(r.requests),
@@ -190,7 +225,8 @@ async function main(): Promise<void> {
       ])
     )
     const ok = runs.every(
-      (r) => r.acc.lost === 0 && r.acc.duplicates === r.acc.duplicatesExplained && (r.ackResent === '-' || r.ackResent === 0)
+      (r) =>
+        r.acc.lost === 0 && r.acc.duplicates === r.acc.duplicatesExplained && (r.ackResent === '-' || r.ackResent === 0)
     )
     process.stdout.write(
       [
@@ -204,6 +240,9 @@ async function main(): Promise<void> {
         '',
         faults,
         '',
+        ...runs.flatMap((r) =>
+          [...r.reasons].map(([reason, n]) => `rejected in "${r.name}" (${n}, each in the rejects file): ${reason}`)
+        ),
         `total ${((Date.now() - started) / 1000).toFixed(0)} s · ${ok ? 'PASS: nothing lost, every duplicate explained, nothing acknowledged resent' : 'FAIL'}`
       ].join('\n') + '\n'
     )
