@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { parseArgs } from 'node:util'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { replay } from '../cli/replay'
 import { DEFAULT_SANDBOX_TOKEN, startSandbox } from '../sandbox'
 
@@ -23,11 +25,22 @@ interface Sample {
   at: number
   rss: number
   heapUsed: number
+  /** Heap in use right after a full garbage collection (every 10th sample): what is really kept. */
+  heapAfterGc?: number
 }
+
+setFlagsFromString('--expose-gc')
+const gc = runInNewContext('gc') as () => void
+let sampleCount = 0
 
 const memory = (): Sample => {
   const m = process.memoryUsage()
-  return { at: Date.now(), rss: m.rss, heapUsed: m.heapUsed }
+  const sample: Sample = { at: Date.now(), rss: m.rss, heapUsed: m.heapUsed }
+  if (sampleCount++ % 10 === 0) {
+    gc()
+    sample.heapAfterGc = process.memoryUsage().heapUsed
+  }
+  return sample
 }
 
 /** The child: a sandbox that reports its URL, then a memory sample every second, to the parent. */
@@ -94,7 +107,8 @@ function eventStream(seconds: number): Readable {
 }
 
 const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MB`
-const maxOf = (samples: Sample[], key: 'rss' | 'heapUsed'): number => Math.max(...samples.map((s) => s[key]))
+const maxOf = (samples: Sample[], key: 'rss' | 'heapUsed' | 'heapAfterGc'): number =>
+  Math.max(...samples.map((s) => s[key] ?? 0))
 
 function row(name: string, samples: Sample[]): string[] {
   const t0 = samples[0].at
@@ -110,6 +124,7 @@ function row(name: string, samples: Sample[]): string[] {
     mb(maxOf(samples, 'rss')),
     mb(maxOf(first, 'heapUsed')),
     mb(maxOf(last, 'heapUsed')),
+    `${mb(maxOf(first, 'heapAfterGc'))} → ${mb(maxOf(last, 'heapAfterGc'))}`,
     String(samples.length)
   ]
 }
@@ -196,6 +211,7 @@ async function main(): Promise<void> {
         'peak RSS',
         `heap first ${WINDOW_S} s`,
         `heap last ${WINDOW_S} s`,
+        `heap after GC, first → last ${WINDOW_S} s`,
         'samples'
       ],
       [row('replay (the command)', replaySamples), row('sandbox (child process)', sandboxSamples)]
