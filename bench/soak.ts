@@ -120,7 +120,7 @@ function row(name: string, samples: Sample[]): string[] {
     name,
     mb(maxOf(first, 'rss')),
     mb(maxOf(last, 'rss')),
-    `${change >= 0 ? '+' : '-'}${mb(Math.abs(change))}`,
+    `${Math.round(change / 1048576) >= 0 ? '+' : '-'}${mb(Math.abs(change))}`,
     mb(maxOf(samples, 'rss')),
     mb(maxOf(first, 'heapUsed')),
     mb(maxOf(last, 'heapUsed')),
