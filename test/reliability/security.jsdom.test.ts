@@ -73,7 +73,11 @@ describe('signed-identity tokens', () => {
     ['from integrations.Drift.userJwt', {}, { integrations: { Drift: { userJwt: JWT } } }],
     ['from integrations.Drift.signedIdentity', {}, { integrations: { Drift: { signedIdentity: JWT } } }],
     ['from the resolver', { signedIdentity: () => JWT }, {}],
-    ['from a slow resolver, required', { requireSignedIdentity: true, signedIdentity: () => sleep(20).then(() => JWT) }, {}]
+    [
+      'from a slow resolver, required',
+      { requireSignedIdentity: true, signedIdentity: (): Promise<string> => sleep(20).then(() => JWT) },
+      {}
+    ]
   ])('reach drift.identify only (%s), never the console or the event log', async (_name, settings, options) => {
     const ctx = await identifySigned(settings, options)
     const identify = sandbox()?.calls.find((c) => c.method === 'identify')
@@ -84,7 +88,11 @@ describe('signed-identity tokens', () => {
 
   it('are not logged when the widget refuses to wait for them (timeout) either', async () => {
     const ctx = await identifySigned(
-      { requireSignedIdentity: true, signedIdentityTimeoutMs: 10, signedIdentity: () => sleep(200).then(() => JWT) },
+      {
+        requireSignedIdentity: true,
+        signedIdentityTimeoutMs: 10,
+        signedIdentity: (): Promise<string> => sleep(200).then(() => JWT)
+      },
       {}
     )
     expect(sandbox()?.calls.filter((c) => c.method === 'identify')).toEqual([])
