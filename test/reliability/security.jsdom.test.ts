@@ -72,7 +72,7 @@ describe('signed-identity tokens', () => {
   it.each([
     ['from integrations.Drift.userJwt', {}, { integrations: { Drift: { userJwt: JWT } } }],
     ['from integrations.Drift.signedIdentity', {}, { integrations: { Drift: { signedIdentity: JWT } } }],
-    ['from the resolver', { signedIdentity: () => JWT }, {}],
+    ['from the resolver', { signedIdentity: (): string => JWT }, {}],
     [
       'from a slow resolver, required',
       { requireSignedIdentity: true, signedIdentity: (): Promise<string> => sleep(20).then(() => JWT) },
