@@ -8,8 +8,6 @@ import {
   type SegmentEvent,
   type Subscription
 } from '@segment/actions-core'
-import { Agent as HttpAgent } from 'node:http'
-import { Agent as HttpsAgent } from 'node:https'
 import { parseRetryAfter } from './pacer'
 
 // The bridge to the cloud destination: every event goes through the destination's own actions via actions-core
@@ -46,26 +44,10 @@ export interface DeliveryHooks {
   onRetryAfter?: (ms: number) => void
   /** Called with every answered request (dry run prints them). */
   onResponse?: (record: RequestRecord) => void
-  /** Connection pool for Drift's requests (node-fetch's `agent`: a function of the URL). */
-  agent?: (url: URL) => HttpAgent | HttpsAgent
-}
-
-/** Keep-alive connections, at most `sockets` per origin: reusing them halves the cost of each request. */
-export function keepAliveAgents(sockets: number): { agent: (url: URL) => HttpAgent | HttpsAgent; destroy(): void } {
-  const http = new HttpAgent({ keepAlive: true, maxSockets: sockets })
-  const https = new HttpsAgent({ keepAlive: true, maxSockets: sockets })
-  return {
-    agent: (url) => (url.protocol === 'https:' ? https : http),
-    destroy: () => {
-      http.destroy()
-      https.destroy()
-    }
-  }
 }
 
 /** actions-core merges hook lists from `extendRequest` at run time; its `RequestOptions` type omits them. */
-type HookedRequestOptions = Omit<ReturnType<RequestExtension<unknown>>, 'agent'> & {
-  agent?: (url: URL) => HttpAgent | HttpsAgent
+type HookedRequestOptions = ReturnType<RequestExtension<unknown>> & {
   beforeRequest?: Array<(options: unknown) => unknown>
   afterResponse?: Array<
     (
@@ -107,7 +89,6 @@ export function withHooks(
     const base = (own ? own(data) : {}) as HookedRequestOptions
     const hooked: HookedRequestOptions = {
       ...base,
-      ...(hooks.agent ? { agent: hooks.agent } : {}),
       beforeRequest: [
         ...(base.beforeRequest ?? []),
         async () => {

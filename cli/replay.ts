@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream'
 import driftDestination, { DEFAULT_DRIFT_TIMEOUT_MS, setDriftRequestTimeout } from '../destinations/drift'
 import { ALL_SCOPES, DEFAULT_SANDBOX_TOKEN, startSandbox, type Sandbox, type SandboxOptions } from '../sandbox'
 import { Checkpoint, fingerprintInput } from './checkpoint'
-import { Delivery, keepAliveAgents, type DeliveryResult, type RequestRecord } from './deliver'
+import { Delivery, type DeliveryResult, type RequestRecord } from './deliver'
 import { LaneScheduler } from './lanes'
 import {
   AbortedError,
@@ -162,7 +162,6 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     const body = record.body === undefined ? '' : ` ${redactor.json(record.body)}`
     out(redactor.text(`${record.method} ${url}${body}`))
   }
-  const agents = keepAliveAgents(concurrency)
   const delivery = new Delivery(
     options.definition ?? (driftDestination as DestinationDefinition<unknown>),
     settings as JSONObject,
@@ -333,7 +332,6 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     options.signal?.removeEventListener('abort', onAbort)
     if (options.timeoutMs !== undefined) setDriftRequestTimeout(DEFAULT_DRIFT_TIMEOUT_MS)
     rejects?.close()
-    agents.destroy()
     const complete = !stop.signal.aborted && lines.unfinished === 0
     try {
       checkpoint?.close(complete)
