@@ -249,6 +249,17 @@ describe('driftPlugin: identify', () => {
     expect(logMessages(blocked)).toContain('[Drift] identify not sent: userId "DEMO" is on the blocked ids list')
   })
 
+  it('says so when an anonymous identify has nothing to send', async () => {
+    const { plugin, analytics } = await setup()
+    await settle(plugin)
+    const ctx = await analytics.identify()
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([])
+    expect(logMessages(ctx)).toContain(
+      '[Drift] identify without a user id and with no attributes left after mapping: nothing sent'
+    )
+  })
+
   it('sends attributes instead of identify in identity mode "attributes"', async () => {
     returningUser('user-4', { name: 'D' })
     const { plugin, analytics } = await setup({ identityMode: 'attributes' })

@@ -283,6 +283,7 @@ export class DriftClient {
     const noId = user.userId === undefined || user.userId === null || user.userId === ''
     if (this.settings.identityMode === 'attributes' || noId) {
       if (Object.keys(attributes).length > 0) this.steps.unshift(this.attributesStep(attributes, log))
+      else log('warn', `${PREFIX} identify without a user id and with no attributes left after mapping: nothing sent`)
       return
     }
     const key = stableKey(attributes)
