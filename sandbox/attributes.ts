@@ -1,7 +1,7 @@
 import type { AttributeType, FlatValue } from './types'
 
 // Drift creates unknown contact attributes on first write with an inferred type. How Drift infers it is not
-// documented; these rules are the sandbox's guess (see docs/sandbox.md).
+// documented; these rules are the sandbox's guess (see the README, "Drift sandbox").
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/

@@ -12,7 +12,7 @@ import { clearState, emptyState } from './store'
 import type { Sandbox, SandboxOptions } from './types'
 
 // A local stand-in for Drift: the REST API (driftapi.com), the widget script (js.driftt.com/include/...), and
-// a page showing what it received. See docs/sandbox.md.
+// a page showing what it received. See the README, "Drift sandbox".
 
 export type {
   AttributeType,

@@ -1,6 +1,6 @@
 /**
- * Generates `generated-types.ts` for the Drift cloud destination: `Settings` from its authentication fields and
- * a `Payload` per action, from the field definitions (actions-core's `fieldsToJsonSchema` +
+ * Generates `generated-types.ts` for both destinations (cloud `destinations/drift`, browser
+ * `destinations/drift-web`): `Settings` from the settings fields and a `Payload` per action, from the field definitions (actions-core's `fieldsToJsonSchema` +
  * json-schema-to-typescript), formatted with the project's Prettier settings.
  *
  *   tsx scripts/generate-types.ts           write the files
@@ -13,6 +13,7 @@ import type { JSONSchema4 } from 'json-schema'
 import { compile } from 'json-schema-to-typescript'
 import prettier from 'prettier'
 import drift from '../destinations/drift'
+import { driftBrowserDestination } from '../destinations/drift-web/destination'
 
 const BANNER = '// Generated file. DO NOT MODIFY IT BY HAND: run `npm run types` after changing the fields.'
 
@@ -22,14 +23,12 @@ interface Target {
   fields: Parameters<typeof fieldsToJsonSchema>[0]
 }
 
-function targets(destination: DestinationDefinition<unknown>, dir: string): Target[] {
-  const list: Target[] = [
-    {
-      file: path.join(dir, 'generated-types.ts'),
-      typeName: 'Settings',
-      fields: destination.authentication?.fields ?? {}
-    }
-  ]
+interface Definition {
+  actions: Record<string, { fields: Target['fields'] }>
+}
+
+function targets(destination: Definition, settings: Target['fields'], dir: string): Target[] {
+  const list: Target[] = [{ file: path.join(dir, 'generated-types.ts'), typeName: 'Settings', fields: settings }]
   for (const [slug, action] of Object.entries(destination.actions)) {
     list.push({ file: path.join(dir, slug, 'generated-types.ts'), typeName: 'Payload', fields: action.fields })
   }
@@ -58,10 +57,18 @@ async function render(target: Target, prettierOptions: prettier.Options): Promis
 async function main(): Promise<void> {
   const check = process.argv.includes('--check')
   const root = path.resolve(__dirname, '..')
-  const dir = path.join(root, 'destinations', 'drift')
-  const prettierOptions = (await prettier.resolveConfig(path.join(dir, 'index.ts'))) ?? {}
+  const cloud = drift as DestinationDefinition<unknown>
+  const all = [
+    ...targets(cloud, cloud.authentication?.fields ?? {}, path.join(root, 'destinations', 'drift')),
+    ...targets(
+      driftBrowserDestination as unknown as Definition,
+      driftBrowserDestination.settings ?? {},
+      path.join(root, 'destinations', 'drift-web')
+    )
+  ]
+  const prettierOptions = (await prettier.resolveConfig(path.join(root, 'package.json'))) ?? {}
   const stale: string[] = []
-  for (const target of targets(drift as DestinationDefinition<unknown>, dir)) {
+  for (const target of all) {
     const text = await render(target, prettierOptions)
     const current = existsSync(target.file) ? readFileSync(target.file, 'utf8') : undefined
     if (current === text) continue

@@ -1,4 +1,4 @@
-// Generated file. DO NOT MODIFY IT BY HAND: run destinations/drift-web/scripts/generate-types.ts.
+// Generated file. DO NOT MODIFY IT BY HAND: run `npm run types` after changing the fields.
 
 export interface Settings {
   /**
@@ -12,11 +12,11 @@ export interface Settings {
   /**
    * identify: users with a user id are tied to it with drift.identify (use only ids unique to one person). attributes: everything is sent as visitor attributes, never tied to an id.
    */
-  identityMode?: string
+  identityMode?: 'identify' | 'attributes'
   /**
    * How dates are sent: Unix seconds (as Segment’s classic Drift integration) or milliseconds.
    */
-  dateUnit?: string
+  dateUnit?: 'seconds' | 'milliseconds'
   /**
    * Joins the keys of nested objects: address.city becomes address_city. 1 to 3 symbols.
    */

@@ -21,7 +21,7 @@ function scriptLiteral(value: unknown): string {
     .replace(/\u2029/g, '\\u2029')
 }
 
-/** The JS source of the stand-in for Drift's widget script (see docs/sandbox.md for its contract). */
+/** The JS source of the stand-in for Drift's widget script (see the README, "The widget script", for its contract). */
 export function widgetScript(options: WidgetScriptOptions): string {
   if (!EMBED_ID_PATTERN.test(options.embedId)) {
     throw new Error('embedId must contain only letters, digits and "-"')

@@ -1,4 +1,4 @@
-// Generated file. DO NOT MODIFY IT BY HAND: run destinations/drift-web/scripts/generate-types.ts.
+// Generated file. DO NOT MODIFY IT BY HAND: run `npm run types` after changing the fields.
 
 export interface Payload {
   /**
