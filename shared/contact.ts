@@ -13,7 +13,7 @@ const STRING_DEFAULTS = DRIFT_DEFAULT_ATTRIBUTES.filter((a) => a.type === 'STRIN
 
 /**
  * Segment traits → Drift contact attributes, the same in the browser and on the server:
- * the `id` trait is removed (the user id travels on its own), spec traits are renamed to Drift's default
+ * the `id` and `externalId` traits are removed (the user id travels on its own), spec traits are renamed to Drift's default
  * attributes (a Drift name given explicitly wins), string-typed defaults are stringified properly,
  * `recent_source` comes from the campaign source when not given, and everything is flattened.
  */
@@ -22,6 +22,11 @@ export function toDriftContactAttributes(traits: unknown, options: ContactMappin
   const warnings: MappingWarning[] = []
   // A null-prototype copy: a `__proto__` trait stays a plain key (which flattening then drops).
   const prepared = copyWithout(traits, 'id', warnings)
+  // Drift's externalId is the user id, set by identify itself: a trait must never move the contact to another id.
+  if ('externalId' in prepared) {
+    delete prepared.externalId
+    warnings.push({ path: 'externalId', action: 'dropped', reason: 'the user id is the externalId, not a trait' })
+  }
 
   for (const { specTrait, name } of RENAMES) {
     const key = specTrait as string

@@ -97,6 +97,14 @@ describe('toDriftContactAttributes', () => {
     })
   })
 
+  it('should drop an externalId trait and say so: the user id is the externalId', () => {
+    const result = toDriftContactAttributes({ externalId: 'someone-else', plan: 'pro' })
+    expect(result.attributes).toEqual({ plan: 'pro' })
+    expect(result.warnings).toEqual([
+      { path: 'externalId', action: 'dropped', reason: 'the user id is the externalId, not a trait' }
+    ])
+  })
+
   it('should rename spec traits to Drift default attributes', () => {
     const result = toDriftContactAttributes({ firstName: 'Ada', lastName: 'Lovelace', title: 'CTO', phone: '+1 555' })
     expect(result.attributes).toEqual({ first_name: 'Ada', last_name: 'Lovelace', title: 'CTO', phone: '+1 555' })

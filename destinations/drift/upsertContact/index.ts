@@ -24,7 +24,7 @@ interface PreparedContact {
   warnings: string[]
 }
 
-/** The payload as Drift attributes, through the mapping core; `externalId` is never taken from traits. */
+/** The payload as Drift attributes, through the mapping core (which never takes `externalId` from traits). */
 export function prepareContact(payload: Payload, settings: CloudSettings): PreparedContact {
   const warnings: string[] = []
   const userId = checkedUserId(payload.external_id, settings, warnings)
@@ -42,10 +42,6 @@ export function prepareContact(payload: Payload, settings: CloudSettings): Prepa
     separator: settings.separator
   })
   const attributes = mapped.attributes
-  if ('externalId' in attributes) {
-    delete attributes.externalId
-    warnings.push('externalId: dropped from the traits (the user id is the externalId)')
-  }
   for (const warning of mapped.warnings)
     warnings.push(`${warning.path || 'traits'}: ${warning.action}, ${warning.reason}`)
   return { userId, email: emailOf(attributes.email), attributes, warnings }
