@@ -6,8 +6,8 @@ import { replay } from '../cli/replay'
 import { DEFAULT_SANDBOX_TOKEN, startSandbox, type Sandbox } from '../sandbox'
 import {
   account,
-  finishedLines,
   readRejectLines,
+  replayKilledMidway,
   spawnReplay,
   startLossyProxy,
   timelineCopies,
@@ -117,16 +117,7 @@ async function killedRun(dir: string, input: FaultInput): Promise<RunRow> {
     const args = [input.file, '--api-base', proxy.url, '--rate', `${LIMIT.requests}/${LIMIT.windowMs / 1000}s`]
     args.push('--timeout', String(TIMEOUT_MS), '--quiet', '--checkpoint', checkpoint, '--rejects', rejects)
     args.push('--account-owner-id', '7', '--concurrency', String(CONCURRENCY))
-    const first = spawnReplay(args, DEFAULT_SANDBOX_TOKEN)
-    while (sandbox.state.timeline.length < input.trackLines.length * 0.4) {
-      if (first.child.exitCode !== null) throw new Error(`the replay ended before the kill:\n${first.output()}`)
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-    first.child.kill('SIGKILL')
-    await first.exit
-    const finishedAtKill = finishedLines(checkpoint)
-    const copiesAtKill = timelineCopies(sandbox)
-    const inFlight = [...copiesAtKill.keys()].filter((seq) => !finishedAtKill.has(seq))
+    const { finishedAtKill, copiesAtKill, inFlight } = await replayKilledMidway(args, sandbox, input, checkpoint)
     process.stderr.write(`killed at ${finishedAtKill.size} finished lines; resuming\n`)
 
     const second = spawnReplay(args, DEFAULT_SANDBOX_TOKEN)

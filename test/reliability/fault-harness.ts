@@ -4,7 +4,7 @@ import http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { join } from 'node:path'
 import { seededRandom } from '../../sandbox/faults'
-import type { Sandbox } from '../../sandbox'
+import { DEFAULT_SANDBOX_TOKEN, type Sandbox } from '../../sandbox'
 
 // Shared by the fault test (test/reliability/faults.test.ts) and `npm run bench:faults`: an input of events whose
 // timeline events can be told apart (`properties.seq` = line number), a proxy in front of the sandbox that loses
@@ -263,4 +263,37 @@ export function spawnReplay(
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   return { child, exit, output: () => output }
+}
+
+export interface KilledReplay {
+  /** Lines the checkpoint had recorded as finished when the process died. */
+  finishedAtKill: Set<number>
+  /** Timeline copies per input line that Drift held at the kill. */
+  copiesAtKill: Map<number, number>
+  /** Applied by Drift but never acknowledged to the dead process: a resumed run sends these again. */
+  inFlight: number[]
+}
+
+/**
+ * Runs the replay as its own process and SIGKILLs it once `share` of the input's timeline events have reached
+ * the sandbox, then reads what the checkpoint and Drift held at that moment.
+ */
+export async function replayKilledMidway(
+  args: string[],
+  sandbox: Sandbox,
+  input: FaultInput,
+  checkpoint: string,
+  share = 0.4
+): Promise<KilledReplay> {
+  const first = spawnReplay(args, DEFAULT_SANDBOX_TOKEN)
+  while (sandbox.state.timeline.length < input.trackLines.length * share) {
+    if (first.child.exitCode !== null) throw new Error(`the replay ended before the kill:\n${first.output()}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  first.child.kill('SIGKILL')
+  await first.exit
+  const finishedAtKill = finishedLines(checkpoint)
+  const copiesAtKill = timelineCopies(sandbox)
+  const inFlight = [...copiesAtKill.keys()].filter((seq) => !finishedAtKill.has(seq))
+  return { finishedAtKill, copiesAtKill, inFlight }
 }

@@ -5,8 +5,8 @@ import { replay } from '../../cli/replay'
 import { DEFAULT_SANDBOX_TOKEN, startSandbox, type Sandbox } from '../../sandbox'
 import {
   account,
-  finishedLines,
   readRejectLines,
+  replayKilledMidway,
   spawnReplay,
   startLossyProxy,
   timelineCopies,
@@ -85,17 +85,12 @@ it('should resume a SIGKILLed replay without losing events or resending acknowle
   const rejects = join(dir, 'kill.rejects.ndjson')
   const args = [input.file, '--api-base', proxy.url, '--rate', 'off', '--timeout', '300', '--quiet']
   const files = ['--checkpoint', checkpoint, '--rejects', rejects, '--account-owner-id', '7']
-  const first = spawnReplay([...args, ...files], DEFAULT_SANDBOX_TOKEN)
-  while (sandbox.state.timeline.length < input.trackLines.length * 0.4) {
-    if (first.child.exitCode !== null) throw new Error(`the replay ended before the kill:\n${first.output()}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-  first.child.kill('SIGKILL')
-  await first.exit
-  const finishedAtKill = finishedLines(checkpoint)
-  const copiesAtKill = timelineCopies(sandbox)
-  // Applied by Drift but never acknowledged to the dead process: the resumed run sends these again.
-  const inFlight = [...copiesAtKill.keys()].filter((seq) => !finishedAtKill.has(seq))
+  const { finishedAtKill, copiesAtKill, inFlight } = await replayKilledMidway(
+    [...args, ...files],
+    sandbox,
+    input,
+    checkpoint
+  )
   expect(inFlight.length).toBeLessThanOrEqual(8) // at most --concurrency events in flight
 
   const second = spawnReplay([...args, ...files], DEFAULT_SANDBOX_TOKEN)
