@@ -1,5 +1,5 @@
 import { IntegrationError, InvalidAuthenticationError } from '@segment/actions-core'
-import { SettingsError, parseCloudSettings, type CloudSettings } from '../../shared'
+import { CLOUD_SETTINGS, SettingsError, parseCloudSettings, type CloudSettings } from '../../shared'
 
 /**
  * The destination's settings, validated by the mapping core. A bad token is an authentication error; any other
@@ -17,7 +17,7 @@ export function cloudSettings(settings: unknown): CloudSettings {
   }
 }
 
-/** Whether the token can go into an HTTP header as is (same rule as the mapping core's). */
+/** Whether the token can go into an HTTP header as is: the mapping core's apiToken rule. */
 export function isUsableToken(token: unknown): token is string {
-  return typeof token === 'string' && /^[\x21-\x7e]+$/.test(token)
+  return CLOUD_SETTINGS.apiToken.rule(token) === undefined
 }
