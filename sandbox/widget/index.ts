@@ -1,7 +1,9 @@
+import { EMBED_ID_PATTERN } from '../../shared/settings-rules'
 import { WIDGET_RUNTIME } from './runtime'
 
-/** Drift's embed ids are letters, digits and '-'; the id is pasted into a script URL, so nothing else is accepted. */
-export const EMBED_ID_PATTERN = /^[A-Za-z0-9-]+$/
+// Drift's embed ids are letters, digits and '-' (the rule lives in the mapping core); the id is pasted into a
+// script URL, so nothing else is accepted.
+export { EMBED_ID_PATTERN }
 
 export interface WidgetScriptOptions {
   embedId: string
