@@ -83,7 +83,8 @@ export interface LossyProxy {
 /** An HTTP proxy on 127.0.0.1 in front of `target` that loses some answers after they were applied. */
 export async function startLossyProxy(target: string, options: LossyProxyOptions): Promise<LossyProxy> {
   const random = seededRandom(options.seed ?? 7)
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
+  // No socket limit: hung requests hold theirs until the sandbox closes, and must not queue the others behind them.
+  const agent = new http.Agent({ keepAlive: true })
   const lost: LostAnswer[] = []
   const retryAfter = { with: 0, without: 0 }
   const sockets = new Set<Socket>()
@@ -102,7 +103,10 @@ export async function startLossyProxy(target: string, options: LossyProxyOptions
           answer.on('data', (c: Buffer) => parts.push(c))
           answer.on('end', () => {
             const status = answer.statusCode ?? 502
-            if (loseAnswer && status < 500 && status !== 429) {
+            // The client gave up first (its timeout on a slow machine): Drift applied a request whose answer was
+            // lost, exactly like a thrown-away answer.
+            const clientGone = res.destroyed || req.socket.destroyed
+            if ((loseAnswer || clientGone) && status < 500 && status !== 429) {
               lost.push({
                 method: req.method ?? '',
                 path: (req.url ?? '').split('?')[0],
@@ -112,6 +116,7 @@ export async function startLossyProxy(target: string, options: LossyProxyOptions
               req.socket.destroy()
               return
             }
+            if (clientGone) return
             const headers = { ...answer.headers }
             if (status === 429 && headers['retry-after'] !== undefined) {
               if (strip) delete headers['retry-after']
@@ -125,10 +130,7 @@ export async function startLossyProxy(target: string, options: LossyProxyOptions
       )
       // The sandbox dropped or closed the connection: do the same to the client.
       upstream.on('error', () => req.socket.destroy())
-      // The client gave up (its timeout on a hung request): let go of the sandbox's side too.
-      res.on('close', () => {
-        if (!res.writableFinished) upstream.destroy()
-      })
+      // When the client gives up, the sandbox's side is kept: its late answer tells whether Drift applied the request.
       upstream.end(body)
     })
   })
