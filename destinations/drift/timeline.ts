@@ -1,9 +1,15 @@
-import { PayloadValidationError, type JSONLikeObject, type MultiStatusResponse } from '@segment/actions-core'
+import {
+  PayloadValidationError,
+  type JSONLikeObject,
+  type MultiStatusResponse,
+  type RequestClient
+} from '@segment/actions-core'
 import type { CloudSettings, DriftAttributes, MappingWarning } from '../../shared'
 import { groupBy, runBatch, type BatchTask } from './batch'
-import type { DriftApi } from './drift-api'
+import { DriftApi } from './drift-api'
 import { DriftRetryableError } from './errors'
 import { findContactId, forgetContactId, rememberContactId } from './resolve-contact'
+import { cloudSettings } from './settings'
 
 export interface TimelineRequest {
   /** The guarded user id (Drift's externalId). */
@@ -130,4 +136,25 @@ export async function performTimelineBatch<P extends object>(
 /** Mapping warnings as short lines for the action's output. */
 export function warningLines(warnings: MappingWarning[]): string[] {
   return warnings.map((warning) => `${warning.path || 'properties'}: ${warning.action}, ${warning.reason}`)
+}
+
+/**
+ * `perform` and `performBatch` of a timeline action (trackEvent, trackPage): the two differ only in how a payload
+ * becomes a timeline event. One request per event.
+ */
+export function timelineHandlers<P extends object>(
+  prepare: (payload: P, settings: CloudSettings) => PreparedTimelineEvent
+) {
+  return {
+    perform: async (request: RequestClient, { payload, settings }: { payload: P; settings: unknown }) => {
+      const drift = cloudSettings(settings)
+      const event = prepare(payload, drift)
+      const outcome = await sendTimelineEvent(new DriftApi(request, drift), drift, event)
+      return { ...outcome, warnings: event.warnings }
+    },
+    performBatch: async (request: RequestClient, { payload, settings }: { payload: P[]; settings: unknown }) => {
+      const drift = cloudSettings(settings)
+      return performTimelineBatch(new DriftApi(request, drift), drift, payload, (p) => prepare(p, drift))
+    }
+  }
 }

@@ -1,9 +1,7 @@
 import type { ActionDefinition, InputField } from '@segment/actions-core'
 import { toDriftAttributes, type CloudSettings } from '../../../shared'
-import { DriftApi } from '../drift-api'
 import { checkedUserId, emailOf, eventTimeMs } from '../identity'
-import { cloudSettings } from '../settings'
-import { performTimelineBatch, sendTimelineEvent, warningLines, type PreparedTimelineEvent } from '../timeline'
+import { timelineHandlers, warningLines, type PreparedTimelineEvent } from '../timeline'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 
@@ -106,17 +104,7 @@ const action: ActionDefinition<Settings, Payload> = {
     }
   },
 
-  perform: async (request, { payload, settings }) => {
-    const drift = cloudSettings(settings)
-    const event = prepareTrackPage(payload, drift)
-    const outcome = await sendTimelineEvent(new DriftApi(request, drift), drift, event)
-    return { ...outcome, warnings: event.warnings }
-  },
-
-  performBatch: async (request, { payload, settings }) => {
-    const drift = cloudSettings(settings)
-    return performTimelineBatch(new DriftApi(request, drift), drift, payload, (p) => prepareTrackPage(p, drift))
-  }
+  ...timelineHandlers(prepareTrackPage)
 }
 
 export default action
