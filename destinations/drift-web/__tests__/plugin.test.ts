@@ -1,45 +1,11 @@
 import { Context, type Plugin } from '@segment/analytics-next'
-import nock from 'nock'
 import type { DeviceSettingsInput } from '../../../shared/settings-rules'
 import { driftPlugin, type DriftPlugin } from '../plugin'
 import { loadAnalytics } from './helpers/analytics'
-import { driftCalls, resetPage, sandbox, sleep, waitFor, widgetScripts } from './helpers/page'
-import { startWidgetServer, type WidgetServer } from './helpers/widget-server'
+import { driftCalls, sandbox, sleep, waitFor, widgetScripts } from './helpers/page'
+import { useWidgetPage } from './helpers/destination'
 
-let server: WidgetServer
-let warn: jest.SpyInstance
-let error: jest.SpyInstance
-/** Requests nock refused (anything not to 127.0.0.1): must stay empty. */
-const leaks: string[] = []
-const onNoMatch = (req: { hostname?: string; path?: string }) => {
-  if (req.hostname !== '127.0.0.1') leaks.push(`${req.hostname}${req.path}`)
-}
-
-beforeAll(async () => {
-  // Nothing may leave the machine: only the widget server on 127.0.0.1 answers.
-  nock.disableNetConnect()
-  nock.enableNetConnect('127.0.0.1')
-  nock.emitter.on('no match', onNoMatch)
-  server = await startWidgetServer()
-  server.widgets.set('embed-1', { readyDelayMs: 30 })
-  server.widgets.set('signed-only', { readyDelayMs: 30, requireSignedIdentity: true })
-  server.widgets.set('never-ready', { readyDelayMs: 60000 })
-})
-
-afterAll(async () => {
-  await server.close()
-  nock.emitter.removeListener('no match', onNoMatch)
-  nock.enableNetConnect()
-  expect(leaks).toEqual([])
-})
-
-beforeEach(() => {
-  resetPage()
-  warn = jest.spyOn(console, 'warn').mockImplementation(() => {})
-  error = jest.spyOn(console, 'error').mockImplementation(() => {})
-})
-
-afterEach(() => jest.restoreAllMocks())
+const page = useWidgetPage()
 
 /** Every event analytics delivered to destinations, as a site's other destination would see them. */
 function recorder(): Plugin & { events: Context['event'][] } {
@@ -57,7 +23,7 @@ function recorder(): Plugin & { events: Context['event'][] } {
 }
 
 async function setup(settings: Partial<DeviceSettingsInput> = {}, extra: Plugin[] = []) {
-  const plugin = driftPlugin({ embedId: 'embed-1', scriptOrigin: server.origin, ...settings })
+  const plugin = driftPlugin({ embedId: 'embed-1', scriptOrigin: page.server().origin, ...settings })
   const [analytics] = await loadAnalytics([plugin, ...extra])
   return { plugin, analytics }
 }
@@ -82,7 +48,7 @@ describe('driftPlugin: loading', () => {
     const { plugin } = await setup()
     expect(plugin.isLoaded()).toBe(true)
     const [script] = widgetScripts()
-    expect(script.src).toMatch(new RegExp(`^${server.origin}/include/\\d+/embed-1\\.js$`))
+    expect(script.src).toMatch(new RegExp(`^${page.server().origin}/include/\\d+/embed-1\\.js$`))
     const bucket = Number(script.src.split('/')[4])
     expect(bucket % 300000).toBe(0)
     expect(bucket).toBeGreaterThanOrEqual(Date.now())
@@ -99,25 +65,27 @@ describe('driftPlugin: loading', () => {
   it('reuses a widget already on the page instead of loading it twice', async () => {
     const first = await setup()
     await settle(first.plugin)
-    const requests = server.requests.length
-    const second = driftPlugin({ embedId: 'embed-1', scriptOrigin: server.origin })
+    const requests = page.server().requests.length
+    const second = driftPlugin({ embedId: 'embed-1', scriptOrigin: page.server().origin })
     const [analytics] = await loadAnalytics([second])
     await analytics.track('Second instance')
     await second.client?.idle()
-    expect(server.requests.length).toBe(requests)
+    expect(page.server().requests.length).toBe(requests)
     expect(widgetScripts()).toHaveLength(1)
     expect(driftCalls()).toEqual([['track', 'Second instance', {}]])
   })
 
   it('refuses an invalid embedId before touching the page: no script tag, a clear error', async () => {
-    const plugin = driftPlugin({ embedId: 'x"><script>alert(1)</script>', scriptOrigin: server.origin })
+    const plugin = driftPlugin({ embedId: 'x"><script>alert(1)</script>', scriptOrigin: page.server().origin })
     const [analytics] = await loadAnalytics([plugin])
     await analytics.track('Anything')
     expect(widgetScripts()).toHaveLength(0)
     expect(document.querySelectorAll('script')).toHaveLength(0)
     expect((window as { drift?: unknown }).drift).toBeUndefined()
     expect(plugin.isLoaded()).toBe(false)
-    expect(error).toHaveBeenCalledWith(expect.stringContaining('embedId must contain only letters, digits and "-"'))
+    expect(page.error()).toHaveBeenCalledWith(
+      expect.stringContaining('embedId must contain only letters, digits and "-"')
+    )
     await expect(plugin.load(Context.system(), analytics)).rejects.toThrow(/embedId must contain only letters/)
   })
 
@@ -297,7 +265,7 @@ describe('driftPlugin: signed identity', () => {
     const driftLogs = ctx.logs().filter((log) => log.message.startsWith('[Drift]') || log.extras?.plugin === 'Drift')
     expect(driftLogs.length).toBeGreaterThan(0)
     expect(JSON.stringify(driftLogs)).not.toContain('jwt-secret-6')
-    expect(JSON.stringify([warn.mock.calls, error.mock.calls])).not.toContain('jwt-secret-6')
+    expect(JSON.stringify([page.warn().mock.calls, page.error().mock.calls])).not.toContain('jwt-secret-6')
   })
 
   it('accepts the token under signedIdentity and jwt too', async () => {
@@ -351,7 +319,7 @@ describe('driftPlugin: signed identity', () => {
     const why =
       '[Drift] identify not sent: requireSignedIdentity is on and no signed identity was given (integrations.Drift.userJwt or the signedIdentity setting)'
     expect(logMessages(first)).toContain(why)
-    expect(warn.mock.calls.filter(([message]) => message === why)).toHaveLength(1)
+    expect(page.warn().mock.calls.filter(([message]) => message === why)).toHaveLength(1)
   })
 
   it('goes on unsigned when the resolver does not answer in time (signed identity not required)', async () => {
@@ -505,14 +473,14 @@ describe('driftPlugin: widget events', () => {
 
 describe('driftPlugin: a widget that never loads', () => {
   it('reports a script that fails to load, and later calls fail visibly', async () => {
-    const plugin = driftPlugin({ embedId: 'missing-widget', scriptOrigin: server.origin })
+    const plugin = driftPlugin({ embedId: 'missing-widget', scriptOrigin: page.server().origin })
     const [analytics] = await loadAnalytics([plugin])
     const held = await analytics.identify({ plan: 'pro' })
     await waitFor(() => plugin.client?.status === 'failed', 'the failure')
     const message = expect.stringMatching(
       /^\[Drift\] the widget script .*missing-widget\.js failed to load; calls to Drift are not delivered$/
     )
-    expect(error).toHaveBeenCalledWith(message)
+    expect(page.error()).toHaveBeenCalledWith(message)
     expect(logMessages(held)).toContainEqual(expect.stringContaining('a held call was dropped'))
     const later = await analytics.track('After the failure')
     expect(later.failedDelivery()?.reason).toEqual(
@@ -526,7 +494,7 @@ describe('driftPlugin: a widget that never loads', () => {
     await analytics.track('Queued on the stub')
     await analytics.group('acme', { name: 'Acme' })
     await waitFor(() => plugin.client?.status === 'failed', 'the readiness timeout')
-    expect(error).toHaveBeenCalledWith(
+    expect(page.error()).toHaveBeenCalledWith(
       '[Drift] the Drift widget was not ready within 150 ms (readyTimeoutMs); calls to Drift are not delivered'
     )
     const later = await analytics.identify('user-16', {})
@@ -538,7 +506,7 @@ describe('driftPlugin: a widget that never loads', () => {
     const { plugin, analytics } = await setup({ embedId: 'never-ready', readyTimeoutMs: 5000 })
     for (let i = 0; i < 101; i++) await analytics.group(`g${i}`, {})
     const full = '[Drift] 100 calls are already waiting for the Drift widget; this call was dropped'
-    expect(warn.mock.calls.filter(([message]) => message === full)).toHaveLength(1)
+    expect(page.warn().mock.calls.filter(([message]) => message === full)).toHaveLength(1)
     expect(plugin.client?.status).toBe('loading')
   })
 })

@@ -8,11 +8,20 @@ import { resetPage, sandbox, sleep, waitFor } from './page'
 import { startWidgetServer, type WidgetServer } from './widget-server'
 
 /**
- * Hooks for a test file that drives the widget stand-in: the widget server on 127.0.0.1 (embed ids `embed-1`
- * and `signed-only`), no other network, a fresh page per test, console.warn/error captured.
+ * Hooks for a test file that drives the widget stand-in: the widget server on 127.0.0.1 (embed ids `embed-1`,
+ * `signed-only` and `never-ready`), no other network, a fresh page per test, console.warn/error captured.
  */
-export function useWidgetPage(): { server: () => WidgetServer } {
+export interface WidgetPage {
+  server: () => WidgetServer
+  /** The console.warn and console.error spies of the current test. */
+  warn: () => jest.SpyInstance
+  error: () => jest.SpyInstance
+}
+
+export function useWidgetPage(): WidgetPage {
   let server: WidgetServer
+  let warn: jest.SpyInstance
+  let error: jest.SpyInstance
   const leaks: string[] = []
   const onNoMatch = (req: { hostname?: string; path?: string }) => {
     if (req.hostname !== '127.0.0.1') leaks.push(`${req.hostname}${req.path}`)
@@ -24,6 +33,7 @@ export function useWidgetPage(): { server: () => WidgetServer } {
     server = await startWidgetServer()
     server.widgets.set('embed-1', { readyDelayMs: 30 })
     server.widgets.set('signed-only', { readyDelayMs: 30, requireSignedIdentity: true })
+    server.widgets.set('never-ready', { readyDelayMs: 60000 })
   })
   afterAll(async () => {
     await server.close()
@@ -33,11 +43,11 @@ export function useWidgetPage(): { server: () => WidgetServer } {
   })
   beforeEach(() => {
     resetPage()
-    jest.spyOn(console, 'warn').mockImplementation(() => {})
-    jest.spyOn(console, 'error').mockImplementation(() => {})
+    warn = jest.spyOn(console, 'warn').mockImplementation(() => {})
+    error = jest.spyOn(console, 'error').mockImplementation(() => {})
   })
   afterEach(() => jest.restoreAllMocks())
-  return { server: () => server }
+  return { server: () => server, warn: () => warn, error: () => error }
 }
 
 /** Subscriptions as a catalog would create them from the presets. */
