@@ -1,5 +1,6 @@
 import {
   PayloadValidationError,
+  type InputField,
   type JSONLikeObject,
   type MultiStatusResponse,
   type RequestClient
@@ -157,4 +158,13 @@ export function timelineHandlers<P extends object>(
       return performTimelineBatch(new DriftApi(request, drift), drift, payload, (p) => prepare(p, drift))
     }
   }
+}
+
+/** The user id field of both timeline actions: the event is posted by externalId, without a lookup. */
+export const timelineExternalIdField: InputField = {
+  label: 'External Id',
+  description: "Your unique id for the user (Drift's externalId): the event is posted by it, without a lookup.",
+  type: 'string',
+  required: false,
+  default: { '@path': '$.userId' }
 }

@@ -2,7 +2,7 @@ import type { ActionDefinition } from '@segment/actions-core'
 import { PayloadValidationError } from '@segment/actions-core'
 import { toDriftAttributes, type CloudSettings } from '../../../shared'
 import { checkedUserId, emailOf, eventTimeMs } from '../identity'
-import { timelineHandlers, warningLines, type PreparedTimelineEvent } from '../timeline'
+import { timelineExternalIdField, timelineHandlers, warningLines, type PreparedTimelineEvent } from '../timeline'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 
@@ -29,13 +29,7 @@ const action: ActionDefinition<Settings, Payload> = {
     "Add an event to the contact's Drift timeline: one request, by your user id (externalId); without one the contact is found by email.",
   defaultSubscription: 'type = "track"',
   fields: {
-    external_id: {
-      label: 'External Id',
-      description: "Your unique id for the user (Drift's externalId): the event is posted by it, without a lookup.",
-      type: 'string',
-      required: false,
-      default: { '@path': '$.userId' }
-    },
+    external_id: timelineExternalIdField,
     email: {
       label: 'Email',
       description:

@@ -1,7 +1,7 @@
 import type { ActionDefinition, InputField } from '@segment/actions-core'
 import { toDriftAttributes, type CloudSettings } from '../../../shared'
 import { checkedUserId, emailOf, eventTimeMs } from '../identity'
-import { timelineHandlers, warningLines, type PreparedTimelineEvent } from '../timeline'
+import { timelineExternalIdField, timelineHandlers, warningLines, type PreparedTimelineEvent } from '../timeline'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 
@@ -57,13 +57,7 @@ const action: ActionDefinition<Settings, Payload> = {
     'Add a page view to the contact\'s Drift timeline as an event named "Page - <name>" (or the path), with url, path, title and referrer.',
   defaultSubscription: 'type = "page"',
   fields: {
-    external_id: {
-      label: 'External Id',
-      description: "Your unique id for the user (Drift's externalId): the event is posted by it, without a lookup.",
-      type: 'string',
-      required: false,
-      default: { '@path': '$.userId' }
-    },
+    external_id: timelineExternalIdField,
     email: {
       label: 'Email',
       description:
