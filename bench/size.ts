@@ -6,11 +6,14 @@
  *    otherwise).
  * 2. the BrowserDestinationDefinition (destinations/drift-web/destination.ts), Segment's runtime included,
  *    liquidjs replaced by an empty stub as Segment's webpack config does.
- * Then the inputs that cost most in the plugin bundle (minified bytes, before gzip).
+ * Then what each part costs the plugin bundle (its gzip size with the part left out, subtracted from the
+ * whole), and the inputs that cost most (minified bytes, before gzip).
  */
 import { build, type Metafile, type Plugin } from 'esbuild'
+import { readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { gzipSync } from 'node:zlib'
+import * as ts from 'typescript'
 
 const ROOT = join(__dirname, '..')
 const PLUGIN_GOAL_BYTES = 4 * 1024
@@ -85,6 +88,102 @@ export async function measure(
   }
 }
 
+/**
+ * Parts of the plugin bundle, each left out by replacing its module with a stub that keeps the exports and does
+ * nothing. Measurement only: the stubbed bundles are never used.
+ */
+const PARTS: Array<{ part: string; stubs: Record<string, string> }> = [
+  {
+    part: 'flattening (shared/flatten.ts)',
+    stubs: {
+      'shared/flatten.ts':
+        'export const toDriftAttributes=(a)=>({attributes:a,warnings:[]});export const isWellFormed=()=>!0'
+    }
+  },
+  {
+    part: 'contact and company mapping (shared/contact.ts)',
+    stubs: {
+      'shared/contact.ts':
+        'export const toDriftContactAttributes=(a)=>({attributes:a,warnings:[]});export const toDriftCompanyAttributes=(i,a)=>({attributes:a,warnings:[]})'
+    }
+  },
+  {
+    part: 'identity guard (shared/identity.ts)',
+    stubs: { 'shared/identity.ts': 'export const guardUserId=(id)=>({ok:!0,id})' }
+  },
+  {
+    part: 'device settings checks (shared/settings-rules.ts)',
+    stubs: { 'shared/settings-rules.ts': 'export const checkDeviceSettings=(s)=>s' }
+  }
+]
+
+function stubbing(stubs: Record<string, string>): Plugin {
+  return {
+    name: 'stub-parts',
+    setup(b) {
+      b.onLoad({ filter: /\.ts$/ }, (args) => {
+        const stub = stubs[relative(ROOT, args.path)]
+        return stub === undefined ? undefined : { contents: stub, loader: 'js' }
+      })
+    }
+  }
+}
+
+/** Our sources with the text of every message (string and template text with a space) cut to nothing. */
+const withoutMessageText: Plugin = {
+  name: 'without-message-text',
+  setup(b) {
+    b.onLoad({ filter: /\.ts$/ }, (args) =>
+      args.path.includes('node_modules')
+        ? undefined
+        : { contents: stripMessages(readFileSync(args.path, 'utf8'), args.path), loader: 'ts' }
+    )
+  }
+}
+
+function stripMessages(source: string, file: string): string {
+  const edits: Array<[number, number, string]> = []
+  const visit = (node: ts.Node): void => {
+    if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && / /.test(node.text)) {
+      edits.push([node.getStart(), node.getEnd(), "''"])
+    } else if (ts.isTemplateExpression(node)) {
+      const expressions = node.templateSpans.map((span) => '${' + span.expression.getText() + '}').join('')
+      edits.push([node.getStart(), node.getEnd(), '`' + expressions + '`'])
+      return
+    }
+    ts.forEachChild(node, visit)
+  }
+  visit(ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true))
+  for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0])) {
+    source = source.slice(0, start) + text + source.slice(end)
+  }
+  return source
+}
+
+/** What each part costs: the plugin's gzip size minus its size without that part. */
+async function partCosts(whole: Measured): Promise<string[][]> {
+  const rows: string[][] = []
+  const entry = 'destinations/drift-web/plugin.ts'
+  for (const { part, stubs } of PARTS) {
+    const without = await measure(part, entry, [stubbing(stubs)])
+    rows.push([part, kb(whole.gzip - without.gzip)])
+  }
+  const allStubs = Object.assign({}, ...PARTS.map((p) => p.stubs)) as Record<string, string>
+  const widgetOnly = await measure('widget side', entry, [stubbing(allStubs)])
+  rows.push(['the rest: widget side (plugin, controller, loader, stub, widget events)', kb(widgetOnly.gzip)])
+  const noText = await measure('message text', entry, [withoutMessageText])
+  rows.push(['message text of every warning and error (across all parts)', kb(whole.gzip - noText.gzip)])
+  return rows
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)))
+  const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`
+  console.log(line(rows[0]))
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
+  rows.slice(1).forEach((row) => console.log(line(row)))
+}
+
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`
 
 function inputs(metafile: Metafile): Array<[string, number]> {
@@ -109,11 +208,10 @@ async function main(): Promise<void> {
     [core.name, kb(core.minified), kb(core.gzip), '(measured alone)'],
     [definition.name, kb(definition.minified), kb(definition.gzip), '-']
   ]
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)))
-  const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`
-  console.log(line(rows[0]))
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
-  rows.slice(1).forEach((row) => console.log(line(row)))
+  printTable(rows)
+
+  console.log('\nWhat each part costs the driftPlugin bundle (gzip; the bundle measured with that part left out):')
+  printTable([['part', 'gzip'], ...(await partCosts(plugin))])
 
   console.log('\nLargest inputs of the driftPlugin bundle (minified bytes before gzip):')
   for (const [path, bytes] of inputs(plugin.metafile).slice(0, 12))
