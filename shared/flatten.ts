@@ -19,6 +19,11 @@ export interface FlattenOptions {
   dateKeys?: ReadonlySet<string>
 }
 
+/** The flattening options a destination's settings choose (both modes have `dateUnit` and `separator`). */
+export function flattenOptionsOf(settings: { dateUnit: DateUnit; separator: string }): FlattenOptions {
+  return { dateUnit: settings.dateUnit, separator: settings.separator }
+}
+
 export const FLATTEN_DEFAULTS = {
   separator: '_',
   dateUnit: 'seconds' as DateUnit,

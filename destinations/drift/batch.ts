@@ -92,6 +92,33 @@ export async function forEachWithConcurrency<T>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
 
+/** Prepares every payload of a batch; one whose preparation throws is refused with that error, the rest go on. */
+export function prepareEach<P, T>(
+  payloads: readonly P[],
+  prepare: (payload: P) => T
+): { prepared: Array<T | undefined>; refused: Map<number, unknown> } {
+  const refused = new Map<number, unknown>()
+  const prepared = payloads.map((payload, index) => {
+    try {
+      return prepare(payload)
+    } catch (error) {
+      refused.set(index, error)
+      return undefined
+    }
+  })
+  return { prepared, refused }
+}
+
+/**
+ * The lane of a prepared event: its user, by user id or else by email, so one user's events stay in order.
+ * Without either it runs alone (and is refused there with a clear message, without a request).
+ */
+export function userLaneKey(user: { userId?: string; email?: string } | undefined, index: number): string | undefined {
+  if (!user) return undefined
+  if (user.userId !== undefined) return `externalId:${user.userId}`
+  return user.email !== undefined ? `email:${user.email.toLowerCase()}` : `alone:${index}`
+}
+
 /** Groups event indices by a key, keeping first-seen order of keys and event order within a key. */
 export function groupBy(keys: ReadonlyArray<string | undefined>): Map<string, number[]> {
   const groups = new Map<string, number[]>()

@@ -5,10 +5,12 @@ import {
   type MultiStatusResponse,
   type RequestClient
 } from '@segment/actions-core'
-import type { CloudSettings, DriftAttributes, MappingWarning } from '../../shared'
-import { groupBy, runBatch, type BatchTask } from './batch'
+import type { CloudSettings, DriftAttributes } from '../../shared'
+import { groupBy, prepareEach, runBatch, userLaneKey, type BatchTask } from './batch'
 import { DriftApi } from './drift-api'
 import { DriftRetryableError } from './errors'
+import { checkedUserId, emailOf, eventTimeMs } from './identity'
+import { mapProperties } from './mapping'
 import { findContactId, forgetContactId, rememberContactId } from './resolve-contact'
 import { cloudSettings } from './settings'
 
@@ -95,6 +97,38 @@ export interface PreparedTimelineEvent extends TimelineRequest {
   warnings: string[]
 }
 
+/** The fields both timeline actions share. */
+interface TimelinePayload {
+  external_id?: string
+  email?: string
+  timestamp?: string | number
+}
+
+/**
+ * A timeline action's payload as the event to post: the user id through the identity guard, then the event name
+ * (`eventName` is read after the user id, so a payload wrong in both is refused for its user id, field order),
+ * the time in milliseconds, and the properties through the mapping core.
+ */
+export function prepareTimelineEvent(
+  payload: TimelinePayload,
+  settings: CloudSettings,
+  eventName: () => string,
+  properties: unknown
+): PreparedTimelineEvent {
+  const warnings: string[] = []
+  const userId = checkedUserId(payload.external_id, settings, warnings)
+  const event = eventName()
+  const mapped = mapProperties(properties, settings)
+  return {
+    userId,
+    email: emailOf(payload.email),
+    event,
+    createdAt: eventTimeMs(payload.timestamp),
+    attributes: mapped.attributes,
+    warnings: warnings.concat(mapped.warnings)
+  }
+}
+
 /**
  * A batch of timeline events: refused events get their error without a request; the rest run in one lane per
  * user (events of a user in order), at most BATCH_CONCURRENCY users at once.
@@ -105,21 +139,8 @@ export async function performTimelineBatch<P extends object>(
   payloads: P[],
   prepare: (payload: P) => PreparedTimelineEvent
 ): Promise<MultiStatusResponse> {
-  const refused = new Map<number, unknown>()
-  const prepared = payloads.map((payload, index) => {
-    try {
-      return prepare(payload)
-    } catch (error) {
-      refused.set(index, error)
-      return undefined
-    }
-  })
-  const userKeys = prepared.map((event, index) => {
-    if (!event) return undefined
-    if (event.userId !== undefined) return `externalId:${event.userId}`
-    return event.email !== undefined ? `email:${event.email.toLowerCase()}` : `alone:${index}`
-  })
-  const lanes: BatchTask[][] = [...groupBy(userKeys).values()].map((indices) =>
+  const { prepared, refused } = prepareEach(payloads, prepare)
+  const lanes: BatchTask[][] = [...groupBy(prepared.map(userLaneKey)).values()].map((indices) =>
     indices.map((index) => {
       const event = prepared[index] as PreparedTimelineEvent
       return {
@@ -132,11 +153,6 @@ export async function performTimelineBatch<P extends object>(
     })
   )
   return runBatch(payloads, lanes, refused)
-}
-
-/** Mapping warnings as short lines for the action's output. */
-export function warningLines(warnings: MappingWarning[]): string[] {
-  return warnings.map((warning) => `${warning.path || 'properties'}: ${warning.action}, ${warning.reason}`)
 }
 
 /**

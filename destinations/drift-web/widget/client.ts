@@ -1,5 +1,5 @@
 import { toDriftCompanyAttributes, toDriftContactAttributes } from '../../../shared/contact'
-import { toDriftAttributes } from '../../../shared/flatten'
+import { flattenOptionsOf, toDriftAttributes } from '../../../shared/flatten'
 import { guardUserId } from '../../../shared/identity'
 import type { DeviceSettings } from '../../../shared/settings-rules'
 import type { DriftAttributes, MappingResult } from '../../../shared/types'
@@ -135,20 +135,23 @@ export class DriftClient {
 
   /** Visitor attributes (`drift.api.setUserAttributes`), from traits mapped like a contact's. */
   setAttributes(traits: unknown, campaignSource: unknown, log: Log): Promise<void> {
-    const mapped = report(log, toDriftContactAttributes(traits, { ...this.mappingOptions(), campaignSource }))
+    const mapped = report(log, toDriftContactAttributes(traits, { ...flattenOptionsOf(this.settings), campaignSource }))
     return this.enqueueAttributes(mapped, log)
   }
 
   /** group: `company_id`, `company_name` and `company_*` as visitor attributes. */
   group(groupId: unknown, traits: unknown, log: Log): Promise<void> {
-    return this.enqueueAttributes(report(log, toDriftCompanyAttributes(groupId, traits, this.mappingOptions())), log)
+    return this.enqueueAttributes(
+      report(log, toDriftCompanyAttributes(groupId, traits, flattenOptionsOf(this.settings))),
+      log
+    )
   }
 
   track(event: unknown, properties: unknown, log: Log): Promise<void> {
     if (typeof event !== 'string' || event.trim() === '') {
       throw new TypeError(`${PREFIX} track needs an event name (a non-empty string); nothing was sent`)
     }
-    const attributes = report(log, toDriftAttributes(properties, this.mappingOptions()))
+    const attributes = report(log, toDriftAttributes(properties, flattenOptionsOf(this.settings)))
     return this.enqueue({ needsApi: false, log, run: () => this.widget().track(event, attributes) })
   }
 
@@ -189,10 +192,6 @@ export class DriftClient {
 
   private isIdle(): boolean {
     return !this.running && (this.steps.length === 0 || (this.steps[0].needsApi && !this.api))
-  }
-
-  private mappingOptions() {
-    return { dateUnit: this.settings.dateUnit, separator: this.settings.separator }
   }
 
   private widget(): DriftWidget {
@@ -278,7 +277,7 @@ export class DriftClient {
   private async sendIdentify(user: KnownUser, log: Log): Promise<void> {
     const attributes = report(
       log,
-      toDriftContactAttributes(user.traits, { ...this.mappingOptions(), campaignSource: user.campaignSource })
+      toDriftContactAttributes(user.traits, { ...flattenOptionsOf(this.settings), campaignSource: user.campaignSource })
     )
     const noId = user.userId === undefined || user.userId === null || user.userId === ''
     if (this.settings.identityMode === 'attributes' || noId) {

@@ -1,26 +1,23 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import { PayloadValidationError } from '@segment/actions-core'
-import { toDriftAttributes, type CloudSettings } from '../../../shared'
-import { checkedUserId, emailOf, eventTimeMs } from '../identity'
-import { timelineExternalIdField, timelineHandlers, warningLines, type PreparedTimelineEvent } from '../timeline'
+import type { CloudSettings } from '../../../shared'
+import {
+  prepareTimelineEvent,
+  timelineExternalIdField,
+  timelineHandlers,
+  type PreparedTimelineEvent
+} from '../timeline'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 
 export function prepareTrackEvent(payload: Payload, settings: CloudSettings): PreparedTimelineEvent {
-  const warnings: string[] = []
-  const userId = checkedUserId(payload.external_id, settings, warnings)
-  const event = typeof payload.event_name === 'string' ? payload.event_name.trim() : ''
+  return prepareTimelineEvent(payload, settings, () => eventNameOf(payload.event_name), payload.properties)
+}
+
+function eventNameOf(value: unknown): string {
+  const event = typeof value === 'string' ? value.trim() : ''
   if (event === '') throw new PayloadValidationError('event_name is required: the name of the event (not blank)')
-  const mapped = toDriftAttributes(payload.properties, { dateUnit: settings.dateUnit, separator: settings.separator })
-  warnings.push(...warningLines(mapped.warnings))
-  return {
-    userId,
-    email: emailOf(payload.email),
-    event,
-    createdAt: eventTimeMs(payload.timestamp),
-    attributes: mapped.attributes,
-    warnings
-  }
+  return event
 }
 
 const action: ActionDefinition<Settings, Payload> = {

@@ -1,7 +1,11 @@
 import type { ActionDefinition, InputField } from '@segment/actions-core'
-import { toDriftAttributes, type CloudSettings } from '../../../shared'
-import { checkedUserId, emailOf, eventTimeMs } from '../identity'
-import { timelineExternalIdField, timelineHandlers, warningLines, type PreparedTimelineEvent } from '../timeline'
+import type { CloudSettings } from '../../../shared'
+import {
+  prepareTimelineEvent,
+  timelineExternalIdField,
+  timelineHandlers,
+  type PreparedTimelineEvent
+} from '../timeline'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 
@@ -16,22 +20,11 @@ export function pageEventName(name: unknown, path: unknown): string {
 }
 
 export function prepareTrackPage(payload: Payload, settings: CloudSettings): PreparedTimelineEvent {
-  const warnings: string[] = []
-  const userId = checkedUserId(payload.external_id, settings, warnings)
   const page: Record<string, unknown> = { ...(payload.properties ?? {}) }
   for (const field of PAGE_FIELDS) {
     if (payload[field] !== undefined && payload[field] !== null) page[field] = payload[field]
   }
-  const mapped = toDriftAttributes(page, { dateUnit: settings.dateUnit, separator: settings.separator })
-  warnings.push(...warningLines(mapped.warnings))
-  return {
-    userId,
-    email: emailOf(payload.email),
-    event: pageEventName(payload.name, payload.path),
-    createdAt: eventTimeMs(payload.timestamp),
-    attributes: mapped.attributes,
-    warnings
-  }
+  return prepareTimelineEvent(payload, settings, () => pageEventName(payload.name, payload.path), page)
 }
 
 /** `properties.<key>` when the page call has it, else `context.page.<key>`. */

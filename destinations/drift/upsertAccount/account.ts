@@ -1,7 +1,8 @@
 import { IntegrationError, PayloadValidationError } from '@segment/actions-core'
-import { toDriftAttributes, type CloudSettings, type DriftValue } from '../../../shared'
+import type { CloudSettings, DriftValue } from '../../../shared'
 import { accountIds, cacheScope, domainKey } from '../caches'
 import type { AccountId, DriftApi } from '../drift-api'
+import { mapProperties } from '../mapping'
 
 /** Group traits that are sent as account fields, never again as custom properties. */
 const ACCOUNT_FIELD_TRAITS = new Set(['id', 'name', 'domain', 'website'])
@@ -41,19 +42,30 @@ export function ownerIdOf(field: unknown, settings: CloudSettings): number {
   return owner
 }
 
-/** Flat custom properties as Drift's `customProperties` list; the `type` names are a guess (undocumented). */
+export interface CustomProperty {
+  name: string
+  label: string
+  value: DriftValue
+  type: string
+}
+
+/**
+ * Flat custom properties as Drift's `customProperties` list, with the mapping warnings (what was dropped or
+ * changed) for the action's output; the `type` names are a guess (undocumented).
+ */
 export function customPropertiesOf(
   traits: Record<string, unknown> | undefined,
   settings: CloudSettings
-): { name: string; label: string; value: DriftValue; type: string }[] {
+): { customProperties: CustomProperty[]; warnings: string[] } {
   const rest = Object.fromEntries(Object.entries(traits ?? {}).filter(([key]) => !ACCOUNT_FIELD_TRAITS.has(key)))
-  const { attributes } = toDriftAttributes(rest, { dateUnit: settings.dateUnit, separator: settings.separator })
-  return Object.entries(attributes).map(([name, value]) => ({
+  const { attributes, warnings } = mapProperties(rest, settings)
+  const customProperties = Object.entries(attributes).map(([name, value]) => ({
     name,
     label: name,
     value,
     type: typeof value === 'number' ? 'NUMBER' : typeof value === 'boolean' ? 'BOOLEAN' : 'STRING'
   }))
+  return { customProperties, warnings }
 }
 
 export interface AccountOutcome {

@@ -66,13 +66,15 @@ const action: ActionDefinition<Settings, Payload> = {
           : 'domain must be a domain name or a website URL, such as example.com'
       )
     }
-    return upsertAccount(new DriftApi(request, drift), drift, {
+    const { customProperties, warnings } = customPropertiesOf(payload.custom_properties, drift)
+    const outcome = await upsertAccount(new DriftApi(request, drift), drift, {
       ownerId,
       domain,
       name: typeof payload.name === 'string' && payload.name.trim() !== '' ? payload.name : undefined,
-      customProperties: customPropertiesOf(payload.custom_properties, drift),
+      customProperties,
       targeted: payload.targeted
     })
+    return { ...outcome, warnings }
   }
 }
 

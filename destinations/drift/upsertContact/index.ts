@@ -1,13 +1,15 @@
 import type { ActionDefinition, JSONLikeObject } from '@segment/actions-core'
 import {
   DRIFT_DEFAULT_ATTRIBUTES,
+  flattenOptionsOf,
   toDriftContactAttributes,
   type CloudSettings,
   type DriftAttributes
 } from '../../../shared'
-import { groupBy, runBatch, type BatchTask } from '../batch'
+import { groupBy, prepareEach, runBatch, userLaneKey, type BatchTask } from '../batch'
 import { DriftApi } from '../drift-api'
 import { checkedUserId, emailOf } from '../identity'
+import { warningLines } from '../mapping'
 import { cloudSettings } from '../settings'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
@@ -37,13 +39,11 @@ export function prepareContact(payload: Payload, settings: CloudSettings): Prepa
     traits[field] = value
   }
   const mapped = toDriftContactAttributes(traits, {
-    campaignSource: payload.recent_source,
-    dateUnit: settings.dateUnit,
-    separator: settings.separator
+    ...flattenOptionsOf(settings),
+    campaignSource: payload.recent_source
   })
   const attributes = mapped.attributes
-  for (const warning of mapped.warnings)
-    warnings.push(`${warning.path || 'traits'}: ${warning.action}, ${warning.reason}`)
+  warnings.push(...warningLines(mapped.warnings, 'traits'))
   return { userId, email: emailOf(attributes.email), attributes, warnings }
 }
 
@@ -146,24 +146,9 @@ const action: ActionDefinition<Settings, Payload> = {
   performBatch: async (request, { payload: payloads, settings }) => {
     const drift = cloudSettings(settings)
     const api = new DriftApi(request, drift)
-    const refused = new Map<number, unknown>()
-    const prepared = payloads.map((payload, index) => {
-      try {
-        return prepareContact(payload, drift)
-      } catch (error) {
-        refused.set(index, error)
-        return undefined
-      }
-    })
-    const userKeys = prepared.map((contact, index) => {
-      if (!contact) return undefined
-      if (contact.userId !== undefined) return `externalId:${contact.userId}`
-      if (contact.email !== undefined) return `email:${contact.email.toLowerCase()}`
-      // Neither: upsertContact refuses it with a clear message, without a request.
-      return `alone:${index}`
-    })
+    const { prepared, refused } = prepareEach(payloads, (payload) => prepareContact(payload, drift))
     const lanes: BatchTask[][] = []
-    for (const indices of groupBy(userKeys).values()) {
+    for (const indices of groupBy(prepared.map(userLaneKey)).values()) {
       const group = indices.map((index) => prepared[index] as PreparedContact)
       const attributes: DriftAttributes = Object.assign({}, ...group.map((contact) => contact.attributes))
       const email = group

@@ -131,6 +131,20 @@ describe('Drift.upsertAccount', () => {
     }
   })
 
+  it('should report the group traits the mapping core dropped, instead of losing them silently', async () => {
+    const t = freshDrift()
+    drift()
+      .post('/accounts/create', (body) => JSON.stringify(body.customProperties) === JSON.stringify(properties))
+      .reply(200, { data: { accountId: 'acc-3' } })
+    const event = group()
+    await t.testAction('upsertAccount', {
+      event: { ...event, traits: { ...event.traits, closed_at: null } },
+      settings: withOwner,
+      useDefaultMappings: true
+    })
+    expect(lastData(t)).toMatchObject({ accountId: 'acc-3', warnings: ['closed_at: dropped, null'] })
+  })
+
   it('should normalise websites to domains', () => {
     expect(domainOf('https://www.Example.com/about?x=1')).toBe('example.com')
     expect(domainOf('http://user:pw@shop.example.co.uk:8080/')).toBe('shop.example.co.uk')
