@@ -1,8 +1,6 @@
 import type { Context } from '@segment/analytics-next'
 import { PayloadValidationError } from './errors'
-import { contextLog } from './plugin'
-import { isDriftDisabled, tokenFromIntegrations } from './widget/integrations'
-import type { Log } from './widget/types'
+import { keptFromDrift, tokenFromIntegrations } from './widget/integrations'
 
 /** The keys an event's `integrations` may use for this destination: Segment's plugin name and the catalog name. */
 export const DESTINATION_NAME = 'Drift Web (Actions)'
@@ -13,17 +11,11 @@ export const INTEGRATION_KEYS = ['Drift', DESTINATION_NAME]
  * `integrations.Drift: false` to them: every action checks it here (widget events carry it, and must not echo).
  */
 export function skipped(context: Context): boolean {
-  const off = isDriftDisabled(context.event.integrations, INTEGRATION_KEYS)
-  if (off) context.log('debug', '[Drift] not sent: integrations.Drift is false')
-  return off
+  return keptFromDrift(context, INTEGRATION_KEYS)
 }
 
 export function eventToken(context: Context): string | undefined {
   return tokenFromIntegrations(context.event.integrations, INTEGRATION_KEYS)
-}
-
-export function actionLog(context: Context): Log {
-  return contextLog(context)
 }
 
 /** The runtime does not validate payloads: a mapped value of the wrong type is refused by name. */

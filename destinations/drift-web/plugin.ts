@@ -2,7 +2,7 @@ import type { Analytics, Context, Plugin } from '@segment/analytics-next'
 import type { DeviceSettingsInput } from '../../shared/settings-rules'
 import type { DriftClient, KnownUser } from './widget/client'
 import { connectDrift } from './widget/connect'
-import { isDriftDisabled, tokenFromIntegrations } from './widget/integrations'
+import { DRIFT_KEYS, keptFromDrift, tokenFromIntegrations } from './widget/integrations'
 import { PREFIX, type Log } from './widget/types'
 
 // No runtime or actions-core imports here: this module is the small bundle (`npm run size`).
@@ -33,6 +33,25 @@ function campaignSource(ctx: Context): unknown {
 }
 
 /**
+ * The user analytics knows, for the identify a first page makes: both faces use it. `keys` are the names the
+ * event's `integrations` may address this destination by (for the signed identity).
+ */
+export function knownUser(
+  ctx: Context,
+  userId: unknown,
+  analytics: Analytics | undefined,
+  keys: readonly string[] = DRIFT_KEYS
+): KnownUser | undefined {
+  if (userId === undefined || userId === null || userId === '') return undefined
+  return {
+    userId,
+    traits: analytics?.user().traits(),
+    token: tokenFromIntegrations(ctx.event.integrations, keys),
+    campaignSource: campaignSource(ctx)
+  }
+}
+
+/**
  * Drift's chat widget as an analytics-next destination plugin:
  * `analytics.register(driftPlugin({ embedId }))` or `AnalyticsBrowser.load({ writeKey }, { plugins: [...] })`.
  * Settings are checked in `load`, before the page is touched; invalid settings reject `load` with the reason.
@@ -43,10 +62,7 @@ export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
 
   /** Runs one analytics call against the widget, unless the event keeps Drift out. */
   async function deliver(ctx: Context, send: (client: DriftClient, log: Log) => Promise<void>): Promise<Context> {
-    if (isDriftDisabled(ctx.event.integrations)) {
-      ctx.log('debug', `${PREFIX} not sent: integrations.Drift is false`)
-      return ctx
-    }
+    if (keptFromDrift(ctx)) return ctx
     if (!client) throw new Error(`${PREFIX} the plugin is not loaded`)
     try {
       await send(client, contextLog(ctx))
@@ -55,17 +71,6 @@ export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
       throw error
     }
     return ctx
-  }
-
-  function knownUser(ctx: Context): KnownUser | undefined {
-    const userId = ctx.event.userId ?? analyticsInstance?.user().id()
-    if (userId === undefined || userId === null) return undefined
-    return {
-      userId,
-      traits: analyticsInstance?.user().traits(),
-      token: tokenFromIntegrations(ctx.event.integrations),
-      campaignSource: campaignSource(ctx)
-    }
   }
 
   return {
@@ -101,7 +106,8 @@ export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
       deliver(ctx, (drift, log) => {
         if (!drift.settings.trackPages) return Promise.resolve()
         const { name, category, properties } = ctx.event
-        return drift.page(pageName(name, category, properties?.title), knownUser(ctx), log)
+        const userId = ctx.event.userId ?? analyticsInstance?.user().id()
+        return drift.page(pageName(name, category, properties?.title), knownUser(ctx, userId, analyticsInstance), log)
       }),
 
     group: (ctx) => deliver(ctx, (drift, log) => drift.group(ctx.event.groupId, ctx.event.traits, log))

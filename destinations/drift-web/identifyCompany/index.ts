@@ -1,7 +1,8 @@
 import type { BrowserActionDefinition } from '@segment/browser-destination-runtime/types'
 import { PayloadValidationError } from '../errors'
-import { actionLog, optionalObject, optionalString, skipped } from '../action-input'
+import { optionalObject, optionalString, skipped } from '../action-input'
 import type { Settings } from '../generated-types'
+import { contextLog } from '../plugin'
 import type { DriftClient } from '../widget/client'
 import type { Payload } from './generated-types'
 
@@ -32,7 +33,7 @@ const action: BrowserActionDefinition<Settings, DriftClient, Payload> = {
     if (skipped(context)) return
     const groupId = optionalString(payload.group_id, 'group_id')
     if (!groupId) throw new PayloadValidationError('group_id is required')
-    return drift.group(groupId, optionalObject(payload.traits, 'traits'), actionLog(context))
+    return drift.group(groupId, optionalObject(payload.traits, 'traits'), contextLog(context))
   }
 }
 

@@ -1,6 +1,7 @@
 import type { BrowserActionDefinition } from '@segment/browser-destination-runtime/types'
-import { actionLog, eventToken, optionalObject, optionalString, skipped } from '../action-input'
+import { eventToken, optionalObject, optionalString, skipped } from '../action-input'
 import type { Settings } from '../generated-types'
+import { contextLog } from '../plugin'
 import type { DriftClient } from '../widget/client'
 import type { Payload } from './generated-types'
 
@@ -53,7 +54,7 @@ const action: BrowserActionDefinition<Settings, DriftClient, Payload> = {
         token: optionalString(payload.user_jwt, 'user_jwt') ?? eventToken(context),
         campaignSource: payload.campaign_source
       },
-      actionLog(context)
+      contextLog(context)
     )
   }
 }

@@ -1,7 +1,8 @@
 import type { BrowserActionDefinition } from '@segment/browser-destination-runtime/types'
 import { PayloadValidationError } from '../errors'
-import { actionLog, optionalObject, skipped } from '../action-input'
+import { optionalObject, skipped } from '../action-input'
 import type { Settings } from '../generated-types'
+import { contextLog } from '../plugin'
 import type { DriftClient } from '../widget/client'
 import type { Payload } from './generated-types'
 
@@ -31,7 +32,7 @@ const action: BrowserActionDefinition<Settings, DriftClient, Payload> = {
     if (skipped(context)) return
     const attributes = optionalObject(payload.attributes, 'attributes')
     if (!attributes) throw new PayloadValidationError('attributes is required')
-    return drift.setAttributes(attributes, payload.campaign_source, actionLog(context))
+    return drift.setAttributes(attributes, payload.campaign_source, contextLog(context))
   }
 }
 

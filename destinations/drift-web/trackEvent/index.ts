@@ -1,7 +1,8 @@
 import type { BrowserActionDefinition } from '@segment/browser-destination-runtime/types'
 import { PayloadValidationError } from '../errors'
-import { actionLog, optionalObject, optionalString, skipped } from '../action-input'
+import { optionalObject, optionalString, skipped } from '../action-input'
 import type { Settings } from '../generated-types'
+import { contextLog } from '../plugin'
 import type { DriftClient } from '../widget/client'
 import type { Payload } from './generated-types'
 
@@ -31,7 +32,7 @@ const action: BrowserActionDefinition<Settings, DriftClient, Payload> = {
     if (skipped(context)) return
     const event = optionalString(payload.event_name, 'event_name')
     if (!event || event.trim() === '') throw new PayloadValidationError('event_name is required')
-    return drift.track(event, optionalObject(payload.properties, 'properties'), actionLog(context))
+    return drift.track(event, optionalObject(payload.properties, 'properties'), contextLog(context))
   }
 }
 

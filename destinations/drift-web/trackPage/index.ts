@@ -1,7 +1,7 @@
 import type { BrowserActionDefinition } from '@segment/browser-destination-runtime/types'
-import { actionLog, eventToken, optionalString, skipped } from '../action-input'
+import { INTEGRATION_KEYS, optionalString, skipped } from '../action-input'
 import type { Settings } from '../generated-types'
-import { pageName } from '../plugin'
+import { contextLog, knownUser, pageName } from '../plugin'
 import type { DriftClient } from '../widget/client'
 import type { Payload } from './generated-types'
 
@@ -49,9 +49,8 @@ const action: BrowserActionDefinition<Settings, DriftClient, Payload> = {
       optionalString(payload.category, 'category'),
       optionalString(payload.title, 'title')
     )
-    const userId = optionalString(payload.user_id, 'user_id')
-    const known = userId ? { userId, traits: analytics?.user().traits(), token: eventToken(context) } : undefined
-    return drift.page(name, known, actionLog(context))
+    const known = knownUser(context, optionalString(payload.user_id, 'user_id'), analytics, INTEGRATION_KEYS)
+    return drift.page(name, known, contextLog(context))
   }
 }
 

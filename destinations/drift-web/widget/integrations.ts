@@ -1,3 +1,6 @@
+import type { Context } from '@segment/analytics-next'
+import { PREFIX } from './types'
+
 /** The keys under which an event's `integrations` may address this destination. */
 export const DRIFT_KEYS = ['Drift']
 
@@ -20,6 +23,13 @@ export function isDriftDisabled(integrations: unknown, keys: readonly string[] =
   const option = driftOption(integrations as Integrations, keys)
   if (option !== undefined && option !== null) return option === false
   return (integrations as Record<string, unknown>).All === false
+}
+
+/** `isDriftDisabled` for an event being delivered, saying so in the event's log when it is kept from Drift. */
+export function keptFromDrift(ctx: Context, keys: readonly string[] = DRIFT_KEYS): boolean {
+  const off = isDriftDisabled(ctx.event.integrations, keys)
+  if (off) ctx.log('debug', `${PREFIX} not sent: integrations.Drift is false`)
+  return off
 }
 
 /** The signed identity (JWT) an event carries in `integrations.Drift`, if any. */

@@ -34,4 +34,17 @@ describe('Drift.trackPage', () => {
       ['page', 'Two']
     ])
   })
+
+  it('should give that first identify recent_source from the campaign, as the plugin does', async () => {
+    const { analytics, client } = await loadDestination(settings(), subscriptions())
+    await ready(client)
+    analytics.user().id('user-2')
+    analytics.user().traits({ name: 'Bo' })
+    await analytics.page('One', {}, { context: { campaign: { source: 'newsletter' } } })
+    await client.idle()
+    expect(driftCalls()).toEqual([
+      ['identify', 'user-2', { name: 'Bo', recent_source: 'newsletter' }],
+      ['page', 'One']
+    ])
+  })
 })
