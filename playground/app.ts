@@ -1,4 +1,5 @@
 import type { Analytics, Context, Plugin } from '@segment/analytics-next'
+import type { WidgetCall } from '../sandbox/types'
 import { driftTest } from './window'
 
 // The playground page's script (bundled by esbuild, served as /app.js beside /drift-test.js): buttons drive a
@@ -9,17 +10,6 @@ interface PlaygroundConfig {
   sandboxUrl: string
   embedId: string
   widgetEvents: string[]
-}
-
-interface WidgetCallView {
-  sessionId: string
-  seq: number
-  method: string
-  args: unknown[]
-  beforeLoad: boolean
-  at: number
-  ignored?: string
-  identity?: { hasToken: boolean; verified: boolean; reason: string }
 }
 
 const POLL_MS = 500
@@ -113,7 +103,7 @@ const dispatchLog: Plugin = {
 
 // --- what the sandbox received ---------------------------------------------------------------------------
 
-function notes(call: WidgetCallView): string {
+function notes(call: WidgetCall): string {
   const parts: string[] = []
   if (call.beforeLoad) parts.push('queued before the widget loaded')
   if (call.identity) {
@@ -129,7 +119,7 @@ function notes(call: WidgetCallView): string {
   return parts.join('; ')
 }
 
-function renderCalls(calls: WidgetCallView[], total: number): void {
+function renderCalls(calls: WidgetCall[], total: number): void {
   const newestFirst = calls.slice().sort((a, b) => b.at - a.at || b.seq - a.seq)
   const tbody = byId('sandbox-calls').querySelector('tbody') as HTMLTableSectionElement
   const rows = newestFirst
@@ -154,7 +144,7 @@ async function poll(): Promise<void> {
   try {
     const response = await fetch('/api/state')
     if (!response.ok) throw new Error(`the sandbox answered ${response.status}`)
-    const state = (await response.json()) as { widgetCalls: WidgetCallView[]; totals: { widgetCalls: number } }
+    const state = (await response.json()) as { widgetCalls: WidgetCall[]; totals: { widgetCalls: number } }
     renderCalls(state.widgetCalls, state.totals.widgetCalls)
   } catch (error) {
     byId('received-total').textContent = `(cannot read the sandbox: ${(error as Error).message})`
