@@ -184,3 +184,15 @@ export const timelineExternalIdField: InputField = {
   required: false,
   default: { '@path': '$.userId' }
 }
+
+/** The email field of both timeline actions; they differ only in where the email is read from by default. */
+export function timelineEmailField(defaultValue: InputField['default']): InputField {
+  return {
+    label: 'Email',
+    description:
+      'Finds the contact when there is no user id, and creates the contact when Drift does not know the user id yet.',
+    type: 'string',
+    required: false,
+    default: defaultValue
+  }
+}

@@ -3,6 +3,7 @@ import { PayloadValidationError } from '@segment/actions-core'
 import type { CloudSettings } from '../../../shared'
 import {
   prepareTimelineEvent,
+  timelineEmailField,
   timelineExternalIdField,
   timelineHandlers,
   type PreparedTimelineEvent
@@ -27,20 +28,13 @@ const action: ActionDefinition<Settings, Payload> = {
   defaultSubscription: 'type = "track"',
   fields: {
     external_id: timelineExternalIdField,
-    email: {
-      label: 'Email',
-      description:
-        'Finds the contact when there is no user id, and creates the contact when Drift does not know the user id yet.',
-      type: 'string',
-      required: false,
-      default: {
-        '@if': {
-          exists: { '@path': '$.context.traits.email' },
-          then: { '@path': '$.context.traits.email' },
-          else: { '@path': '$.properties.email' }
-        }
+    email: timelineEmailField({
+      '@if': {
+        exists: { '@path': '$.context.traits.email' },
+        then: { '@path': '$.context.traits.email' },
+        else: { '@path': '$.properties.email' }
       }
-    },
+    }),
     event_name: {
       label: 'Event Name',
       description: 'The timeline event name (Drift shows it in lower case).',

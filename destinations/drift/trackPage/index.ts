@@ -2,6 +2,7 @@ import type { ActionDefinition, InputField } from '@segment/actions-core'
 import type { CloudSettings } from '../../../shared'
 import {
   prepareTimelineEvent,
+  timelineEmailField,
   timelineExternalIdField,
   timelineHandlers,
   type PreparedTimelineEvent
@@ -51,14 +52,7 @@ const action: ActionDefinition<Settings, Payload> = {
   defaultSubscription: 'type = "page"',
   fields: {
     external_id: timelineExternalIdField,
-    email: {
-      label: 'Email',
-      description:
-        'Finds the contact when there is no user id, and creates the contact when Drift does not know the user id yet.',
-      type: 'string',
-      required: false,
-      default: { '@path': '$.context.traits.email' }
-    },
+    email: timelineEmailField({ '@path': '$.context.traits.email' }),
     name: {
       label: 'Page Name',
       description: 'The event is named "Page - <name>"; without a name, "Page - <path>".',
