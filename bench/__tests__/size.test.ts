@@ -1,0 +1,28 @@
+import { measure, partCosts } from '../size'
+
+// `npm run size` prints what each part costs by building the plugin with that part stubbed out: a stub that
+// no longer matches its module's exports fails the build, and the table would not print.
+
+describe('npm run size: the cost of each part', () => {
+  it('builds the plugin without each part, and each part costs something but less than the whole', async () => {
+    const whole = await measure('plugin', 'destinations/drift-web/plugin.ts')
+    const rows = await partCosts(whole)
+    expect(rows.map(([part]) => part)).toEqual([
+      'flattening (shared/flatten.ts)',
+      'contact and company mapping (shared/contact.ts)',
+      'identity guard (shared/identity.ts)',
+      'device settings checks (shared/settings-rules.ts)',
+      'the rest: widget side (plugin, controller, loader, stub, widget events)',
+      'message text of every warning and error (across all parts)'
+    ])
+    const wholeKb = whole.gzip / 1024
+    for (const [part, cost] of rows) {
+      const kb = Number(cost.replace(' KB', ''))
+      expect({ part, positive: kb > 0.1, lessThanWhole: kb < wholeKb }).toEqual({
+        part,
+        positive: true,
+        lessThanWhole: true
+      })
+    }
+  }, 60_000)
+})
