@@ -218,6 +218,20 @@ describe('widgetScript()', () => {
     expect(hook.user?.userId).toBe('user-1')
   })
 
+  it('records an argument that is not JSON as "[unserializable]" and keeps the others', () => {
+    const { window } = newPage()
+    window.eval(widgetScript({ embedId: 'abc', readyDelayMs: 10_000 }))
+    const cyclic: Record<string, unknown> = { plan: 'pro' }
+    cyclic.self = cyclic
+    window.drift.track('Bought', cyclic)
+    window.drift.track('Counted', { n: 1 }, BigInt(2))
+    const hook: Hook = window.__driftSandbox
+    expect(hook.calls.slice(-2).map((call) => call.args)).toEqual([
+      ['Bought', '[unserializable]'],
+      ['Counted', { n: 1 }, '[unserializable]']
+    ])
+  })
+
   it('never throws into the page when fetch is missing or fails', () => {
     const { window } = newPage()
     delete window.fetch

@@ -61,8 +61,9 @@ export const WIDGET_RUNTIME = String.raw`(function (config) {
   }
 
   function record(method, args, ignored) {
-    var copied = copy(Array.prototype.slice.call(args))
-    var rec = { method: method, args: Array.isArray(copied) ? copied : [], beforeLoad: draining, at: Date.now() }
+    // Each argument on its own: one that is not JSON (a cycle, a BigInt) shows as '[unserializable]', the rest stay.
+    var copied = Array.prototype.map.call(args, copy)
+    var rec = { method: method, args: copied, beforeLoad: draining, at: Date.now() }
     if (ignored) rec.ignored = ignored
     hook.calls.push(rec)
     report(rec)

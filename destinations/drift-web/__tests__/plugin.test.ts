@@ -489,6 +489,15 @@ describe('driftPlugin: a widget that never loads', () => {
     expect(logMessages(later)).toContain('plugin Error')
   })
 
+  it("does not throw out of the site's logout: analytics.reset() after the failure", async () => {
+    const plugin = driftPlugin({ embedId: 'missing-widget', scriptOrigin: page.server().origin })
+    const [analytics] = await loadAnalytics([plugin])
+    await waitFor(() => plugin.client?.status === 'failed', 'the failure')
+    expect(() => analytics.reset()).not.toThrow()
+    await sleep(10)
+    expect(driftCalls()).toEqual([])
+  })
+
   it('reports a widget that is not ready in time, and later calls fail visibly', async () => {
     const { plugin, analytics } = await setup({ embedId: 'never-ready', readyTimeoutMs: 150 })
     await analytics.track('Queued on the stub')
@@ -504,8 +513,11 @@ describe('driftPlugin: a widget that never loads', () => {
 
   it('keeps at most 100 calls waiting for ready and warns when full', async () => {
     const { plugin, analytics } = await setup({ embedId: 'never-ready', readyTimeoutMs: 5000 })
-    for (let i = 0; i < 101; i++) await analytics.group(`g${i}`, {})
+    const contexts: Context[] = []
+    for (let i = 0; i < 102; i++) contexts.push(await analytics.group(`g${i}`, {}))
     const full = '[Drift] 100 calls are already waiting for the Drift widget; this call was dropped'
+    const droppedAt = contexts.flatMap((ctx, i) => (logMessages(ctx).includes(full) ? [i + 1] : []))
+    expect(droppedAt).toEqual([101, 102])
     expect(page.warn().mock.calls.filter(([message]) => message === full)).toHaveLength(1)
     expect(plugin.client?.status).toBe('loading')
   })

@@ -212,7 +212,8 @@ export class DriftClient {
    * as it waits for `ready` (accepted: the caller goes on, the call is sent later). Throws when the widget failed.
    */
   private enqueue(step: StepInput): Promise<void> {
-    if (this.failure) throw this.failure
+    // A rejection, never a throw: callers such as the `reset` listener only handle promises.
+    if (this.failure) return Promise.reject(this.failure)
     if (!this.api && this.steps.length >= MAX_HELD_CALLS) {
       const message = `${PREFIX} ${MAX_HELD_CALLS} calls are already waiting for the Drift widget; this call was dropped`
       step.log('warn', message)
