@@ -1,5 +1,6 @@
 import type { Context } from '@segment/analytics-next'
 import { PayloadValidationError } from './errors'
+import { contextLog } from './plugin'
 import { keptFromDrift, tokenFromIntegrations } from './widget/integrations'
 
 /** The keys an event's `integrations` may use for this destination: Segment's plugin name and the catalog name. */
@@ -15,7 +16,7 @@ export function skipped(context: Context): boolean {
 }
 
 export function eventToken(context: Context): string | undefined {
-  return tokenFromIntegrations(context.event.integrations, INTEGRATION_KEYS)
+  return tokenFromIntegrations(context.event.integrations, INTEGRATION_KEYS, contextLog(context))
 }
 
 /** The runtime does not validate payloads: a mapped value of the wrong type is refused by name. */

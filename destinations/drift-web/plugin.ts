@@ -46,7 +46,7 @@ export function knownUser(
   return {
     userId,
     traits: analytics?.user().traits(),
-    token: tokenFromIntegrations(ctx.event.integrations, keys),
+    token: tokenFromIntegrations(ctx.event.integrations, keys, contextLog(ctx)),
     campaignSource: campaignSource(ctx)
   }
 }
@@ -93,7 +93,7 @@ export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
           {
             userId: ctx.event.userId,
             traits: ctx.event.traits,
-            token: tokenFromIntegrations(ctx.event.integrations),
+            token: tokenFromIntegrations(ctx.event.integrations, DRIFT_KEYS, log),
             campaignSource: campaignSource(ctx)
           },
           log

@@ -256,16 +256,33 @@ describe('driftPlugin: signed identity', () => {
     await settle(plugin)
     const ctx = await analytics.identify(
       'user-6',
-      { plan: 'pro' },
+      { plan: 'pro', gone: null },
       { integrations: { Drift: { userJwt: 'jwt-secret-6' } } }
     )
     await plugin.client?.idle()
     expect(driftCalls()).toEqual([['identify', 'user-6', { plan: 'pro' }, { userJwt: 'jwt-secret-6' }]])
     // analytics-next's own debug entry ("Delivered") holds the whole event; the plugin's entries never hold the token.
+    // (The null trait makes the plugin write an entry of its own, so there is one to inspect.)
     const driftLogs = ctx.logs().filter((log) => log.message.startsWith('[Drift]') || log.extras?.plugin === 'Drift')
-    expect(driftLogs.length).toBeGreaterThan(0)
+    expect(driftLogs.map((log) => log.message)).toContain('[Drift] gone dropped: null')
     expect(JSON.stringify(driftLogs)).not.toContain('jwt-secret-6')
     expect(JSON.stringify([page.warn().mock.calls, page.error().mock.calls])).not.toContain('jwt-secret-6')
+  })
+
+  it('says why a token under a key it does not read, or not a string, was ignored (never the value)', async () => {
+    const { plugin, analytics } = await setup()
+    await settle(plugin)
+    const misspelled = await analytics.identify('user-9', {}, { integrations: { Drift: { userJWT: 'tok-c' } } })
+    const notText = await analytics.identify('user-10', {}, { integrations: { Drift: { userJwt: 12345 } } })
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([['identify', 'user-9', {}], ['reset'], ['identify', 'user-10', {}]])
+    expect(logMessages(misspelled)).toContain(
+      '[Drift] integrations.Drift.userJWT ignored: the signed identity goes under userJwt, signedIdentity, jwt'
+    )
+    expect(logMessages(notText)).toContain(
+      '[Drift] integrations.Drift.userJwt ignored: a signed identity must be a non-empty string'
+    )
+    expect(JSON.stringify(misspelled.logs().filter((log) => log.message.startsWith('[Drift]')))).not.toContain('tok-c')
   })
 
   it('accepts the token under signedIdentity and jwt too', async () => {
@@ -387,6 +404,17 @@ describe('driftPlugin: page, group, reset', () => {
         { company_name: 'Acme', company_plan: 'enterprise', company_address_city: 'Lyon', company_id: 'acme-1' }
       ]
     ])
+  })
+
+  it('refuses a group without a groupId, saying so, and sends nothing', async () => {
+    const { plugin, analytics } = await setup()
+    await settle(plugin)
+    const ctx = await analytics.group({ name: 'No id' })
+    await plugin.client?.idle()
+    expect(ctx.failedDelivery()?.reason).toEqual(
+      expect.objectContaining({ message: '[Drift] group needs a groupId (the company id, a string); nothing was sent' })
+    )
+    expect(driftCalls()).toEqual([])
   })
 
   it('resets Drift on analytics.reset() and forgets the last identity', async () => {

@@ -141,6 +141,10 @@ export class DriftClient {
 
   /** group: `company_id`, `company_name` and `company_*` as visitor attributes. */
   group(groupId: unknown, traits: unknown, log: Log): Promise<void> {
+    // Company attributes without company_id would describe no company in particular.
+    if ((typeof groupId !== 'string' && typeof groupId !== 'number') || String(groupId).trim() === '') {
+      throw new TypeError(`${PREFIX} group needs a groupId (the company id, a string); nothing was sent`)
+    }
     return this.enqueueAttributes(
       report(log, toDriftCompanyAttributes(groupId, traits, flattenOptionsOf(this.settings))),
       log

@@ -1,5 +1,5 @@
 import type { Context } from '@segment/analytics-next'
-import { PREFIX } from './types'
+import { PREFIX, type Log } from './types'
 
 /** The keys under which an event's `integrations` may address this destination. */
 export const DRIFT_KEYS = ['Drift']
@@ -32,13 +32,32 @@ export function keptFromDrift(ctx: Context, keys: readonly string[] = DRIFT_KEYS
   return off
 }
 
-/** The signed identity (JWT) an event carries in `integrations.Drift`, if any. */
-export function tokenFromIntegrations(integrations: unknown, keys: readonly string[] = DRIFT_KEYS): string | undefined {
+/**
+ * The signed identity (JWT) an event carries in `integrations.Drift`, if any. A token under one of our keys that
+ * is not a string, or under a key we do not read (`userJWT`), is reported to `log`: an identify would otherwise
+ * go out unsigned without a word. The value itself is never logged.
+ */
+export function tokenFromIntegrations(
+  integrations: unknown,
+  keys: readonly string[] = DRIFT_KEYS,
+  log?: Log
+): string | undefined {
   const option = driftOption(integrations as Integrations, keys)
   if (typeof option !== 'object' || option === null) return undefined
+  const given = option as Record<string, unknown>
   for (const key of TOKEN_KEYS) {
-    const value = (option as Record<string, unknown>)[key]
+    const value = given[key]
     if (typeof value === 'string' && value !== '') return value
+    if (value !== undefined && value !== null && value !== '') {
+      log?.('warn', `${PREFIX} integrations.Drift.${key} ignored: a signed identity must be a non-empty string`)
+    }
+  }
+  const unread = Object.keys(given).filter((key) => !TOKEN_KEYS.includes(key) && /jwt|signed|token/i.test(key))
+  for (const key of unread) {
+    log?.(
+      'warn',
+      `${PREFIX} integrations.Drift.${key} ignored: the signed identity goes under ${TOKEN_KEYS.join(', ')}`
+    )
   }
   return undefined
 }
