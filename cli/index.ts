@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream'
 import { parseArgs } from 'node:util'
+import { CLOUD_SETTINGS } from '../shared/cloud-settings-rules'
 import { CheckpointMismatchError } from './checkpoint'
 import { DEFAULT_RATE, parseRate } from './pacer'
 import type { ProgressMode, ProgressStream } from './progress'
@@ -57,6 +58,13 @@ export interface CliIO {
   /** Interrupt (SIGINT/SIGTERM in the bin). */
   signal?: AbortSignal
 }
+
+/** The flags that set the destination settings of the same names. */
+const SETTING_FLAGS = [
+  ['account-owner-id', 'accountOwnerId'],
+  ['date-unit', 'dateUnit'],
+  ['separator', 'separator']
+] as const
 
 const OPTIONS = {
   'api-base': { type: 'string' },
@@ -123,14 +131,16 @@ export function parseReplayArgs(
   if (sandbox && (v['api-base'] !== undefined || v.token !== undefined)) {
     throw new UsageError('--sandbox, --state-file and --keep-open use an embedded sandbox: drop --api-base/--token')
   }
-  if (v['date-unit'] !== undefined && !['seconds', 'milliseconds'].includes(v['date-unit'])) {
-    throw new UsageError('--date-unit must be seconds or milliseconds')
-  }
   const port = wholeNumber('port', v.port, 0, 65535)
+  // Checked here by the destination's own rules, so a bad value stops the command (exit 2) before any request.
   const settings: Record<string, unknown> = {}
-  if (v['account-owner-id'] !== undefined) settings.accountOwnerId = v['account-owner-id']
-  if (v['date-unit'] !== undefined) settings.dateUnit = v['date-unit']
-  if (v.separator !== undefined) settings.separator = v.separator
+  for (const [flag, setting] of SETTING_FLAGS) {
+    const value = v[flag]
+    if (value === undefined) continue
+    const problem = CLOUD_SETTINGS[setting].rule(value)
+    if (problem) throw new UsageError(`--${flag}: ${problem}`)
+    settings[setting] = value
+  }
   const options: ReplayOptions = {
     input,
     apiBase: sandbox ? undefined : v['api-base'],

@@ -14,6 +14,15 @@ import {
 import type { SettingsSpec } from './settings-rules'
 import type { DateUnit } from './types'
 
+/** A Drift user id (an account owner): a whole number from 1, exact in JavaScript, as a number or its digits. */
+export function isDriftUserId(value: unknown): boolean {
+  return (
+    (isString(value) || Number.isSafeInteger(value)) &&
+    /^[1-9]\d*$/.test(String(value)) &&
+    Number.isSafeInteger(Number(value))
+  )
+}
+
 export const CLOUD_SETTINGS = {
   apiToken: {
     // The rule never repeats the value: it is a secret.
@@ -26,10 +35,7 @@ export const CLOUD_SETTINGS = {
   },
   apiBaseUrl: { rule: origin('apiBaseUrl'), default: 'https://driftapi.com', normalize: canonicalOrigin },
   accountOwnerId: {
-    rule: (value) =>
-      (isString(value) || Number.isSafeInteger(value)) && /^[1-9]\d{0,18}$/.test(String(value))
-        ? undefined
-        : 'accountOwnerId must be a Drift user id (a whole number)',
+    rule: (value) => (isDriftUserId(value) ? undefined : 'accountOwnerId must be a Drift user id (a whole number)'),
     optional: true,
     normalize: (value) => String(value)
   },

@@ -57,6 +57,18 @@ export function toDriftContactAttributes(traits: unknown, options: ContactMappin
     }
   }
 
+  // Drift finds and creates contacts by email: spaces around it would make another address, and a blank one is none.
+  if (typeof prepared.email === 'string' && prepared.email.trim() !== prepared.email) {
+    const email = prepared.email.trim()
+    if (email === '') {
+      delete prepared.email
+      warnings.push({ path: 'email', action: 'dropped', reason: 'blank email' })
+    } else {
+      prepared.email = email
+      warnings.push({ path: 'email', action: 'changed', reason: 'spaces around the email removed' })
+    }
+  }
+
   const flat = toDriftAttributes(prepared, flattenOptions)
   if (!isObject(traits) && traits !== undefined && traits !== null) {
     warnings.push({ path: '', action: 'dropped', reason: 'traits must be an object' })

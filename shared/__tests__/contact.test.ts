@@ -105,6 +105,17 @@ describe('toDriftContactAttributes', () => {
     ])
   })
 
+  it('should trim spaces around the email and drop a blank one, saying so', () => {
+    expect(toDriftContactAttributes({ email: ' Ann@Example.com ' })).toEqual({
+      attributes: { email: 'Ann@Example.com' },
+      warnings: [{ path: 'email', action: 'changed', reason: 'spaces around the email removed' }]
+    })
+    expect(toDriftContactAttributes({ email: '   ', plan: 'pro' })).toEqual({
+      attributes: { plan: 'pro' },
+      warnings: [{ path: 'email', action: 'dropped', reason: 'blank email' }]
+    })
+  })
+
   it('should rename spec traits to Drift default attributes', () => {
     const result = toDriftContactAttributes({ firstName: 'Ada', lastName: 'Lovelace', title: 'CTO', phone: '+1 555' })
     expect(result.attributes).toEqual({ first_name: 'Ada', last_name: 'Lovelace', title: 'CTO', phone: '+1 555' })

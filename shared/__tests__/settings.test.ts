@@ -217,6 +217,12 @@ describe.each(cloud)('cloud settings (%s)', (_name, parse) => {
     [{ accountOwnerId: 0 }, 'accountOwnerId', 'accountOwnerId must be a Drift user id (a whole number)'],
     [{ accountOwnerId: 1.5 }, 'accountOwnerId', 'accountOwnerId must be a Drift user id (a whole number)'],
     [{ accountOwnerId: 2 ** 64 }, 'accountOwnerId', 'accountOwnerId must be a Drift user id (a whole number)'],
+    // Digits beyond 2^53 read as a different number: 90071992547409931 would become 90071992547409940.
+    [
+      { accountOwnerId: '90071992547409931' },
+      'accountOwnerId',
+      'accountOwnerId must be a Drift user id (a whole number)'
+    ],
     [{ dateUnit: 'ms' }, 'dateUnit', 'dateUnit must be "seconds" or "milliseconds"'],
     [{ separator: 'ab' }, 'separator', 'separator must be 1 to 3 characters, none of them a letter, digit or space'],
     [{ blockedUserIds: 'demo' }, 'blockedUserIds', 'blockedUserIds must be a list of strings']

@@ -1,5 +1,5 @@
 import { IntegrationError, PayloadValidationError } from '@segment/actions-core'
-import type { CloudSettings, DriftValue } from '../../../shared'
+import { isDriftUserId, type CloudSettings, type DriftValue } from '../../../shared'
 import { accountIds, cacheScope, domainKey } from '../caches'
 import type { AccountId, DriftApi } from '../drift-api'
 import { mapProperties } from '../mapping'
@@ -34,12 +34,10 @@ export function ownerIdOf(field: unknown, settings: CloudSettings): number {
       'upsertAccount needs an account owner: set the accountOwnerId setting or map owner_id to a Drift user id'
     )
   }
+  // The setting was checked with the same rule when the settings were read: only the field can fail here.
   const text = String(raw).trim()
-  const owner = Number(text)
-  if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(owner)) {
-    throw new PayloadValidationError('owner_id must be a Drift user id (a whole number)')
-  }
-  return owner
+  if (!isDriftUserId(text)) throw new PayloadValidationError('owner_id must be a Drift user id (a whole number)')
+  return Number(text)
 }
 
 export interface CustomProperty {

@@ -1,0 +1,29 @@
+import { parseReplayArgs } from '../index'
+import { UsageError } from '../replay'
+
+// The flags that set destination settings are checked by the destination's own rules before anything runs.
+
+const parse = (...flags: string[]) => parseReplayArgs(['replay', 'events.ndjson', '--sandbox', ...flags], {})
+
+describe('replay: settings flags', () => {
+  it.each([
+    [['--account-owner-id', 'abc'], '--account-owner-id: accountOwnerId must be a Drift user id (a whole number)'],
+    [['--account-owner-id', '90071992547409931'], '--account-owner-id: accountOwnerId must be a Drift user id'],
+    [['--separator='], '--separator: separator must be 1 to 3 characters, none of them a letter, digit or space'],
+    [['--separator', 'ab'], '--separator: separator must be 1 to 3 characters'],
+    [['--date-unit', 'days'], '--date-unit: dateUnit must be "seconds" or "milliseconds"']
+  ])('refuses %j as a usage error naming the flag and the rule', (flags, message) => {
+    expect(() => parse(...flags)).toThrow(UsageError)
+    expect(() => parse(...flags)).toThrow(message)
+  })
+
+  it('passes valid values on as the settings of the same names', () => {
+    const parsed = parse('--account-owner-id', '21965', '--separator', '.', '--date-unit', 'milliseconds')
+    expect(parsed).not.toBe('help')
+    expect(parsed !== 'help' && parsed.options.settings).toEqual({
+      accountOwnerId: '21965',
+      separator: '.',
+      dateUnit: 'milliseconds'
+    })
+  })
+})
