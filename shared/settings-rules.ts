@@ -134,6 +134,13 @@ export function checkSettings<T>(spec: SettingsSpec, input: unknown): T {
   return out as T
 }
 
+/** Keys of `input` that name no setting of `spec`: a misspelt setting would otherwise be ignored without a word. */
+export function unknownSettings(spec: SettingsSpec, input: unknown): string[] {
+  return isSettingsObject(input)
+    ? Object.keys(input).filter((key) => !Object.prototype.hasOwnProperty.call(spec, key))
+    : []
+}
+
 /** Defaults that are lists are copied, so one plugin's settings never share an array with another's. */
 function structuredCloneList(value: unknown): unknown {
   return Array.isArray(value) ? [...value] : value

@@ -1,7 +1,7 @@
 import type { Analytics, Context, Plugin } from '@segment/analytics-next'
 import type { DeviceSettingsInput } from '../../shared/settings-rules'
 import type { DriftClient, KnownUser } from './widget/client'
-import { connectDrift } from './widget/connect'
+import { connectDrift, reportUnknownSettings } from './widget/connect'
 import { DRIFT_KEYS, keptFromDrift, tokenFromIntegrations } from './widget/integrations'
 import { PREFIX, type Log } from './widget/types'
 
@@ -84,6 +84,7 @@ export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
 
     async load(ctx: Context, analytics: Analytics) {
       analyticsInstance = analytics
+      reportUnknownSettings(settings, contextLog(ctx))
       client = await connectDrift(settings, analytics, contextLog(ctx))
     },
 

@@ -95,6 +95,14 @@ describe('driftPlugin: loading', () => {
     await expect(plugin.load(Context.system(), analytics)).rejects.toThrow(/scriptOrigin must use https/)
     expect(widgetScripts()).toHaveLength(0)
   })
+
+  it('says so when a setting is not a Drift setting (a misspelt requireSignedIdentity must not pass silently)', async () => {
+    await setup({ requireSignedIdentiy: true } as Partial<DeviceSettingsInput>)
+    expect(page.warn()).toHaveBeenCalledWith(
+      '[Drift] the setting "requireSignedIdentiy" is not a Drift setting and is ignored (check its spelling)'
+    )
+    expect(page.warn()).toHaveBeenCalledTimes(1)
+  })
 })
 
 describe('driftPlugin: identify', () => {

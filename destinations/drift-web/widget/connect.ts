@@ -1,5 +1,5 @@
 import type { Analytics } from '@segment/analytics-next'
-import { checkDeviceSettings } from '../../../shared/settings-rules'
+import { DEVICE_SETTINGS, checkDeviceSettings, unknownSettings } from '../../../shared/settings-rules'
 import { DriftClient } from './client'
 import { forwardWidgetEvent } from './events'
 import { PREFIX, type Log } from './types'
@@ -30,4 +30,17 @@ export async function connectDrift(settings: unknown, analytics: Analytics, log:
     log
   )
   return client
+}
+
+/**
+ * Settings written by hand (the plugin face) that are no Drift setting, said once on the console and in the log:
+ * `requireSignedIdentiy: true` must not pass for protection. (A catalog's settings carry the runtime's own keys,
+ * so the browser destination does not call this.)
+ */
+export function reportUnknownSettings(settings: unknown, log: Log): void {
+  for (const key of unknownSettings(DEVICE_SETTINGS, settings)) {
+    const message = `${PREFIX} the setting "${key}" is not a Drift setting and is ignored (check its spelling)`
+    console.warn(message)
+    log('warn', message)
+  }
 }
