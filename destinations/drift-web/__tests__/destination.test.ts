@@ -1,3 +1,4 @@
+import { Context } from '@segment/analytics-next'
 import { DEVICE_SETTINGS } from '../../../shared/settings-rules'
 import { driftBrowserDestination } from '../destination'
 import { loadDestination, presetSubscriptions, ready, useWidgetPage } from './helpers/destination'
@@ -44,9 +45,23 @@ describe('Drift Web (Actions)', () => {
     const offered = Object.keys(driftBrowserDestination.settings ?? {})
     const rules = Object.keys(DEVICE_SETTINGS).filter((key) => !['trackPages', 'signedIdentity'].includes(key))
     expect(offered.sort()).toEqual(rules.sort())
+    // The defaults a catalog shows, written out: both the field and the rule must have them.
+    const expected: Record<string, unknown> = {
+      scriptOrigin: 'https://js.driftt.com',
+      identityMode: 'identify',
+      dateUnit: 'seconds',
+      separator: '_',
+      identifyOnEmailCapture: false,
+      requireSignedIdentity: false,
+      signedIdentityTimeoutMs: 3000,
+      readyTimeoutMs: 15000
+    }
     for (const [key, setting] of Object.entries(driftBrowserDestination.settings ?? {})) {
       const rule = DEVICE_SETTINGS[key as keyof typeof DEVICE_SETTINGS] as { default?: unknown }
-      if (setting.default !== undefined) expect([key, setting.default]).toEqual([key, rule.default])
+      expect([key, setting.default]).toEqual([key, expected[key]])
+      // Lists (widgetEvents, blockedUserIds) default to [] in the rules; a catalog field leaves them empty.
+      if (key in expected) expect([key, rule.default]).toEqual([key, expected[key]])
+      else if (key !== 'embedId') expect([key, rule.default]).toEqual([key, []])
     }
   })
 
@@ -100,6 +115,21 @@ describe('Drift Web (Actions)', () => {
     await analytics.identify('user-4', {}, { integrations: { Drift: false } })
     await client.idle()
     expect(driftCalls()).toEqual([])
+  })
+
+  it('should check integrations in the actions themselves, not only through analytics-next', async () => {
+    const { plugins, client } = await loadDestination(settings())
+    await ready(client)
+    const trackEvent = plugins.find((plugin) => plugin.name.endsWith('trackEvent'))
+    const direct = (integrations: Record<string, boolean>) =>
+      new Context({ type: 'track', event: 'Direct', properties: {}, integrations })
+    const contexts = [direct({ All: false }), direct({ Drift: false }), direct({ 'Drift Web (Actions)': false })]
+    for (const ctx of contexts) await trackEvent?.track?.(ctx)
+    await client.idle()
+    expect(trackEvent).toBeDefined()
+    expect(driftCalls()).toEqual([])
+    for (const ctx of contexts)
+      expect(ctx.logs().map((log) => log.message)).toContain('[Drift] not sent: integrations.Drift is false')
   })
 
   it('should forward widget events into analytics and not echo them through the trackEvent preset', async () => {

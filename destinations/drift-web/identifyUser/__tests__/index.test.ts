@@ -57,6 +57,22 @@ describe('Drift.identifyUser', () => {
     expect(console.warn).toHaveBeenCalledTimes(1)
   })
 
+  it('should send the token the user_jwt field is mapped to, and refuse one that is not a string', async () => {
+    const mapping = {
+      user_id: { '@path': '$.userId' },
+      traits: { '@path': '$.traits' },
+      user_jwt: { '@path': '$.context.session.driftToken' }
+    }
+    const { analytics, client } = await loadDestination(settings(), [{ ...subscriptions()[0], mapping }])
+    await ready(client)
+    await analytics.identify('user-7', {}, { context: { session: { driftToken: 'mapped-jwt-7' } } })
+    const refused = await analytics.identify('user-8', {}, { context: { session: { driftToken: { t: 1 } } } })
+    await client.idle()
+    expect(driftCalls()).toEqual([['identify', 'user-7', {}, { userJwt: 'mapped-jwt-7' }]])
+    const failure = refused.logs().find((log) => log.message === 'plugin Error')
+    expect(String((failure?.extras as { error?: unknown })?.error)).toContain('user_jwt must be a string')
+  })
+
   it('should ask the signedIdentity resolver given in the settings', async () => {
     const resolver = jest.fn((userId: string) => Promise.resolve(`signed-${userId}`))
     const { analytics, client } = await loadDestination(settings({ signedIdentity: resolver }), subscriptions())
