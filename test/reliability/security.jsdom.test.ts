@@ -87,18 +87,31 @@ describe('signed-identity tokens', () => {
   })
 
   it('are not logged when the widget refuses to wait for them (timeout) either', async () => {
+    // The token arrives after the 10 ms timeout but well before the checks below, so a late token that leaked
+    // anywhere (console, the event's log, a late drift call) would be there to find.
+    let resolved = false
     const ctx = await identifySigned(
       {
         requireSignedIdentity: true,
         signedIdentityTimeoutMs: 10,
-        signedIdentity: (): Promise<string> => sleep(200).then(() => JWT)
+        signedIdentity: (): Promise<string> =>
+          sleep(30).then(() => {
+            resolved = true
+            return JWT
+          })
       },
       {}
     )
+    await waitFor(() => resolved, 'the slow resolver to answer')
+    await sleep(40) // anything chained to the late answer has run by now
+    expect(resolved).toBe(true)
     expect(sandbox()?.calls.filter((c) => c.method === 'identify')).toEqual([])
     expect(pluginLogs(ctx)).toMatch(/requireSignedIdentity/)
+    expect(pluginLogs(ctx)).toMatch(/no answer within 10 ms/)
     expect(consoleText()).not.toContain(JWT)
     expect(pluginLogs(ctx)).not.toContain(JWT)
+    expect(JSON.stringify(ctx.logs())).not.toContain(JWT)
+    expect(JSON.stringify(sandbox()?.calls)).not.toContain(JWT)
   })
 })
 
