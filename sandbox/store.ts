@@ -14,6 +14,7 @@ import {
   isFlatValue,
   isPlainObject,
   requireBody,
+  requireExternalId,
   requireFlatAttributes,
   requireInteger,
   requireNonEmptyString
@@ -90,9 +91,7 @@ export function createContact(state: SandboxState, body: unknown, now: number): 
   const email = requireNonEmptyString(attributes.email, 'attributes.email')
   const externalId = attributes.externalId
   if (externalId !== undefined && externalId !== null) {
-    if (typeof externalId !== 'string' && typeof externalId !== 'number') {
-      throw badRequest('attributes.externalId must be a string or a number', { field: 'attributes.externalId' })
-    }
+    requireExternalId(externalId, 'attributes.externalId')
     const existing = contactsByExternalId(state, String(externalId))[0]
     if (existing) {
       throw conflict(`A contact with this externalId already exists (id ${existing.id})`, {
@@ -127,6 +126,7 @@ export function patchContact(state: SandboxState, id: number, body: unknown): Sa
   if ('email' in attributes) requireNonEmptyString(attributes.email, 'attributes.email')
   const externalId = attributes.externalId
   if (externalId !== undefined && externalId !== null) {
+    requireExternalId(externalId, 'attributes.externalId')
     const other = contactsByExternalId(state, String(externalId)).find((c) => c.id !== id)
     if (other) {
       throw conflict(`Another contact already has this externalId (id ${other.id})`, {
@@ -177,21 +177,23 @@ export function attributeProperties(
 // ---- timeline ----
 
 /**
- * `POST /contacts/timeline` by `contactId` or `externalId`. Attribute values are stringified as Drift does;
- * nested values are refused like everywhere else (a guess: Drift documents flat properties only).
+ * `POST /contacts/timeline` by `contactId` or `externalId` (exactly one: with both, one would be ignored and the
+ * event could land on another contact). Attribute values are stringified as Drift does; nested values are refused
+ * like everywhere else (a guess: Drift documents flat properties only).
  */
 export function addTimelineEvent(state: SandboxState, body: unknown, now: number): TimelineEvent {
   const input = requireBody(body)
   const event = requireNonEmptyString(input.event, 'event')
+  if (input.contactId !== undefined && input.externalId !== undefined) {
+    throw badRequest('give contactId or externalId, not both', { field: 'externalId' })
+  }
   let contact: SandboxContact
   if (input.contactId !== undefined) {
     contact = findContact(state, requireInteger(input.contactId, 'contactId'))
   } else if (input.externalId !== undefined) {
-    if (typeof input.externalId !== 'string' && typeof input.externalId !== 'number') {
-      throw badRequest('externalId must be a string', { field: 'externalId' })
-    }
-    const found = contactsByExternalId(state, String(input.externalId))[0]
-    if (!found) throw notFound(`No contact with externalId ${JSON.stringify(String(input.externalId))}`)
+    const externalId = String(requireExternalId(input.externalId, 'externalId'))
+    const found = contactsByExternalId(state, externalId)[0]
+    if (!found) throw notFound(`No contact with externalId ${JSON.stringify(externalId)}`)
     contact = found
   } else {
     throw badRequest('contactId or externalId is required', { field: 'contactId' })

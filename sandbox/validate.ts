@@ -15,6 +15,8 @@ export function isFlatValue(value: unknown): value is FlatValue {
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array'
   if (value === null) return 'null'
+  if (typeof value === 'string' && value.trim() === '') return value === '' ? 'an empty string' : 'a blank string'
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) return String(value)
   return typeof value === 'object' ? 'an object' : typeof value
 }
 
@@ -52,8 +54,27 @@ export function requireInteger(value: unknown, field: string): number {
   return value
 }
 
-/** Path ids arrive as strings; Drift's ids are integers. */
+/**
+ * An externalId is the site's own user id: a non-blank string, or an integer small enough to be held exactly
+ * (a larger one would be rounded and match another user). Contacts and timeline events share this rule.
+ */
+export function requireExternalId(value: unknown, field: string): string | number {
+  if (typeof value === 'string' && value.trim() !== '') return value
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value
+  throw badRequest(
+    `${field} must be a non-empty string or an integer up to ${Number.MAX_SAFE_INTEGER} (got ${describe(value)})`,
+    { field }
+  )
+}
+
+/**
+ * Path ids arrive as strings; Drift's ids are integers. The sandbox holds ids as doubles, so an id above 2^53 - 1
+ * would be rounded to another contact's id: refused rather than answered for the wrong contact.
+ */
 export function parseIdParam(value: string, field: string): number {
-  if (!/^[0-9]{1,16}$/.test(value)) throw badRequest(`${field} must be an integer id`, { field })
-  return Number(value)
+  const id = /^[0-9]+$/.test(value) ? Number(value) : NaN
+  if (!Number.isSafeInteger(id)) {
+    throw badRequest(`${field} must be an integer id from 0 to ${Number.MAX_SAFE_INTEGER}`, { field })
+  }
+  return id
 }

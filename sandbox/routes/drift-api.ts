@@ -40,6 +40,9 @@ export const ROUTE_SCOPES: Record<string, string | null> = {
 /** Private app tokens never expire; the sandbox reports OAuth's two hours (a guess at the field's use). */
 const TOKEN_EXPIRES_IN_SECONDS = 7200
 
+const LOOKUP_PARAMETERS = ['email', 'idType', 'id']
+const LOOKUP_HINT = 'Look contacts up with ?email=<email> or ?idType=external&id=<externalId>'
+
 const routeKey = (request: FastifyRequest): string => `${request.method} ${request.routeOptions.url ?? request.url}`
 
 function bearerToken(request: FastifyRequest): string | undefined {
@@ -137,7 +140,14 @@ export function driftApiRoutes(ctx: SandboxContext) {
       const query: Record<string, string | undefined> = {}
       for (const [key, value] of Object.entries(request.query as Record<string, string | string[]>)) {
         if (Array.isArray(value)) throw badRequest(`${key} must be given once`, { field: key })
+        if (!LOOKUP_PARAMETERS.includes(key)) {
+          throw badRequest(`Unknown query parameter ${key}. ${LOOKUP_HINT}`, { field: key })
+        }
         query[key] = value
+      }
+      // One lookup per request: answering one of two would silently drop the other.
+      if (query.email !== undefined && (query.idType !== undefined || query.id !== undefined)) {
+        throw badRequest('give email or idType=external&id, not both', { field: 'email' })
       }
       if (query.email !== undefined) {
         if (query.email === '') throw badRequest('email must not be empty', { field: 'email' })
@@ -148,7 +158,7 @@ export function driftApiRoutes(ctx: SandboxContext) {
         if (!query.id) throw badRequest('id is required with idType=external', { field: 'id' })
         return { data: contactsByExternalId(ctx.state, query.id) }
       }
-      throw badRequest('Look contacts up with ?email=<email> or ?idType=external&id=<externalId>', { field: 'email' })
+      throw badRequest(LOOKUP_HINT, { field: 'email' })
     })
 
     api.get('/contacts/attributes', async () => ({ data: { properties: attributeProperties(ctx.state) } }))
