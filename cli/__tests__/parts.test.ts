@@ -139,18 +139,27 @@ describe('checkpoint', () => {
 describe('lanes', () => {
   it('should keep each key in order while running different keys at once, never above the concurrency', async () => {
     const done: string[] = []
+    const runningKeys = new Set<string>()
+    const overlaps: string[] = []
     let running = 0
     let peak = 0
     const scheduler = new LaneScheduler<{ key: string; n: number }>(3, async ({ key, n }) => {
+      // Two items of one key must never run at once: checked as each one starts.
+      if (runningKeys.has(key)) overlaps.push(`${key}${n}`)
+      runningKeys.add(key)
       running++
       peak = Math.max(peak, running)
-      await new Promise((r) => setTimeout(r, Math.random() * 5))
+      // Fixed delays: a0 is slow, so a1 would start (and finish) before it if the lane did not hold it back.
+      await new Promise((r) => setTimeout(r, key === 'a' && n === 0 ? 30 : 1))
       done.push(`${key}${n}`)
       running--
+      runningKeys.delete(key)
     })
     for (let n = 0; n < 5; n++) for (const key of ['a', 'b', 'c', 'd']) scheduler.push(key, { key, n })
     await scheduler.drain()
     expect(done).toHaveLength(20)
+    expect(overlaps).toEqual([])
+    // Three at once, and (no overlaps) never two of one key: different keys ran side by side.
     expect(peak).toBe(3)
     for (const key of ['a', 'b', 'c', 'd']) {
       expect(done.filter((d) => d.startsWith(key))).toEqual([0, 1, 2, 3, 4].map((n) => `${key}${n}`))

@@ -1,4 +1,5 @@
-import { DEFAULT_RATE_LIMIT, startSandbox, type FaultOptions, type Sandbox } from '..'
+import { connect } from 'node:net'
+import { DEFAULT_RATE_LIMIT, DEFAULT_SANDBOX_TOKEN, startSandbox, type FaultOptions, type Sandbox } from '..'
 import { LeakyBucket } from '../rate-limit'
 import { call } from './helpers'
 
@@ -8,6 +9,34 @@ async function statuses(sandbox: Sandbox, n: number): Promise<number[]> {
   const seen: number[] = []
   for (let i = 0; i < n; i++) seen.push((await call(sandbox.url, 'POST', '/contacts', contactBody(i))).status)
   return seen
+}
+
+/**
+ * `count` authorised GETs of `path` pipelined on one HTTP/1.1 connection (much faster than one fetch each): each
+ * answer's status and Retry-After header, in order.
+ */
+function pipelined(
+  baseUrl: string,
+  count: number,
+  path: string
+): Promise<Array<{ status: number; retryAfter?: string }>> {
+  const { hostname, port } = new URL(baseUrl)
+  const request = `GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${DEFAULT_SANDBOX_TOKEN}\r\n\r\n`
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(request.repeat(count)))
+    let text = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (chunk: string) => (text += chunk))
+    socket.on('error', reject)
+    socket.on('end', () =>
+      resolve(
+        text.split(/(?=HTTP\/1\.1 \d{3} )/).map((answer) => {
+          const retryAfter = /\r\nretry-after: *([^\r]*)\r\n/i.exec(answer.split('\r\n\r\n')[0] + '\r\n')?.[1]
+          return { status: Number(answer.slice(9, 12)), ...(retryAfter === undefined ? {} : { retryAfter }) }
+        })
+      )
+    )
+  })
 }
 
 async function withSandbox<T>(
@@ -46,7 +75,31 @@ describe('rate limit (leaky bucket)', () => {
     })
   })
 
-  it('defaults to a bucket of 1000 per 20 s, leaking 50 per second', () => {
+  it('defaults to a bucket of 1000 per 20 s, leaking 50 per second', async () => {
+    // A sandbox started without a rateLimit option, over HTTP. The clock is held still during the burst, so the
+    // bucket does not leak while the requests are on their way (at 50 per second it would, by a few).
+    const now = Date.now()
+    let clock = now
+    const frozen = jest.spyOn(Date, 'now').mockImplementation(() => clock)
+    try {
+      await withSandbox({}, async (sandbox) => {
+        const answers = await pipelined(sandbox.url, 1001, '/contacts?email=x%40example.com')
+        expect(answers).toHaveLength(1001)
+        expect(answers.slice(0, 1000).map((a) => a.status)).toEqual(Array(1000).fill(200))
+        // The 1001st overflows. One request leaks out every 20 ms: the wait, rounded up to whole seconds, is 1 s.
+        expect(answers[1000]).toEqual({ status: 429, retryAfter: '1' })
+        // 20 ms later exactly one more request fits.
+        clock = now + 20
+        expect((await call(sandbox.url, 'GET', '/contacts?email=x%40example.com')).status).toBe(200)
+        const again = await call(sandbox.url, 'GET', '/contacts?email=x%40example.com')
+        expect(again.status).toBe(429)
+        expect(again.headers.get('retry-after')).toBe('1')
+        expect(again.body.error.message).toBe('Rate limit exceeded: retry after 1 s')
+        expect(sandbox.counts()).toMatchObject({ 'GET /contacts': 1003, '429': 2 })
+      })
+    } finally {
+      frozen.mockRestore()
+    }
     const bucket = new LeakyBucket(DEFAULT_RATE_LIMIT, 0)
     for (let i = 0; i < 1000; i++) expect(bucket.take(0)).toEqual({ allowed: true })
     expect(bucket.take(0)).toEqual({ allowed: false, retryAfterSeconds: 1 })

@@ -1,5 +1,5 @@
 import { IntegrationError, InvalidAuthenticationError, PayloadValidationError } from '@segment/actions-core'
-import definition, { driftCloudDestination, REQUIRED_SCOPES } from '..'
+import definition, { driftCloudDestination } from '..'
 import { contact, drift, freshDrift, settings, setUpNock, TOKEN } from './helpers'
 
 setUpNock()
@@ -34,7 +34,7 @@ describe('Drift.testAuthentication', () => {
     )
     drift().post('/app/token_info').reply(200, { scope: '' })
     await expect(freshDrift().testAuthentication(settings)).rejects.toThrow(
-      `lacks the ${REQUIRED_SCOPES.join(' and ')} scopes`
+      'The Drift token lacks the contact_read and contact_write scopes: add them to the Drift app and use its new token'
     )
   })
 
@@ -134,8 +134,22 @@ describe('Drift.onDelete', () => {
   })
 
   it('should refuse a deletion without a usable user id', async () => {
-    await expect(freshDrift().onDelete?.({ type: 'delete', anonymousId: 'a1' }, deleteSettings)).rejects.toThrow(
-      PayloadValidationError
+    // No request is made: nock allows none here, so a lookup would fail with a different error.
+    const noUserId = freshDrift().onDelete?.({ type: 'delete', anonymousId: 'a1' }, deleteSettings)
+    await expect(noUserId).rejects.toThrow(PayloadValidationError)
+    await expect(noUserId).rejects.toThrow(
+      "onDelete needs the user's id: userId must be a string or a number, got undefined"
     )
+    const placeholder = freshDrift().onDelete?.({ type: 'delete', userId: 'null' }, deleteSettings)
+    await expect(placeholder).rejects.toThrow(PayloadValidationError)
+    await expect(placeholder).rejects.toThrow(
+      `onDelete needs the user's id: userId "null" is a placeholder, not a unique id`
+    )
+    const blocked = freshDrift().onDelete?.(
+      { type: 'delete', userId: 'demo-user' },
+      { ...deleteSettings, blockedUserIds: ['Demo-User'] }
+    )
+    await expect(blocked).rejects.toThrow(PayloadValidationError)
+    await expect(blocked).rejects.toThrow(`onDelete needs the user's id: userId "demo-user" is on the blocked ids list`)
   })
 })

@@ -221,22 +221,33 @@ describe('Drift.trackEvent', () => {
 
   it("should keep the order of one user's events within a batch", async () => {
     const t = freshDrift()
-    const seen: string[] = []
+    const started = Date.now()
+    const arrived: Record<string, number> = {}
+    const order: string[] = []
+    const record = (_uri: string, body: unknown) => {
+      const { event } = body as { event: string }
+      arrived[event] = Date.now() - started
+      order.push(event)
+      return {}
+    }
+    // a1 is answered 50 ms late: a2 and a3 (same user) must wait for it, b1 (another user) must not.
     drift()
-      .post('/contacts/timeline')
-      .times(4)
-      .delay(5)
-      .reply(200, (_uri, body) => {
-        const { externalId, event } = body as { externalId: string; event: string }
-        seen.push(`${externalId}:${event}`)
-        return {}
-      })
+      .post('/contacts/timeline', (body: { event?: string }) => body.event === 'a1')
+      .delay(50)
+      .reply(200, record)
+    drift()
+      .post('/contacts/timeline', (body: { event?: string }) => body.event !== 'a1')
+      .times(3)
+      .reply(200, record)
     const events = ['a1', 'b1', 'a2', 'a3'].map((name) =>
       track({ userId: name[0], event: name, properties: {} })
     ) as SegmentEvent[]
     await t.testBatchAction('trackEvent', { events, settings, useDefaultMappings: true })
-    const order = seen.filter((s) => s.startsWith('a:'))
-    expect(order).toEqual(['a:a1', 'a:a2', 'a:a3'])
-    expect(t.results[0].multistatus?.every((entry) => entry.status === 200)).toBe(true)
+    expect(order.filter((e) => e.startsWith('a'))).toEqual(['a1', 'a2', 'a3'])
+    expect(order).toContain('b1')
+    expect(arrived.a2 - arrived.a1).toBeGreaterThanOrEqual(45)
+    expect(arrived.a3).toBeGreaterThanOrEqual(arrived.a2)
+    expect(Math.abs(arrived.b1 - arrived.a1)).toBeLessThan(45)
+    expect(t.results[0].multistatus?.map((entry) => entry.status)).toEqual([200, 200, 200, 200])
   })
 })
