@@ -19,7 +19,7 @@ jest.setTimeout(30_000)
 
 const FAST_BACKOFF = { baseMs: 5, maxMs: 50 }
 
-/** Requests the sandbox received: its route keys ('POST /contacts'), not its status ('404') or fault ('dropped') keys. */
+/** Requests the sandbox received: its route keys ('POST /contacts'), not its status ('404') or fault keys. */
 const routeRequests = (counts: Record<string, number>): number =>
   Object.entries(counts)
     .filter(([key]) => key.includes(' '))
