@@ -88,45 +88,67 @@ export async function measure(
   }
 }
 
-/**
- * Parts of the plugin bundle, each left out by replacing its module with a stub that keeps the exports and does
- * nothing. Measurement only: the stubbed bundles are never used.
- */
-const PARTS: Array<{ part: string; stubs: Record<string, string> }> = [
+/** Parts of the plugin bundle, each left out by replacing its module with a stub whose main functions do nothing. */
+const PARTS: Array<{ part: string; file: string; stub: string }> = [
   {
     part: 'flattening (shared/flatten.ts)',
-    stubs: {
-      'shared/flatten.ts':
-        'export const toDriftAttributes=(a)=>({attributes:a,warnings:[]});export const isWellFormed=()=>!0;export const flattenOptionsOf=(s)=>s'
-    }
+    file: 'shared/flatten.ts',
+    stub: 'export const toDriftAttributes = (a) => ({ attributes: a, warnings: [] })'
   },
   {
     part: 'contact and company mapping (shared/contact.ts)',
-    stubs: {
-      'shared/contact.ts':
-        'export const toDriftContactAttributes=(a)=>({attributes:a,warnings:[]});export const toDriftCompanyAttributes=(i,a)=>({attributes:a,warnings:[]})'
-    }
+    file: 'shared/contact.ts',
+    stub:
+      'export const toDriftContactAttributes = (a) => ({ attributes: a, warnings: [] })\n' +
+      'export const toDriftCompanyAttributes = (i, a) => ({ attributes: a, warnings: [] })'
   },
   {
     part: 'identity guard (shared/identity.ts)',
-    stubs: { 'shared/identity.ts': 'export const guardUserId=(id)=>({ok:!0,id})' }
+    file: 'shared/identity.ts',
+    stub: 'export const guardUserId = (id) => ({ ok: true, id })'
   },
   {
     part: 'device settings checks (shared/settings-rules.ts)',
-    stubs: { 'shared/settings-rules.ts': 'export const checkDeviceSettings=(s)=>s' }
+    file: 'shared/settings-rules.ts',
+    stub: 'export const checkDeviceSettings = (s) => s'
   }
 ]
 
-function stubbing(stubs: Record<string, string>): Plugin {
+/**
+ * Loads each stubbed file as its stub, the module's other value exports as `undefined` (the stubbed bundles are
+ * only measured, never run), so the whole module leaves the bundle and a new export needs no change here.
+ */
+function stubbing(parts: ReadonlyArray<{ file: string; stub: string }>): Plugin {
   return {
     name: 'stub-parts',
     setup(b) {
       b.onLoad({ filter: /\.ts$/ }, (args) => {
-        const stub = stubs[relative(ROOT, args.path)]
-        return stub === undefined ? undefined : { contents: stub, loader: 'js' }
+        const part = parts.find((p) => join(ROOT, p.file) === args.path)
+        if (!part) return undefined
+        const stubbed = new Set([...part.stub.matchAll(/export const (\w+)/g)].map((m) => m[1]))
+        const rest = valueExports(args.path).filter((name) => !stubbed.has(name))
+        return {
+          contents: [part.stub, ...rest.map((name) => `export const ${name} = undefined`)].join('\n'),
+          loader: 'js'
+        }
       })
     }
   }
+}
+
+/** The names of a module's exported functions, classes and variables (not its types). */
+function valueExports(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true)
+  const names: string[] = []
+  for (const statement of source.statements) {
+    if (!ts.getModifiers(statement as ts.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue
+    if (ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) names.push(declaration.name.getText())
+    } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) {
+      names.push(statement.name.text)
+    }
+  }
+  return names
 }
 
 /** Our sources with the text of every message (string and template text with a space) cut to nothing. */
@@ -167,12 +189,11 @@ function stripMessages(source: string, file: string): string {
 export async function partCosts(whole: Measured): Promise<string[][]> {
   const rows: string[][] = []
   const entry = 'destinations/drift-web/plugin.ts'
-  for (const { part, stubs } of PARTS) {
-    const without = await measure(part, entry, [stubbing(stubs)])
-    rows.push([part, kb(whole.gzip - without.gzip)])
+  for (const part of PARTS) {
+    const without = await measure(part.part, entry, [stubbing([part])])
+    rows.push([part.part, kb(whole.gzip - without.gzip)])
   }
-  const allStubs = Object.assign({}, ...PARTS.map((p) => p.stubs)) as Record<string, string>
-  const widgetOnly = await measure('widget side', entry, [stubbing(allStubs)])
+  const widgetOnly = await measure('widget side', entry, [stubbing(PARTS)])
   rows.push(['the rest: widget side (plugin, controller, loader, stub, widget events)', kb(widgetOnly.gzip)])
   const noText = await measure('message text', entry, [withoutMessageText])
   rows.push(['message text of every warning and error (across all parts)', kb(whole.gzip - noText.gzip)])
