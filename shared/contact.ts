@@ -9,6 +9,10 @@ export interface ContactMappingOptions extends FlattenOptions {
 
 /** Spec traits that Drift knows under another name: `firstName` → `first_name`, `createdAt` → `start_date`. */
 const RENAMES = DRIFT_DEFAULT_ATTRIBUTES.filter((a) => a.specTrait && a.specTrait !== a.name)
+const USER_ID_TRAITS = [
+  ['id', 'the user id travels on its own, not as a trait'],
+  ['externalId', 'the user id is the externalId, not a trait']
+]
 const STRING_DEFAULTS = DRIFT_DEFAULT_ATTRIBUTES.filter((a) => a.type === 'STRING').map((a) => a.name)
 
 /**
@@ -21,11 +25,13 @@ export function toDriftContactAttributes(traits: unknown, options: ContactMappin
   const { campaignSource, ...flattenOptions } = options
   const warnings: MappingWarning[] = []
   // A null-prototype copy: a `__proto__` trait stays a plain key (which flattening then drops).
-  const prepared = copyWithout(traits, 'id', warnings)
-  // Drift's externalId is the user id, set by identify itself: a trait must never move the contact to another id.
-  if ('externalId' in prepared) {
-    delete prepared.externalId
-    warnings.push({ path: 'externalId', action: 'dropped', reason: 'the user id is the externalId, not a trait' })
+  const prepared = copyOf(traits, warnings)
+  // The user id travels on its own (Drift's externalId, set by identify itself): a trait must never move the
+  // contact to another id.
+  for (const [key, reason] of USER_ID_TRAITS) {
+    if (!(key in prepared)) continue
+    delete prepared[key]
+    warnings.push({ path: key, action: 'dropped', reason })
   }
 
   for (const { specTrait, name } of RENAMES) {
@@ -86,17 +92,23 @@ export function toDriftCompanyAttributes(
   options: FlattenOptions = {}
 ): MappingResult {
   const warnings: MappingWarning[] = []
-  const company = copyWithout(traits, 'id', warnings)
+  const company = copyOf(traits, warnings)
   if (!isObject(traits) && traits !== undefined && traits !== null) {
     warnings.push({ path: '', action: 'dropped', reason: 'group traits must be an object' })
   }
-  if (groupId !== undefined && groupId !== null) company.id = groupId
+  // The group id is the company id; an `id` trait only stands in for a missing one.
+  if (groupId !== undefined && groupId !== null) {
+    if (company.id !== undefined && company.id !== null && String(company.id) !== String(groupId)) {
+      warnings.push({ path: 'id', action: 'dropped', reason: 'the company id is the group id' })
+    }
+    company.id = groupId
+  }
   const flat = toDriftAttributes({ company }, options)
   return { attributes: flat.attributes, warnings: warnings.concat(flat.warnings) }
 }
 
-/** A shallow null-prototype copy of an object's own keys, without `omit`; values that throw on read are reported. */
-function copyWithout(source: unknown, omit: string, warnings: MappingWarning[]): Record<string, unknown> {
+/** A shallow null-prototype copy of an object's own keys; values that throw on read are reported. */
+function copyOf(source: unknown, warnings: MappingWarning[]): Record<string, unknown> {
   const copy: Record<string, unknown> = Object.create(null)
   if (!isObject(source)) return copy
   let keys: string[] = []
@@ -106,7 +118,6 @@ function copyWithout(source: unknown, omit: string, warnings: MappingWarning[]):
     warnings.push({ path: '', action: 'dropped', reason: 'the keys of the traits could not be read' })
   }
   for (const key of keys) {
-    if (key === omit) continue
     try {
       copy[key] = source[key]
     } catch {
@@ -116,6 +127,12 @@ function copyWithout(source: unknown, omit: string, warnings: MappingWarning[]):
   return copy
 }
 
+/** An object of traits: not a list, nor a Map, Set or Date (whose entries are no own keys, and would vanish). */
 function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Map || value instanceof Set || value instanceof Date)
+  )
 }

@@ -46,7 +46,8 @@ const MAX_WARNINGS = 100
 
 /**
  * Turns any traits or properties object into Drift's flat attributes (string, number or boolean values).
- * Never throws. Every value it drops or changes is reported in `warnings`. The rules, with examples, are in
+ * Never throws on its input (invalid options throw a RangeError naming the option). Every value it drops or
+ * changes is reported in `warnings`. The rules, with examples, are in
  * the README ("How values are mapped").
  */
 export function toDriftAttributes(input: unknown, options: FlattenOptions = {}): MappingResult {
@@ -100,6 +101,7 @@ class Flattener {
   private stopped = false
 
   constructor(options: FlattenOptions) {
+    checkOptions(options)
     this.separator = options.separator ?? FLATTEN_DEFAULTS.separator
     this.dateUnit = options.dateUnit ?? FLATTEN_DEFAULTS.dateUnit
     this.maxDepth = options.maxDepth ?? FLATTEN_DEFAULTS.maxDepth
@@ -292,6 +294,10 @@ class Flattener {
    * key order wins. The loser is reported.
    */
   private emit(name: string, value: DriftValue): void {
+    if (!isWellFormed(name)) {
+      name = toWellFormed(name)
+      this.warnHere('changed', 'unpaired UTF-16 surrogates in the name replaced with U+FFFD')
+    }
     if (isUnsafeName(name)) {
       return this.warnHere('dropped', `"${name}" is never an attribute name (prototype safety)`)
     }
@@ -326,6 +332,23 @@ class Flattener {
 }
 
 const hasOwn = Object.prototype.hasOwnProperty
+
+const LIMITS = ['maxDepth', 'maxAttributes', 'maxStringLength', 'maxValues'] as const
+
+/** Options come from code, not from events: a wrong one is a programming error, refused by name. */
+function checkOptions(options: FlattenOptions): void {
+  const { separator, dateUnit } = options
+  if (separator !== undefined && typeof separator !== 'string') throw new RangeError('separator must be a string')
+  if (dateUnit !== undefined && dateUnit !== 'seconds' && dateUnit !== 'milliseconds') {
+    throw new RangeError('dateUnit must be "seconds" or "milliseconds"')
+  }
+  for (const name of LIMITS) {
+    const value = options[name]
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
+      throw new RangeError(`${name} must be a whole number >= 1`)
+    }
+  }
+}
 
 /** Characters JSON.stringify escapes: quotes, backslashes, control characters and surrogates. */
 // eslint-disable-next-line no-control-regex

@@ -91,9 +91,10 @@ describe('stringifyAttributeValue', () => {
 })
 
 describe('toDriftContactAttributes', () => {
-  it('should remove the id trait, since the user id travels on its own', () => {
-    expect(toDriftContactAttributes({ id: 'u1', email: 'a@example.com' }).attributes).toEqual({
-      email: 'a@example.com'
+  it('should remove the id trait, since the user id travels on its own, and say so', () => {
+    expect(toDriftContactAttributes({ id: 'u1', email: 'a@example.com' })).toEqual({
+      attributes: { email: 'a@example.com' },
+      warnings: [{ path: 'id', action: 'dropped', reason: 'the user id travels on its own, not as a trait' }]
     })
   })
 
@@ -192,10 +193,14 @@ describe('toDriftContactAttributes', () => {
     expect(result.attributes).toEqual({ 'address.city': 'Oslo', plan: 'pro' })
   })
 
-  it('should never let a __proto__ trait through', () => {
-    const result = toDriftContactAttributes(JSON.parse('{"__proto__":{"isAdmin":true},"firstName":"A"}'))
-    expect(result.attributes).toEqual({ first_name: 'A' })
-    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined()
+  it('should never let a __proto__ trait through, nor let it stand in for traits the mapping reads', () => {
+    const input = '{"__proto__":{"firstName":"Evil","email":"e@x.co","externalId":"x"},"firstName":"A"}'
+    expect(toDriftContactAttributes(JSON.parse(input))).toEqual({
+      attributes: { first_name: 'A' },
+      warnings: [
+        { path: '__proto__', action: 'dropped', reason: 'the key "__proto__" is never copied (prototype safety)' }
+      ]
+    })
   })
 
   it('should report traits that are not an object', () => {
@@ -204,6 +209,15 @@ describe('toDriftContactAttributes', () => {
       warnings: [{ path: '', action: 'dropped', reason: 'traits must be an object' }]
     })
     expect(toDriftContactAttributes(undefined)).toEqual({ attributes: {}, warnings: [] })
+  })
+
+  it('should report a Map, Set or Date given as traits instead of losing it silently', () => {
+    for (const traits of [new Map([['email', 'a@b.co']]), new Set(['a']), new Date(0)]) {
+      expect(toDriftContactAttributes(traits)).toEqual({
+        attributes: {},
+        warnings: [{ path: '', action: 'dropped', reason: 'traits must be an object' }]
+      })
+    }
   })
 })
 
@@ -215,6 +229,18 @@ describe('toDriftCompanyAttributes', () => {
       company_plan_seats: 3,
       company_tags: 'a,b',
       company_id: 'g1'
+    })
+  })
+
+  it('should say when an id trait differs from the group id, and use it when there is no group id', () => {
+    expect(toDriftCompanyAttributes('g1', { id: 'other', name: 'Acme' })).toEqual({
+      attributes: { company_id: 'g1', company_name: 'Acme' },
+      warnings: [{ path: 'id', action: 'dropped', reason: 'the company id is the group id' }]
+    })
+    expect(toDriftCompanyAttributes('g1', { id: 'g1' }).warnings).toEqual([])
+    expect(toDriftCompanyAttributes(undefined, { id: 'acme-1', name: 'Acme' })).toEqual({
+      attributes: { company_id: 'acme-1', company_name: 'Acme' },
+      warnings: []
     })
   })
 
