@@ -75,7 +75,15 @@ export const separator: SettingRule = (value) =>
     ? undefined
     : 'separator must be 1 to 3 characters, none of them a letter, digit or space'
 
+/**
+ * The identity guard refuses blank ids and ids with spaces around them, so such an entry could never block
+ * anyone: it is refused here rather than kept as a silent no-op. (No lookbehind: Safari < 16.4 cannot parse one.)
+ */
 export const blockedUserIds: SettingSpec = {
-  rule: stringList('blockedUserIds', /^[\s\S]*$/, 'must be a string'),
+  rule: stringList(
+    'blockedUserIds',
+    /^(?![\s\p{Cf}]*$)\S([\s\S]*\S)?$/u,
+    'must be a string, not blank and without spaces around it'
+  ),
   default: []
 }

@@ -104,9 +104,22 @@ export class SettingsError extends Error {
   }
 }
 
-/** Settings come as an object; anything else (a list, a string) counts as no settings at all. */
+/** Settings come as an object (a list is not one). */
 export function isSettingsObject(input: unknown): input is Record<string, unknown> {
   return typeof input === 'object' && input !== null && !Array.isArray(input)
+}
+
+/**
+ * Settings that are neither an object nor absent (a string, a list): one issue naming what came, rather than
+ * "embedId is required", which would send the reader looking for a missing key. undefined and null are no
+ * settings at all, so the required settings are reported missing. Both the zod and zod-free paths use it.
+ */
+export function notAnObjectIssue(input: unknown): SettingsIssue | undefined {
+  if (input === undefined || input === null || isSettingsObject(input)) return undefined
+  return {
+    setting: 'settings',
+    rule: `settings must be an object, got a ${Array.isArray(input) ? 'list' : typeof input}`
+  }
 }
 
 /** Absent settings (undefined, or '' / null from a settings form) take their default. */
@@ -116,6 +129,8 @@ export function isAbsent(value: unknown): boolean {
 
 /** Applies a spec without zod: the browser's path. Throws SettingsError listing every problem. */
 export function checkSettings<T>(spec: SettingsSpec, input: unknown): T {
+  const shape = notAnObjectIssue(input)
+  if (shape) throw new SettingsError([shape])
   const source = (isSettingsObject(input) ? input : {}) as Record<string, unknown>
   const out: Record<string, unknown> = {}
   const issues: SettingsIssue[] = []

@@ -5,6 +5,7 @@ import {
   SettingsError,
   isAbsent,
   isSettingsObject,
+  notAnObjectIssue,
   type DeviceSettings,
   type SettingsSpec
 } from './settings-rules'
@@ -38,6 +39,8 @@ export const deviceSettingsSchema = schemaFor(DEVICE_SETTINGS)
 export const cloudSettingsSchema = schemaFor(CLOUD_SETTINGS)
 
 function parseWith<T>(schema: z.ZodType, input: unknown): T {
+  const shape = notAnObjectIssue(input)
+  if (shape) throw new SettingsError([shape])
   const parsed = schema.safeParse(isSettingsObject(input) ? input : {})
   if (parsed.success) {
     // Optional settings that were absent stay absent rather than present-but-undefined.

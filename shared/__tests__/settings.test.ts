@@ -75,13 +75,42 @@ describe.each(device)('device settings (%s)', (_name, parse) => {
       readyTimeoutMs: 120000,
       blockedUserIds: ['demo']
     })
-    expect(settings).toMatchObject({ scriptOrigin: 'http://127.0.0.1:4010', signedIdentity: resolver, separator: '.' })
+    expect(settings).toEqual({
+      embedId: 'buvw2r8z43np-dev',
+      scriptOrigin: 'http://127.0.0.1:4010',
+      identityMode: 'attributes',
+      dateUnit: 'milliseconds',
+      separator: '.',
+      trackPages: false,
+      widgetEvents: ['startConversation', 'scheduling:meetingBooked'],
+      identifyOnEmailCapture: true,
+      requireSignedIdentity: true,
+      signedIdentity: resolver,
+      signedIdentityTimeoutMs: 500,
+      readyTimeoutMs: 120000,
+      blockedUserIds: ['demo']
+    })
+    expect((settings as { signedIdentity: unknown }).signedIdentity).toBe(resolver)
+  })
+
+  it('should keep every flag as given, false included, and accept its own output again', () => {
+    for (const trackPages of [false, true]) {
+      for (const identifyOnEmailCapture of [false, true]) {
+        const flags = { trackPages, identifyOnEmailCapture, requireSignedIdentity: !identifyOnEmailCapture }
+        const settings = parse({ ...valid, ...flags })
+        expect(settings).toMatchObject(flags)
+        expect(parse(settings)).toEqual(settings)
+      }
+    }
   })
 
   it('should give each default list its own array', () => {
-    const a = parse(valid) as { widgetEvents: string[] }
-    const b = parse(valid) as { widgetEvents: string[] }
+    const a = parse(valid) as { widgetEvents: string[]; blockedUserIds: string[] }
+    const b = parse(valid) as { widgetEvents: string[]; blockedUserIds: string[] }
+    expect(a.widgetEvents).toEqual([])
     expect(a.widgetEvents).not.toBe(b.widgetEvents)
+    expect(a.blockedUserIds).toEqual([])
+    expect(a.blockedUserIds).not.toBe(b.blockedUserIds)
   })
 
   it.each([
@@ -117,7 +146,16 @@ describe.each(device)('device settings (%s)', (_name, parse) => {
       'signedIdentityTimeoutMs must be a whole number from 1 to 60000'
     ],
     [{ readyTimeoutMs: 120001 }, 'readyTimeoutMs', 'readyTimeoutMs must be a whole number from 1 to 120000'],
-    [{ blockedUserIds: [1] }, 'blockedUserIds', 'blockedUserIds[0] must be a string']
+    [
+      { blockedUserIds: [1] },
+      'blockedUserIds',
+      'blockedUserIds[0] must be a string, not blank and without spaces around it'
+    ],
+    [
+      { blockedUserIds: ['demo', ' demo'] },
+      'blockedUserIds',
+      'blockedUserIds[1] must be a string, not blank and without spaces around it'
+    ]
   ])('should refuse %j naming the setting and the rule', (override, setting, rule) => {
     const error = errorOf(parse, { ...valid, ...override })
     expect(error.issues).toEqual([{ setting, rule }])
@@ -167,12 +205,69 @@ describe.each(device)('device settings (%s)', (_name, parse) => {
     ])
   })
 
-  it('should treat a missing settings object or a list as no settings', () => {
-    for (const input of [undefined, null, 'embedId', [], ['abc']]) {
+  it('should treat undefined and null as no settings: the required setting is missing', () => {
+    for (const input of [undefined, null]) {
       expect(issuesOf(parse, input)).toEqual([
         { setting: 'embedId', rule: 'embedId is required (a string such as "buvw2r8z43np")' }
       ])
     }
+  })
+
+  it.each([
+    ['buvw2r8z43np', 'a string'],
+    [[], 'a list'],
+    [['buvw2r8z43np'], 'a list'],
+    [42, 'a number'],
+    [true, 'a boolean'],
+    [() => valid, 'a function']
+  ])('should refuse settings given as %p with one issue naming what came', (input, what) => {
+    const error = errorOf(parse, input)
+    expect(error.issues).toEqual([{ setting: 'settings', rule: `settings must be an object, got ${what}` }])
+    expect(error.message).toBe(`Invalid Drift settings: settings must be an object, got ${what}`)
+  })
+})
+
+const withRequired: [string, Parse, object][] = [
+  ...device.map(([name, parse]): [string, Parse, object] => [`device, ${name}`, parse, { embedId: 'abc-123' }]),
+  ...cloud.map(([name, parse]): [string, Parse, object] => [`cloud, ${name}`, parse, { apiToken: 'tok-123' }])
+]
+
+describe.each(withRequired)('blockedUserIds (%s)', (_name, parse, base) => {
+  const blocked = (blockedUserIds: unknown) =>
+    (parse({ ...base, blockedUserIds }) as { blockedUserIds: unknown }).blockedUserIds
+
+  it('should keep ids as given, inner spaces and case included', () => {
+    const ids = ['demo', 'a', 'Test User', 'ada@example.com', '\u200bdemo']
+    expect(blocked(ids)).toEqual(ids)
+  })
+
+  // The identity guard refuses blank and padded user ids, so such an entry could never block anyone.
+  it.each([
+    [[' demo'], 0],
+    [['demo '], 0],
+    [['demo', '\tdemo'], 1],
+    [['demo', 'x', 'demo\n'], 2],
+    [[''], 0],
+    [['   '], 0],
+    [['\u00a0'], 0],
+    [['\u200b'], 0],
+    [['ok', '\u200b\u200b'], 1]
+  ])('should refuse %j (entry %i)', (list, index) => {
+    expect(issuesOf(parse, { ...base, blockedUserIds: list })).toEqual([
+      {
+        setting: 'blockedUserIds',
+        rule: `blockedUserIds[${index}] must be a string, not blank and without spaces around it`
+      }
+    ])
+  })
+
+  it('should name the first bad entry, whatever is wrong with it', () => {
+    expect(issuesOf(parse, { ...base, blockedUserIds: ['ok', 5, ' x'] })).toEqual([
+      { setting: 'blockedUserIds', rule: 'blockedUserIds[1] must be a string, not blank and without spaces around it' }
+    ])
+    expect(issuesOf(parse, { ...base, blockedUserIds: 'demo' })).toEqual([
+      { setting: 'blockedUserIds', rule: 'blockedUserIds must be a list of strings' }
+    ])
   })
 })
 
@@ -196,6 +291,46 @@ describe.each(cloud)('cloud settings (%s)', (_name, parse) => {
       apiBaseUrl: 'http://127.0.0.1:4010'
     })
     expect(parse({ ...valid, accountOwnerId: '21965' })).toMatchObject({ accountOwnerId: '21965' })
+    expect(
+      parse({
+        ...valid,
+        apiBaseUrl: 'HTTPS://API.Example.com:443/',
+        accountOwnerId: 7,
+        dateUnit: 'milliseconds',
+        separator: '.',
+        blockedUserIds: ['demo']
+      })
+    ).toEqual({
+      apiToken: token,
+      apiBaseUrl: 'https://api.example.com',
+      accountOwnerId: '7',
+      dateUnit: 'milliseconds',
+      separator: '.',
+      blockedUserIds: ['demo']
+    })
+  })
+
+  it('should give each default list its own array', () => {
+    const a = parse(valid) as { blockedUserIds: string[] }
+    expect(a.blockedUserIds).not.toBe((parse(valid) as { blockedUserIds: string[] }).blockedUserIds)
+  })
+
+  it.each([
+    ['drift-secret-TOKEN-123', 'a string'],
+    [['drift-secret-TOKEN-123'], 'a list'],
+    [7, 'a number']
+  ])('should refuse settings given as %p with one issue naming what came, never the value', (input, what) => {
+    const error = errorOf(parse, input)
+    expect(error.issues).toEqual([{ setting: 'settings', rule: `settings must be an object, got ${what}` }])
+    expect(JSON.stringify([error.message, error.issues])).not.toContain('secret')
+  })
+
+  it('should treat undefined and null as no settings: the token is missing', () => {
+    for (const input of [undefined, null]) {
+      expect(issuesOf(parse, input)).toEqual([
+        { setting: 'apiToken', rule: 'apiToken is required (a Drift API token)' }
+      ])
+    }
   })
 
   it.each([
