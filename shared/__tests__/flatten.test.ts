@@ -325,10 +325,36 @@ describe('toDriftAttributes: prototype safety', () => {
     expect(Object.getPrototypeOf(underscore.attributes)).toBe(Object.prototype)
   })
 
-  it('should keep Object.prototype untouched, also through Maps and arrays of objects', () => {
+  it('should leave out __proto__ keys inside objects, Maps and arrays of objects', () => {
     const before = Object.getOwnPropertyNames(Object.prototype).sort()
-    toDriftAttributes(JSON.parse('{"m":{"__proto__":{"isAdmin":true}},"l":[{"__proto__":{"isAdmin":true}}]}'))
-    toDriftAttributes({ m: new Map([['__proto__', { isAdmin: true }]]) })
+    const json = toDriftAttributes(
+      JSON.parse('{"m":{"__proto__":{"isAdmin":true}},"l":[{"__proto__":{"isAdmin":true}}]}')
+    )
+    expect(json).toEqual({
+      attributes: { l: '[{}]' },
+      warnings: [
+        { path: 'm.__proto__', action: 'dropped', reason: 'the key "__proto__" is never copied (prototype safety)' },
+        { path: 'l', action: 'changed', reason: 'array holding objects sent as one JSON string' }
+      ]
+    })
+    const map = toDriftAttributes({ m: new Map<string, unknown>([['__proto__', { isAdmin: true }]]) })
+    expect(map).toEqual({
+      attributes: {},
+      warnings: [
+        { path: 'm.__proto__', action: 'dropped', reason: 'the key "__proto__" is never copied (prototype safety)' }
+      ]
+    })
+    // A Map whose "__proto__" entry became the prototype of its copy would make the next key look repeated.
+    expect(
+      attrs({
+        m: new Map<string, unknown>([
+          ['__proto__', { isAdmin: 1 }],
+          ['isAdmin', 2]
+        ])
+      })
+    ).toEqual({
+      m_isAdmin: 2
+    })
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before)
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined()
   })
@@ -382,12 +408,48 @@ describe('toDriftAttributes: cycles and depth', () => {
     const started = Date.now()
     const result = toDriftAttributes(shared, { maxValues: 5000 })
     expect(Date.now() - started).toBeLessThan(2000)
-    expect(Object.keys(result.attributes).length).toBeLessThanOrEqual(1000)
-    expect(result.warnings.some((w) => w.reason === 'more than 5000 values: the rest of the input was not read')).toBe(
-      true
-    )
+    expect(Object.keys(result.attributes)).toHaveLength(0)
+    expect(result.warnings.filter((w) => w.reason.startsWith('more than'))).toEqual([
+      {
+        path: 'k0.k0.k0.k0.k0.k0.k4.k4.k3',
+        action: 'dropped',
+        reason: 'more than 5000 values: the rest of the input was not read'
+      }
+    ])
+    // Every leaf here is 11 keys deep: what was read before the budget ran out was dropped, each counted.
+    expect(result.warnings.at(-1)).toEqual({ path: '', action: 'dropped', reason: '4330 more warnings not listed' })
+
+    // One level less: the leaves are within maxDepth, so attributes come out until maxAttributes.
+    const within = shared.k0 as Record<string, unknown>
+    const read = toDriftAttributes(within, { maxValues: 5000 })
+    expect(Object.keys(read.attributes)).toHaveLength(1000)
+    expect(read.attributes.k0_k0_k0_k0_k0_k0_k0_k0_k0_leaf).toBe(1)
+    expect(read.warnings[0]).toEqual({
+      path: 'k0.k0.k0.k0.k0.k1.k0.k0.k0.leaf',
+      action: 'dropped',
+      reason: 'more than 1000 attributes'
+    })
+    expect(read.warnings.filter((w) => w.reason.endsWith('the rest of the input was not read'))).toEqual([
+      {
+        path: 'k0.k0.k0.k0.k0.k2.k3.k3.k0',
+        action: 'dropped',
+        reason: 'more than 5000 values: the rest of the input was not read'
+      }
+    ])
+
+    // The default budget: 100000 values of the 10^10 key paths, read in well under a second here.
     expect(FLATTEN_DEFAULTS.maxValues).toBe(100_000)
-    expect(() => toDriftAttributes(shared)).not.toThrow()
+    const startedDefault = Date.now()
+    const byDefault = toDriftAttributes(shared)
+    expect(Date.now() - startedDefault).toBeLessThan(2000)
+    expect(byDefault.attributes).toEqual({})
+    expect(byDefault.warnings.filter((w) => w.reason.startsWith('more than'))).toEqual([
+      {
+        path: 'k0.k0.k0.k0.k0.k8.k9.k9.k5',
+        action: 'dropped',
+        reason: 'more than 100000 values: the rest of the input was not read'
+      }
+    ])
   })
 
   it('should keep the JSON of an array of shared objects bounded by maxStringLength', () => {
@@ -398,10 +460,14 @@ describe('toDriftAttributes: cycles and depth', () => {
     expect(result.warnings.map((w) => w.reason)).toContain('string cut to 1000 characters')
   })
 
-  it('should not throw on very deep nesting', () => {
+  // A stack overflow would be caught and show only as a "reading the value threw" warning.
+  it('should stop at depth 10 on very deep nesting, without overflowing the stack', () => {
     let deep: Record<string, unknown> = { leaf: 1 }
     for (let i = 0; i < 100_000; i++) deep = { d: deep }
-    expect(() => toDriftAttributes(deep)).not.toThrow()
+    expect(toDriftAttributes(deep)).toEqual({
+      attributes: {},
+      warnings: [{ path: 'd.d.d.d.d.d.d.d.d.d', action: 'dropped', reason: 'nested deeper than 10 levels' }]
+    })
   })
 })
 

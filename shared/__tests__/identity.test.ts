@@ -56,6 +56,25 @@ describe('guardUserId', () => {
     expect(guardUserId('12345678901234567890')).toEqual({ ok: true, id: '12345678901234567890' })
   })
 
+  it('should refuse the text of a number too large to be exact (analytics libraries stringify numeric ids)', () => {
+    // String(12345678901234567890) and String(1e21): the number was already rounded before it became text.
+    for (const id of ['12345678901234567000', '1e+21', String(2 ** 64)]) {
+      expect(refused(id)).toBe(
+        'userId looks like a number too large to be exact, so several users would share it: send ids as strings'
+      )
+    }
+    // Digits that do not read back the same were never a rounded number: someone's real id.
+    expect(guardUserId('12345678901234567001')).toEqual({ ok: true, id: '12345678901234567001' })
+    expect(guardUserId(String(Number.MAX_SAFE_INTEGER))).toEqual({ ok: true, id: '9007199254740991' })
+  })
+
+  it('should refuse an unpaired UTF-16 surrogate, which encoders would turn into U+FFFD', () => {
+    for (const id of ['u-\ud83d-x', 'u-\ude00', '\ud83d']) {
+      expect(refused(id)).toBe('userId contains an unpaired UTF-16 surrogate (not valid Unicode)')
+    }
+    expect(guardUserId('u-\ud83d\ude00-x')).toEqual({ ok: true, id: 'u-\ud83d\ude00-x' })
+  })
+
   it('should refuse anything that is not a string or a number', () => {
     expect(refused({})).toBe('userId must be a string or a number, got object')
     expect(refused({ toString: () => 'u1' })).toBe('userId must be a string or a number, got object')
