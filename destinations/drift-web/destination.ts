@@ -139,7 +139,7 @@ export const driftBrowserDestination: BrowserDestinationDefinition<Settings, Dri
     blockedUserIds: {
       label: 'Blocked User IDs',
       description:
-        'User ids never sent to Drift (shared demo accounts): visitors sharing an id see each other’s chats.',
+        'User ids never sent to Drift (shared demo accounts): visitors sharing an id see each other’s chats. Compared case-insensitively; entries must not be blank or padded with spaces.',
       type: 'string',
       multiple: true,
       required: false

@@ -42,7 +42,7 @@ export interface Settings {
    */
   readyTimeoutMs?: number
   /**
-   * User ids never sent to Drift (shared demo accounts): visitors sharing an id see each other’s chats.
+   * User ids never sent to Drift (shared demo accounts): visitors sharing an id see each other’s chats. Compared case-insensitively; entries must not be blank or padded with spaces.
    */
   blockedUserIds?: string[]
 }

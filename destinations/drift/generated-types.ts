@@ -22,7 +22,7 @@ export interface Settings {
    */
   separator?: string
   /**
-   * User ids that are never sent to Drift (shared demo accounts, for example): such events are refused.
+   * User ids that are never sent to Drift (shared demo accounts, for example): such events are refused. Compared case-insensitively; entries must not be blank or padded with spaces.
    */
   blockedUserIds?: string[]
 }

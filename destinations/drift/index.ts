@@ -67,7 +67,7 @@ const destination: DestinationDefinition<Settings> = {
       blockedUserIds: {
         label: 'Blocked User Ids',
         description:
-          'User ids that are never sent to Drift (shared demo accounts, for example): such events are refused.',
+          'User ids that are never sent to Drift (shared demo accounts, for example): such events are refused. Compared case-insensitively; entries must not be blank or padded with spaces.',
         type: 'string',
         multiple: true,
         required: false
