@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream'
 import { parseArgs } from 'node:util'
-import { CLOUD_SETTINGS } from '../shared/cloud-settings-rules'
+import { cloudSettingProblem } from '../shared/cloud-settings-rules'
 import { CheckpointMismatchError } from './checkpoint'
 import { DEFAULT_RATE, parseRate } from './pacer'
 import type { ProgressMode, ProgressStream } from './progress'
@@ -137,7 +137,7 @@ export function parseReplayArgs(
   for (const [flag, setting] of SETTING_FLAGS) {
     const value = v[flag]
     if (value === undefined) continue
-    const problem = CLOUD_SETTINGS[setting].rule(value)
+    const problem = cloudSettingProblem(setting, value)
     if (problem) throw new UsageError(`--${flag}: ${problem}`)
     settings[setting] = value
   }

@@ -1,89 +1,196 @@
 /**
- * The rule builders both settings tables use (device: settings-rules.ts, cloud: cloud-settings-rules.ts).
- * Internal to the mapping core: a separate module so the browser bundle, which needs only the device table,
- * never carries the cloud one.
+ * Settings checks without zod, small enough for the browser plugin (zod alone would outweigh the plugin): the
+ * checker, its error, the rule builders of the device table (settings-rules.ts), and the rules both modes share
+ * (origins, separator, blocked ids, date units), which the cloud table (cloud-settings-rules.ts) runs in zod.
+ * Imports nothing but types, so no settings module depends on another in a circle.
  */
 import type { DateUnit } from './types'
-import type { SettingRule, SettingSpec } from './settings-rules'
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+/**
+ * A check: the problem, or undefined when fine. The problem follows the setting's name, so it says the rule
+ * (`must be true or false`) or, for a list, which entry and the rule (`[2] must be …`): rules never repeat the
+ * value (it may be a secret). `T` is the type of the values accepted (types only: the settings type is read
+ * from the rules).
+ */
+export type SettingRule<T = unknown> = ((value: unknown) => string | undefined) & { readonly accepts?: T }
+
+export interface SettingSpec<T = unknown> {
+  rule: SettingRule<T>
+  /** Used when the setting is absent. No default and not optional: the setting is required. */
+  default?: T
+  optional?: boolean
+  /** Turns an accepted value into its canonical form (e.g. an origin without its trailing slash). */
+  normalize?: (value: T) => T
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each setting has its own value type
+export type SettingsSpec = Record<string, SettingSpec<any>>
+
+/** The value type a rule accepts. */
+type Accepted<S> = S extends { rule: SettingRule<infer T> } ? T : never
+
+/** The checked settings a table describes: optional settings may be absent, every other one is there. */
+export type SettingsOf<S extends SettingsSpec> = {
+  -readonly [K in keyof S as S[K] extends { optional: true } ? never : K]: Accepted<S[K]>
+} & {
+  -readonly [K in keyof S as S[K] extends { optional: true } ? K : never]?: Accepted<S[K]>
+}
+
+export interface SettingsIssue {
+  setting: string
+  rule: string
+}
+
+export class SettingsError extends Error {
+  readonly issues: SettingsIssue[]
+  constructor(issues: SettingsIssue[]) {
+    super(`Invalid Drift settings: ${issues.map((issue) => issue.rule).join('; ')}`)
+    this.name = 'SettingsError'
+    this.issues = issues
+  }
+}
+
+/** Settings come as an object (a list is not one). */
+export function isSettingsObject(input: unknown): input is Record<string, unknown> {
+  return typeof input === 'object' && input !== null && !Array.isArray(input)
+}
+
+/**
+ * Settings that are neither an object nor absent (a string, a list): one issue naming what came, rather than
+ * "embedId is required", which would send the reader looking for a missing key. undefined and null are no
+ * settings at all, so the required settings are reported missing.
+ */
+export function notAnObjectIssue(input: unknown): SettingsIssue | undefined {
+  if (input === undefined || input === null || isSettingsObject(input)) return undefined
+  return {
+    setting: 'settings',
+    rule: `settings must be an object, got a ${Array.isArray(input) ? 'list' : typeof input}`
+  }
+}
+
+/** Absent settings (undefined, or '' / null from a settings form) take their default. */
+export function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null || value === ''
+}
+
+/** Applies a table of rules. Throws SettingsError listing every problem; unknown settings are dropped. */
+export function checkSettings<S extends SettingsSpec>(spec: S, input: unknown): SettingsOf<S> {
+  const shape = notAnObjectIssue(input)
+  if (shape) throw new SettingsError([shape])
+  const source = isSettingsObject(input) ? input : {}
+  const out: Record<string, unknown> = {}
+  const issues: SettingsIssue[] = []
+  for (const setting of Object.keys(spec)) {
+    const { rule, optional, normalize, default: fallback } = spec[setting]
+    let value = source[setting]
+    if (isAbsent(value)) {
+      // Lists are copied, so one plugin's settings never share an array with another's.
+      if ('default' in spec[setting]) value = Array.isArray(fallback) ? [...fallback] : fallback
+      else if (optional) continue
+    }
+    const problem = rule(value)
+    if (problem) issues.push({ setting, rule: setting + (problem[0] === '[' ? '' : ' ') + problem })
+    else out[setting] = normalize ? normalize(value) : value
+  }
+  if (issues.length > 0) throw new SettingsError(issues)
+  return out as SettingsOf<S>
+}
+
+/** Keys of `input` that name no setting of `spec`: a misspelt setting would otherwise be ignored without a word. */
+export function unknownSettings(spec: SettingsSpec, input: unknown): string[] {
+  const known = Object.keys(spec)
+  return isSettingsObject(input) ? Object.keys(input).filter((key) => !known.includes(key)) : []
+}
+
+// ---- Rule builders (the device table) ----
 
 export const isString = (value: unknown): value is string => typeof value === 'string'
 
-export function oneOf(setting: string, values: readonly string[]): SettingRule {
-  return (value) =>
-    isString(value) && values.includes(value)
-      ? undefined
-      : `${setting} must be ${values.map((v) => `"${v}"`).join(' or ')}`
+/** The rule text of a choice, without the setting's name: `must be "a" or "b"`. */
+export const choiceRule = (values: readonly string[]) => `must be ${values.map((v) => `"${v}"`).join(' or ')}`
+
+export function oneOf<const V extends string>(values: readonly V[]): SettingRule<V> {
+  return (value) => (isString(value) && (values as readonly string[]).includes(value) ? undefined : choiceRule(values))
 }
 
-export function flag(setting: string): SettingRule {
-  return (value) => (typeof value === 'boolean' ? undefined : `${setting} must be true or false`)
-}
+export const flag: SettingRule<boolean> = (value) => (typeof value === 'boolean' ? undefined : 'must be true or false')
 
-export function wholeNumber(setting: string, min: number, max: number): SettingRule {
+export function wholeNumber(min: number, max: number): SettingRule<number> {
   return (value) =>
     Number.isInteger(value) && (value as number) >= min && (value as number) <= max
       ? undefined
-      : `${setting} must be a whole number from ${min} to ${max}`
+      : `must be a whole number from ${min} to ${max}`
 }
 
-export function stringList(setting: string, item: RegExp, itemRule: string): SettingRule {
+/** A rule every entry of a string list must pass: its pattern and, for messages, what it says. */
+export interface ItemRule {
+  pattern: RegExp
+  rule: string
+}
+
+export const LIST_RULE = 'must be a list of strings'
+
+export function stringList(item: ItemRule): SettingRule<string[]> {
   return (value) => {
-    if (!Array.isArray(value)) return `${setting} must be a list of strings`
-    const bad = value.findIndex((v) => !isString(v) || !item.test(v))
-    return bad === -1 ? undefined : `${setting}[${bad}] ${itemRule}`
+    if (!Array.isArray(value)) return LIST_RULE
+    const bad = value.findIndex((v) => !isString(v) || !item.pattern.test(v))
+    return bad === -1 ? undefined : `[${bad}] ${item.rule}`
   }
 }
 
-/**
- * An origin-only URL: https anywhere, http only on loopback (for the sandbox). No path, query, credentials,
- * quotes, spaces or anything else that could inject script or send data elsewhere: the value ends up in a
- * script URL.
- */
-export function origin(setting: string): SettingRule {
-  return (value) => {
-    if (!isString(value)) return `${setting} must be a URL such as https://example.com`
-    let url: URL
-    try {
-      url = new URL(value)
-    } catch {
-      return `${setting} must be an absolute URL such as https://example.com`
-    }
-    const https = `${setting} must use https (http only on localhost or 127.0.0.1)`
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return https
-    if (url.username || url.password) return `${setting} must not carry credentials`
-    if (url.search || url.hash || !/^https?:\/\/[^/?#]+\/?$/i.test(value)) {
-      return `${setting} must be an origin only (no path, query or fragment)`
-    }
-    // The URL parser tolerates quotes, tabs and backslashes in a host; a script URL must not carry them.
-    if (!/^https?:\/\/([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?\/?$/i.test(value)) {
-      return `${setting} host must be letters, digits, "." and "-" (and an optional :port)`
-    }
-    if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) return https
-    return undefined
-  }
+/** A string passing one pattern (a separator, for example). */
+export function matching(item: ItemRule): SettingRule<string> {
+  return (value) => (isString(value) && item.pattern.test(value) ? undefined : item.rule)
 }
 
-/** The canonical origin: lower case, no trailing slash, no default port. */
-export const canonicalOrigin = (value: unknown) => new URL(value as string).origin
+// ---- Rules both modes share (the cloud table runs them in zod) ----
 
-export const DATE_UNITS: readonly DateUnit[] = ['seconds', 'milliseconds']
+export const DATE_UNITS = ['seconds', 'milliseconds'] as const satisfies readonly DateUnit[]
 
-export const separator: SettingRule = (value) =>
-  isString(value) && /^[^A-Za-z0-9\s]{1,3}$/.test(value)
-    ? undefined
-    : 'separator must be 1 to 3 characters, none of them a letter, digit or space'
+export const SEPARATOR: ItemRule = {
+  pattern: /^[^A-Za-z0-9\s]{1,3}$/,
+  rule: 'must be 1 to 3 characters, none of them a letter, digit or space'
+}
 
 /**
  * The identity guard refuses blank ids and ids with spaces around them, so such an entry could never block
- * anyone: it is refused here rather than kept as a silent no-op. (No lookbehind: Safari < 16.4 cannot parse one.)
+ * anyone: it is refused rather than kept as a silent no-op. (No lookbehind: Safari < 16.4 cannot parse one.)
  */
-export const blockedUserIds: SettingSpec = {
-  rule: stringList(
-    'blockedUserIds',
-    /^(?![\s\p{Cf}]*$)\S([\s\S]*\S)?$/u,
-    'must be a string, not blank and without spaces around it'
-  ),
-  default: []
+export const BLOCKED_USER_ID: ItemRule = {
+  pattern: /^(?![\s\p{Cf}]*$)\S([\s\S]*\S)?$/u,
+  rule: 'must be a string, not blank and without spaces around it'
 }
+
+export const ORIGIN_TYPE_RULE = 'must be a URL such as https://example.com'
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/**
+ * What is wrong with an origin-only URL (without the setting's name), or undefined: https anywhere, http only
+ * on loopback (for the sandbox). No path, query, credentials, quotes, spaces or anything else that could inject
+ * script or send data elsewhere: the value ends up in a script URL or a request URL.
+ */
+export function originProblem(value: string): string | undefined {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return 'must be an absolute URL such as https://example.com'
+  }
+  const https = 'must use https (http only on localhost or 127.0.0.1)'
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return https
+  if (url.username || url.password) return 'must not carry credentials'
+  if (url.search || url.hash || !/^https?:\/\/[^/?#]+\/?$/i.test(value)) {
+    return 'must be an origin only (no path, query or fragment)'
+  }
+  // The URL parser tolerates quotes, tabs and backslashes in a host; a script URL must not carry them.
+  if (!/^https?:\/\/([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?\/?$/i.test(value)) {
+    return 'host must be letters, digits, "." and "-" (and an optional :port)'
+  }
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) return https
+  return undefined
+}
+
+export const origin: SettingRule<string> = (value) => (isString(value) ? originProblem(value) : ORIGIN_TYPE_RULE)
+
+/** The canonical origin: lower case, no trailing slash, no default port. */
+export const canonicalOrigin = (value: string) => new URL(value).origin

@@ -1,65 +1,110 @@
-import { z } from 'zod'
-import { CLOUD_SETTINGS, type CloudSettings } from './cloud-settings-rules'
-import {
-  DEVICE_SETTINGS,
-  SettingsError,
-  isAbsent,
-  isSettingsObject,
-  notAnObjectIssue,
-  type DeviceSettings,
-  type SettingsSpec
-} from './settings-rules'
+/**
+ * Settings as a catalog and the docs show them: each setting's label, description and field type (its
+ * `SettingText`) plus what its rule says (default, required) become a Segment field and a row of the Markdown
+ * settings table. Used by both destinations' definitions and `npm run docs:settings`; never by the browser
+ * plugin, so no text reaches its bundle.
+ */
+import type { GlobalSetting } from '@segment/actions-core'
+
+/** The field type follows the setting's value type (the compiler refuses a mismatch). */
+type FieldKind<T> = [T] extends [boolean]
+  ? { type: 'boolean' }
+  : [T] extends [number]
+    ? { type: 'number' }
+    : [T] extends [readonly string[]]
+      ? { type: 'string'; multiple: true }
+      : [T] extends [string]
+        ? string extends T
+          ? { type: 'string' | 'password' }
+          : {
+              type: 'string'
+              /** A label for every value the rule accepts, in the order offered. */ choices: Record<T, string>
+            }
+        : [T] extends [(...args: never[]) => unknown]
+          ? { type: 'function'; catalog: false }
+          : never
+
+/** What a person reads about a setting whose values are `T`. */
+export type SettingText<T> = {
+  label: string
+  /** One or more sentences: what the setting does and, where the field type does not say it, its rule. */
+  description: string
+  /** false: no catalog field (a setting only code can give, such as a function). */
+  catalog?: false
+} & FieldKind<T>
+
+/** A setting text of any value type, as the builders below read it. */
+export interface AnySettingText {
+  label: string
+  description: string
+  catalog?: false
+  type: 'boolean' | 'number' | 'string' | 'password' | 'function'
+  multiple?: true
+  choices?: Record<string, string>
+}
+
+/** What the rule says about a setting: its default (absent: none) and whether it must be given. */
+export interface SettingFacts {
+  default?: unknown
+  required: boolean
+}
+
+export interface SettingRow {
+  name: string
+  text: AnySettingText
+  facts: SettingFacts
+}
 
 /**
- * zod schemas for both modes, built from the rule tables in settings-rules.ts and cloud-settings-rules.ts
- * (one place for each rule). Used on the server, by the replay command and for catalog listings; the browser
- * plugin uses the tables directly to stay small.
+ * Segment fields for the settings a catalog offers. A list default is not shown (a Segment field default is a
+ * single value): the rule still applies it.
  */
-function schemaFor(spec: SettingsSpec) {
-  const shape: Record<string, z.ZodType> = {}
-  for (const [setting, { rule, optional, normalize, ...rest }] of Object.entries(spec)) {
-    const hasDefault = 'default' in rest
-    // preprocess runs for absent keys too, which is where defaults come in.
-    const withDefault = (value: unknown) =>
-      isAbsent(value) && hasDefault ? (Array.isArray(rest.default) ? [...rest.default] : rest.default) : value
-    shape[setting] = z.preprocess(withDefault, z.unknown()).transform((value, ctx) => {
-      if (isAbsent(value) && optional) return undefined
-      const problem = rule(value)
-      if (problem) {
-        ctx.addIssue({ code: 'custom', message: problem })
-        return z.NEVER
-      }
-      return normalize ? normalize(value) : value
-    })
+export function settingFields(rows: SettingRow[]): Record<string, GlobalSetting> {
+  const fields: Record<string, GlobalSetting> = {}
+  for (const { name, text, facts } of rows) {
+    if (text.catalog === false || text.type === 'function') continue
+    const field: GlobalSetting = {
+      label: text.label,
+      description: text.description,
+      type: text.type,
+      required: facts.required
+    }
+    if (text.multiple) field.multiple = true
+    if (text.choices) field.choices = Object.entries(text.choices).map(([value, label]) => ({ label, value }))
+    const value = facts.default
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') field.default = value
+    fields[name] = field
   }
-  return z.object(shape)
+  return fields
 }
 
-export const deviceSettingsSchema = schemaFor(DEVICE_SETTINGS)
-export const cloudSettingsSchema = schemaFor(CLOUD_SETTINGS)
-
-function parseWith<T>(schema: z.ZodType, input: unknown): T {
-  const shape = notAnObjectIssue(input)
-  if (shape) throw new SettingsError([shape])
-  const parsed = schema.safeParse(isSettingsObject(input) ? input : {})
-  if (parsed.success) {
-    // Optional settings that were absent stay absent rather than present-but-undefined.
-    const data = parsed.data as Record<string, unknown>
-    for (const key of Object.keys(data)) if (data[key] === undefined) delete data[key]
-    return data as T
+function typeCell(text: AnySettingText): string {
+  if (text.choices) {
+    return Object.keys(text.choices)
+      .map((value) => `\`${value}\``)
+      .join(' or ')
   }
-  throw new SettingsError(
-    parsed.error.issues.map((issue) => ({
-      setting: issue.path.map(String).join('.') || 'settings',
-      rule: issue.message
-    }))
-  )
+  if (text.multiple) return 'list of strings'
+  if (text.type === 'password') return 'string (secret)'
+  if (text.type === 'function') return 'function'
+  return text.type
 }
 
-export function parseDeviceSettings(input: unknown): DeviceSettings {
-  return parseWith<DeviceSettings>(deviceSettingsSchema, input)
+function defaultCell(facts: SettingFacts): string {
+  if (facts.required) return 'required'
+  if (facts.default === undefined) return 'none'
+  return `\`${typeof facts.default === 'string' ? facts.default : JSON.stringify(facts.default)}\``
 }
 
-export function parseCloudSettings(input: unknown): CloudSettings {
-  return parseWith<CloudSettings>(cloudSettingsSchema, input)
+/** Markdown-safe table text: `|` would end the cell, `<…>` would read as HTML. */
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;')
+
+/** The settings as a Markdown table: setting, type, default, what it does (and whether a catalog offers it). */
+export function settingsTable(rows: SettingRow[]): string {
+  const lines = ['| Setting | Type | Default | Description |', '|---|---|---|---|']
+  for (const { name, text, facts } of rows) {
+    const where = text.catalog === false ? ' Not a catalog field: give it in code.' : ''
+    lines.push(`| \`${name}\` | ${typeCell(text)} | ${defaultCell(facts)} | ${cell(text.description + where)} |`)
+  }
+  return lines.join('\n')
 }

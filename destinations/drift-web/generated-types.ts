@@ -6,7 +6,7 @@ export interface Settings {
    */
   embedId: string
   /**
-   * Where the widget script is loaded from (https, or http on localhost for a sandbox). Change it only to serve Drift's widget yourself.
+   * Where the widget script is loaded from: an origin only, https (http only on localhost or 127.0.0.1, for the sandbox). Change it only to serve Drift's widget yourself.
    */
   scriptOrigin?: string
   /**
@@ -14,7 +14,7 @@ export interface Settings {
    */
   identityMode?: 'identify' | 'attributes'
   /**
-   * How dates are sent: Unix seconds (as Segment’s classic Drift integration) or milliseconds.
+   * How custom Date values are sent: milliseconds (Drift's unit) or Unix seconds (as Segment’s classic Drift integration). Drift's own date attributes (start_date, last_active, …) are always milliseconds.
    */
   dateUnit?: 'seconds' | 'milliseconds'
   /**
@@ -34,7 +34,7 @@ export interface Settings {
    */
   requireSignedIdentity?: boolean
   /**
-   * How long to wait for the signedIdentity resolver before going on without a token.
+   * How long to wait for the signedIdentity resolver before going on without a token (or refusing the identify when one is required).
    */
   signedIdentityTimeoutMs?: number
   /**

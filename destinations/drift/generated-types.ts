@@ -14,11 +14,11 @@ export interface Settings {
    */
   accountOwnerId?: string
   /**
-   * How dates in traits and properties are sent: Unix seconds (as in device mode) or milliseconds. Timeline createdAt is always milliseconds.
+   * How custom Date values in traits and properties are sent: milliseconds (Drift's unit) or Unix seconds (as Segment's classic Drift integration). Drift's own date attributes (start_date, last_active, …) and timeline createdAt are always milliseconds.
    */
   dateUnit?: 'seconds' | 'milliseconds'
   /**
-   * Joins the keys of nested traits and properties into one attribute name (address.city → address_city).
+   * Joins the keys of nested traits and properties into one attribute name (address.city → address_city). 1 to 3 symbols.
    */
   separator?: string
   /**

@@ -1,6 +1,6 @@
 import { IntegrationError, PayloadValidationError, defaultValues } from '@segment/actions-core'
 import type { DestinationDefinition } from '@segment/actions-core'
-import { guardUserId } from '../../shared'
+import { cloudSettingFields, guardUserId } from '../../shared'
 import { forgetContactId } from './resolve-contact'
 import { DriftApi } from './drift-api'
 import { cloudSettings, isUsableToken } from './settings'
@@ -22,57 +22,7 @@ const destination: DestinationDefinition<Settings> = {
 
   authentication: {
     scheme: 'custom',
-    fields: {
-      apiToken: {
-        label: 'API Token',
-        description:
-          'A Drift API token (Drift app settings) with the contact_read and contact_write scopes; account_write for group calls.',
-        type: 'password',
-        required: true
-      },
-      apiBaseUrl: {
-        label: 'API Base URL',
-        description:
-          "Drift's API origin. Change it only to point at a stand-in such as the sandbox (http on localhost only).",
-        type: 'string',
-        required: false,
-        default: 'https://driftapi.com'
-      },
-      accountOwnerId: {
-        label: 'Account Owner Id',
-        description: 'The Drift user id that owns the accounts created from group calls (Drift requires an owner).',
-        type: 'string',
-        required: false
-      },
-      dateUnit: {
-        label: 'Date Unit',
-        description:
-          'How dates in traits and properties are sent: Unix seconds (as in device mode) or milliseconds. Timeline createdAt is always milliseconds.',
-        type: 'string',
-        required: false,
-        default: 'seconds',
-        choices: [
-          { label: 'Unix seconds', value: 'seconds' },
-          { label: 'Milliseconds', value: 'milliseconds' }
-        ]
-      },
-      separator: {
-        label: 'Separator',
-        description:
-          'Joins the keys of nested traits and properties into one attribute name (address.city → address_city).',
-        type: 'string',
-        required: false,
-        default: '_'
-      },
-      blockedUserIds: {
-        label: 'Blocked User Ids',
-        description:
-          'User ids that are never sent to Drift (shared demo accounts, for example): such events are refused. Compared case-insensitively; entries must not be blank or padded with spaces.',
-        type: 'string',
-        multiple: true,
-        required: false
-      }
-    },
+    fields: cloudSettingFields(),
     testAuthentication: async (request, { settings }) => {
       const drift = cloudSettings(settings)
       const { scopes } = await new DriftApi(request, drift).tokenInfo()

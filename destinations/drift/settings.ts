@@ -19,5 +19,5 @@ export function cloudSettings(settings: unknown): CloudSettings {
 
 /** Whether the token can go into an HTTP header as is: the mapping core's apiToken rule. */
 export function isUsableToken(token: unknown): token is string {
-  return CLOUD_SETTINGS.apiToken.rule(token) === undefined
+  return CLOUD_SETTINGS.apiToken.schema.safeParse(token).success
 }

@@ -49,7 +49,7 @@ describe('Drift Web (Actions)', () => {
     const expected: Record<string, unknown> = {
       scriptOrigin: 'https://js.driftt.com',
       identityMode: 'identify',
-      dateUnit: 'seconds',
+      dateUnit: 'milliseconds',
       separator: '_',
       identifyOnEmailCapture: false,
       requireSignedIdentity: false,

@@ -15,7 +15,7 @@ describe('Drift (Actions) definition', () => {
       ['type = "group"', 'upsertAccount']
     ])
     expect(definition.authentication?.fields.apiToken).toMatchObject({ type: 'password', required: true })
-    expect(definition.authentication?.fields.dateUnit).toMatchObject({ default: 'seconds' })
+    expect(definition.authentication?.fields.dateUnit).toMatchObject({ default: 'milliseconds' })
   })
 })
 
