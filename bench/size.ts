@@ -141,6 +141,13 @@ function valueExports(file: string): string[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true)
   const names: string[] = []
   for (const statement of source.statements) {
+    // `export { a, b } from './x'`: re-exported values (not types) count too.
+    if (ts.isExportDeclaration(statement) && !statement.isTypeOnly && statement.exportClause) {
+      if (ts.isNamedExports(statement.exportClause)) {
+        for (const element of statement.exportClause.elements) if (!element.isTypeOnly) names.push(element.name.text)
+      }
+      continue
+    }
     if (!ts.getModifiers(statement as ts.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue
     if (ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) names.push(declaration.name.getText())

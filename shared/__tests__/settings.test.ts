@@ -1,4 +1,20 @@
-import { SettingsError, checkDeviceSettings, parseCloudSettings, type SettingsIssue } from '..'
+import { build } from 'esbuild'
+import fc from 'fast-check'
+import { join } from 'node:path'
+import { withTables } from '../../scripts/settings-docs'
+import {
+  CLOUD_SETTINGS,
+  DEVICE_SETTINGS,
+  SettingsError,
+  checkDeviceSettings,
+  cloudSettingFields,
+  cloudSettingProblem,
+  cloudSettingsTable,
+  parseCloudSettings,
+  type AnySettingText,
+  type SettingsIssue
+} from '..'
+import { DEVICE_SETTING_TEXT, deviceSettingFields, deviceSettingsTable } from '../device-settings-text'
 
 type Parse = (input: unknown) => unknown
 const device: [string, Parse][] = [['checkDeviceSettings', checkDeviceSettings]]
@@ -370,5 +386,145 @@ describe.each(cloud)('cloud settings (%s)', (_name, parse) => {
     }
     const rest = errorOf(parse, { apiToken: token, dateUnit: 'x' })
     expect(JSON.stringify([rest.message, rest.issues, rest.stack])).not.toContain(token)
+  })
+})
+
+// ---- One definition per setting: fields, tables and checks agree because they come from it ----
+
+const modes = [
+  {
+    mode: 'device',
+    fields: deviceSettingFields(),
+    table: deviceSettingsTable(),
+    names: Object.keys(DEVICE_SETTINGS),
+    texts: DEVICE_SETTING_TEXT as Record<string, AnySettingText>,
+    parse: checkDeviceSettings as Parse,
+    base: { embedId: 'abc-123' } as Record<string, unknown>
+  },
+  {
+    mode: 'cloud',
+    fields: cloudSettingFields(),
+    table: cloudSettingsTable(),
+    names: Object.keys(CLOUD_SETTINGS),
+    texts: CLOUD_SETTINGS as Record<string, AnySettingText>,
+    parse: parseCloudSettings as Parse,
+    base: { apiToken: 'tok-123' } as Record<string, unknown>
+  }
+]
+
+describe.each(modes)('Drift.settings definitions ($mode)', ({ fields, table, names, texts, parse, base }) => {
+  const filled = parse(base) as Record<string, unknown>
+
+  it('should offer a field for every setting a catalog can hold, with its label and description', () => {
+    const offered = names.filter((name) => texts[name].catalog !== false)
+    expect(Object.keys(fields)).toEqual(offered)
+    for (const name of offered) {
+      expect(fields[name]).toMatchObject({ label: texts[name].label, description: texts[name].description })
+      expect(fields[name].label).toMatch(/^[A-Z]/)
+      expect(fields[name].description).toMatch(/\.$/)
+    }
+  })
+
+  it('should show as field default the value the check fills in, and mark required what the check requires', () => {
+    for (const [name, field] of Object.entries(fields)) {
+      // The required setting comes from `base`: it has no default.
+      const fill = name in base ? undefined : filled[name]
+      if (Array.isArray(fill)) expect([name, field.default, field.multiple]).toEqual([name, undefined, true])
+      else expect([name, field.default]).toEqual([name, fill])
+      const without = { ...base, [name]: undefined }
+      const refused = field.required ? issuesOf(parse, without).map((issue) => issue.setting) : []
+      expect([name, refused]).toEqual([name, field.required ? [name] : []])
+      if (!field.required) expect(() => parse(without)).not.toThrow()
+    }
+  })
+
+  it('should offer as choices exactly values the check accepts', () => {
+    const withChoices = Object.entries(fields).filter(([, field]) => field.choices)
+    expect(withChoices.length).toBeGreaterThan(0)
+    for (const [name, field] of withChoices) {
+      for (const { value } of field.choices ?? []) {
+        expect((parse({ ...base, [name]: value }) as Record<string, unknown>)[name]).toBe(value)
+        expect(issuesOf(parse, { ...base, [name]: `${value}x` }).map((issue) => issue.setting)).toEqual([name])
+      }
+    }
+  })
+
+  it('should list every setting once in the docs table, with the default the check fills in', () => {
+    const rows = table.split('\n').slice(2)
+    expect(rows.map((row) => row.split(' | ')[0])).toEqual(names.map((name) => `| \`${name}\``))
+    for (const row of rows) {
+      const [, name, , defaultCell] = /^\| `(\w+)` \| (.+?) \| (.+?) \| /.exec(row) ?? []
+      if (defaultCell === 'required') expect(issuesOf(parse, { ...base, [name]: undefined })).not.toEqual([])
+      else if (defaultCell === 'none') expect(filled).not.toHaveProperty(name)
+      else expect([name, defaultCell]).toEqual([name, `\`${JSON.stringify(filled[name]).replace(/^"|"$/g, '')}\``])
+    }
+  })
+
+  it('should answer any input with settings or a SettingsError, never another error', () => {
+    const value = fc.oneof(fc.anything(), fc.constantFrom(undefined, null, '', 'https://x.com', ['x'], 1, true))
+    const input = fc.oneof(
+      fc.anything(),
+      fc.dictionary(fc.constantFrom(...names, 'extra', '__proto__'), value).map((extra) => ({ ...base, ...extra }))
+    )
+    fc.assert(
+      fc.property(input, (settings) => {
+        try {
+          parse(settings)
+        } catch (error) {
+          expect(error).toBeInstanceOf(SettingsError)
+        }
+      }),
+      { numRuns: 500 }
+    )
+  })
+})
+
+describe('Drift.settings commands', () => {
+  it('should check one cloud setting as given, naming it, with no default applied', () => {
+    expect(cloudSettingProblem('separator', '.')).toBeUndefined()
+    expect(cloudSettingProblem('separator', '')).toBe(
+      'separator must be 1 to 3 characters, none of them a letter, digit or space'
+    )
+    expect(cloudSettingProblem('blockedUserIds', ['a', ' b'])).toBe(
+      'blockedUserIds[1] must be a string, not blank and without spaces around it'
+    )
+    expect(cloudSettingProblem('accountOwnerId', 12)).toBeUndefined()
+  })
+
+  it('should write each table between its markers only, and leave a text without markers alone', () => {
+    const text = 'intro\n<!-- settings:cloud -->\nold\n<!-- /settings:cloud -->\noutro\n'
+    const { text: written, found } = withTables(text)
+    expect(found).toEqual(['cloud'])
+    expect(written).toBe(`intro\n<!-- settings:cloud -->\n${cloudSettingsTable()}\n<!-- /settings:cloud -->\noutro\n`)
+    expect(withTables(written).text).toBe(written)
+    expect(withTables('no markers')).toEqual({ text: 'no markers', found: [] })
+  })
+})
+
+describe('Drift.settings in the browser bundle', () => {
+  jest.setTimeout(30_000)
+
+  it('should keep texts, zod and the cloud table out of the plugin bundle', async () => {
+    const result = await build({
+      entryPoints: [join(__dirname, '..', '..', 'destinations', 'drift-web', 'plugin.ts')],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      external: ['@segment/analytics-next'],
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      outfile: 'out.js'
+    })
+    const code = result.outputFiles[0].text
+    const inputs = Object.keys(result.metafile.inputs)
+    expect(inputs.filter((path) => /zod|settings\.ts|device-settings-text|cloud-settings-rules/.test(path))).toEqual([])
+    // The rules are there (the plugin checks its settings), the texts are not.
+    expect(code).toContain('must be true or false')
+    for (const text of Object.values(DEVICE_SETTING_TEXT)) {
+      expect(code).not.toContain(text.label)
+      expect(code).not.toContain(text.description.slice(0, 40))
+    }
   })
 })
