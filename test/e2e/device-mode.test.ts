@@ -132,7 +132,7 @@ describeWithChromium('device mode in Chromium (analytics-next + driftPlugin + th
       address_city: 'Paris',
       address_geo_lat: 48.85,
       tags: 'a,b',
-      start_date: 1705312800 // createdAt: Drift's default attribute, in Unix seconds
+      start_date: 1705312800000 // createdAt: Drift's default attribute, in milliseconds (the default dateUnit)
     })
     const [track] = callsTo(calls, 'track')
     expect(track.args[0]).toBe('Order Completed')
@@ -140,14 +140,17 @@ describeWithChromium('device mode in Chromium (analytics-next + driftPlugin + th
       order_id: 'o-1',
       order_total: 42.5,
       order_items: '[{"sku":"x"},{"sku":"y"}]',
-      shippedAt: 1714564800
+      shippedAt: 1714564800000
     })
     // The same answer the mapping core gives in Node: one rule for both places.
     expect(track.args[1]).toEqual(
-      toDriftAttributes({
-        order: { id: 'o-1', total: 42.5, items: [{ sku: 'x' }, { sku: 'y' }] },
-        shippedAt: new Date('2024-05-01T12:00:00Z')
-      }).attributes
+      toDriftAttributes(
+        {
+          order: { id: 'o-1', total: 42.5, items: [{ sku: 'x' }, { sku: 'y' }] },
+          shippedAt: new Date('2024-05-01T12:00:00Z')
+        },
+        { dateUnit: 'milliseconds' }
+      ).attributes
     )
     for (const value of [...Object.values(identify.args[1] as object), ...Object.values(track.args[1] as object)]) {
       expect(['string', 'number', 'boolean']).toContain(typeof value)

@@ -142,7 +142,7 @@ describe('driftPlugin: identify', () => {
     expect(attributesCall?.beforeLoad).toBe(false)
   })
 
-  it('sends nested traits flat and dates in seconds', async () => {
+  it('sends nested traits flat and dates in milliseconds (the default)', async () => {
     const { plugin, analytics } = await setup()
     await settle(plugin)
     const traits: Record<string, unknown> = {
@@ -155,21 +155,17 @@ describe('driftPlugin: identify', () => {
     await analytics.track('Ordered', { order: { total: 12.5, at: new Date('2024-01-02T03:04:05Z') } })
     await plugin.client?.idle()
     expect(driftCalls()).toEqual([
-      [
-        'identify',
-        'user-2',
-        { address_city: 'Paris', address_geo_lat: 48.8, tags: 'a,b', start_date: Math.floor(1704164645678 / 1000) }
-      ],
-      ['track', 'Ordered', { order_total: 12.5, order_at: 1704164645 }]
+      ['identify', 'user-2', { address_city: 'Paris', address_geo_lat: 48.8, tags: 'a,b', start_date: 1704164645678 }],
+      ['track', 'Ordered', { order_total: 12.5, order_at: 1704164645000 }]
     ])
   })
 
-  it('uses milliseconds and another separator when the settings say so', async () => {
-    const { plugin, analytics } = await setup({ dateUnit: 'milliseconds', separator: '.' })
+  it('uses Unix seconds and another separator when the settings say so', async () => {
+    const { plugin, analytics } = await setup({ dateUnit: 'seconds', separator: '.' })
     await settle(plugin)
     await analytics.track('Ordered', { order: { at: new Date('2024-01-02T03:04:05.678Z') } })
     await plugin.client?.idle()
-    expect(driftCalls()).toEqual([['track', 'Ordered', { 'order.at': 1704164645678 }]])
+    expect(driftCalls()).toEqual([['track', 'Ordered', { 'order.at': 1704164645 }]])
   })
 
   it('reports what the mapping dropped in the event log', async () => {

@@ -20,7 +20,7 @@ describe('Drift.setUserAttributes', () => {
     await analytics.track('Something else', { plan: 'x' })
     await ready(client)
     await new Promise((resolve) => setTimeout(resolve, 30))
-    expect(driftCalls()).toEqual([['api.setUserAttributes', { plan: 'team', seats_used: 3, renewsAt: 1735689600 }]])
+    expect(driftCalls()).toEqual([['api.setUserAttributes', { plan: 'team', seats_used: 3, renewsAt: 1735689600000 }]])
   })
 
   it('should refuse attributes that are not an object', async () => {

@@ -10,7 +10,7 @@ const settings = (extra: Record<string, unknown> = {}) => ({
 })
 
 describe('Drift.trackEvent', () => {
-  it('should send the event with flat properties and dates in seconds', async () => {
+  it('should send the event with flat properties and dates in milliseconds (the default)', async () => {
     const { analytics, client } = await loadDestination(settings(), subscriptions())
     await ready(client)
     await analytics.track('Order Completed', {
@@ -21,16 +21,16 @@ describe('Drift.trackEvent', () => {
     })
     await client.idle()
     expect(driftCalls()).toEqual([
-      ['track', 'Order Completed', { total: 30, products: '[{"sku":"a"}]', tags: 'x,y', shipping_by: 1714979289 }]
+      ['track', 'Order Completed', { total: 30, products: '[{"sku":"a"}]', tags: 'x,y', shipping_by: 1714979289000 }]
     ])
   })
 
-  it('should use milliseconds when dateUnit says so', async () => {
-    const { analytics, client } = await loadDestination(settings({ dateUnit: 'milliseconds' }), subscriptions())
+  it('should use Unix seconds when dateUnit says so', async () => {
+    const { analytics, client } = await loadDestination(settings({ dateUnit: 'seconds' }), subscriptions())
     await ready(client)
     await analytics.track('Booked', { at: new Date('2024-05-06T07:08:09.010Z') })
     await client.idle()
-    expect(driftCalls()).toEqual([['track', 'Booked', { at: 1714979289010 }]])
+    expect(driftCalls()).toEqual([['track', 'Booked', { at: 1714979289 }]])
   })
 
   it('should refuse an event name that is not a string', async () => {

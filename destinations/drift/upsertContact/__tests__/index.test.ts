@@ -32,7 +32,7 @@ describe('Drift.upsertContact', () => {
           first_name: 'Ada',
           last_name: 'Lovelace',
           phone: '123',
-          start_date: 1704067200,
+          start_date: 1704067200000,
           recent_source: 'newsletter',
           plan: 'pro',
           address_city: 'London',
