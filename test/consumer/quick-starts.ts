@@ -4,7 +4,8 @@
  * 127.0.0.1 and Segment's settings answered in the page (nothing leaves the machine); the cloud one in Node
  * against the sandbox's API.
  */
-import { spawnSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { build } from 'esbuild'
@@ -106,13 +107,14 @@ export async function runQuickStarts(app: string): Promise<string> {
     const cloud = join(app, 'cloud-quick-start.cjs')
     const code = await bundle(app, quickStart('Quick start').code, 'node')
     writeFileSync(cloud, `${code}\nglobalThis.__quickStart.catch((e) => { console.error(e); process.exit(1) })\n`)
-    const r = spawnSync(process.execPath, [cloud], {
+    // Asynchronous: the sandbox answers from this process.
+    await promisify(execFile)(process.execPath, [cloud], {
       cwd: app,
-      encoding: 'utf8',
       timeout: 60_000,
       env: { ...process.env, DRIFT_TOKEN: DEFAULT_SANDBOX_TOKEN, DRIFT_API_BASE_URL: sandbox.url }
+    }).catch((error: Error & { stderr?: string }) => {
+      throw new Error(`cloud quick start failed: ${error.message} ${error.stderr ?? ''}`)
     })
-    if (r.status !== 0) throw new Error(`cloud quick start exited ${r.status}: ${r.stderr}${r.stdout}`)
     const contact = sandbox.state.contacts.find((c) => c.attributes.email === 'ada@example.com')
     if (!contact || sandbox.state.timeline.length !== 1) {
       throw new Error(

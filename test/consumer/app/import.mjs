@@ -9,6 +9,9 @@ import { toDriftAttributes } from 'drift-analytics-destination/shared'
 import { toDriftAttributes as bare } from 'drift-analytics-destination'
 import pkg from 'drift-analytics-destination/package.json' with { type: 'json' }
 
+// actions-core itself only loads as CommonJS (its ESM build imports directories).
+const { Destination } = createRequire(import.meta.url)('@segment/actions-core')
+
 assert.equal(driftPlugin({ embedId: 'abc123' }).name, 'Drift')
 assert.equal('default' in web, false, 'web has no default export')
 assert.equal(catalog.slug, 'actions-drift-web')
@@ -16,8 +19,6 @@ assert.equal(typeof catalogFactory, 'function')
 assert.equal(cloudDefault, cloud, 'cloud default is the definition, not a CommonJS namespace')
 assert.equal(new Destination(cloudDefault).name, cloud.name)
 assert.equal(typeof resetDriftCaches, 'function')
-// actions-core itself only loads as CommonJS (its ESM build imports directories).
-const { Destination } = createRequire(import.meta.url)('@segment/actions-core')
 // One instance whichever way it is loaded (one set of caches).
 assert.equal(createRequire(import.meta.url)('drift-analytics-destination/cloud').destination, cloud)
 assert.equal(bare, toDriftAttributes)
