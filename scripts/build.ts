@@ -1,6 +1,6 @@
 /**
  * `npm run build` (also `prepack`): the package as npm ships it, in dist/.
- * - ESM (.mjs, .d.mts) and CommonJS (.js, .d.ts) of `./web`, `./web/destination` and `./shared` (tsup), so
+ * - ESM (.mjs, .d.mts) and CommonJS (.js, .d.ts) of `./web`, `./web/destination`, `./shared`, `./cloud` (tsup), so
  *   bundlers can shake the ESM and Node's `require` and `import` both get real named and default exports.
  * - `./cloud`: CommonJS, plus an ESM file that imports it. actions-core cannot be loaded as native ESM
  *   (ERR_UNSUPPORTED_DIR_IMPORT), and one instance means one set of caches whichever way a consumer loads it.
@@ -10,7 +10,7 @@
  *   external.
  */
 import { build as esbuild, type BuildOptions } from 'esbuild'
-import { chmodSync, copyFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { build } from 'tsup'
 
@@ -40,20 +40,14 @@ async function main(): Promise<void> {
     entry: {
       'web/index': 'destinations/drift-web/index.ts',
       'web/destination': 'destinations/drift-web/destination-entry.ts',
-      'shared/index': 'shared/index.ts'
+      'shared/index': 'shared/index.ts',
+      'cloud/index': 'destinations/drift/index.ts'
     },
     format: ['cjs', 'esm'],
-    platform: 'neutral',
-    dts: true
-  })
-
-  await build({
-    ...common,
-    entry: { 'cloud/index': 'destinations/drift/index.ts' },
-    format: ['cjs'],
     platform: 'node',
     dts: true
   })
+
   writeCloudEsm()
 
   await esbuild({ ...BROWSER_BUILD, outfile: join(DIST, 'browser/drift-web.min.js') })
@@ -81,7 +75,10 @@ async function main(): Promise<void> {
   chmodSync(join(DIST, 'cli/bin.js'), 0o755)
 }
 
-/** dist/cloud/index.mjs re-exports the CommonJS build by name (the names read from the built module). */
+/**
+ * Replaces the ESM build of `./cloud` with a file that re-exports its CommonJS build by name (the names read from
+ * the built module); its types (index.d.mts) stay as tsup generated them.
+ */
 function writeCloudEsm(): void {
   const cjsFile = join(DIST, 'cloud/index.js')
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -96,10 +93,12 @@ function writeCloudEsm(): void {
       ''
     ].join('\n')
   )
-  copyFileSync(join(DIST, 'cloud/index.d.ts'), join(DIST, 'cloud/index.d.mts'))
 }
 
-main().catch((error: unknown) => {
-  console.error(error)
-  process.exit(1)
-})
+// `npm run size` imports BROWSER_BUILD: build only when run as a script.
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  })
+}
