@@ -17,7 +17,7 @@ import * as ts from 'typescript'
 
 const ROOT = join(__dirname, '..')
 const PLUGIN_GOAL_BYTES = 4 * 1024
-const FORBIDDEN_IN_PLUGIN = [
+export const FORBIDDEN_IN_PLUGIN = [
   /@segment[\\/]actions-core/,
   /liquidjs/,
   /[\\/]zod[\\/]/,
@@ -218,7 +218,7 @@ function inputs(metafile: Metafile): Array<[string, number]> {
 }
 
 /** Production bundles (NODE_ENV=production) of a page: analytics-next bundled in, our entries from source. */
-async function page(contents: string): Promise<Measured> {
+export async function page(contents: string): Promise<Measured> {
   const result = await build({
     stdin: { contents, resolveDir: ROOT, loader: 'ts' },
     bundle: true,
@@ -247,10 +247,10 @@ async function page(contents: string): Promise<Measured> {
   }
 }
 
-const ANALYTICS_ALONE = `import { AnalyticsBrowser } from '@segment/analytics-next'
+export const ANALYTICS_ALONE = `import { AnalyticsBrowser } from '@segment/analytics-next'
 export const analytics = AnalyticsBrowser.load({ writeKey: 'w' })
 analytics.track('Order Completed')`
-const WITH_WEB = `import { AnalyticsBrowser } from '@segment/analytics-next'
+export const WITH_WEB = `import { AnalyticsBrowser } from '@segment/analytics-next'
 import { driftPlugin } from 'drift-analytics-destination/web'
 export const analytics = AnalyticsBrowser.load({ writeKey: 'w', plugins: [driftPlugin({ embedId: 'abc' })] })
 analytics.track('Order Completed')`
@@ -259,7 +259,7 @@ import factory from 'drift-analytics-destination/web/destination'
 export const load = async () => AnalyticsBrowser.load({ writeKey: 'w', plugins: ([] as Plugin[]).concat(await factory({ embedId: 'abc' })) })`
 
 /** `./web` must add at most this much (gzip) to a page with analytics-next (issue 11). */
-const WEB_BAR_BYTES = 12 * 1024
+export const WEB_BAR_BYTES = 12 * 1024
 
 async function main(): Promise<void> {
   // What each face adds over analytics-next alone: the README quick start, production bundles.
