@@ -9,6 +9,9 @@ import { spawnSync } from 'node:child_process'
 import { cpSync, mkdtempSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { build } from 'esbuild'
+import { gzipSync } from 'node:zlib'
+import { ANALYTICS_ALONE, FORBIDDEN_IN_PLUGIN, WEB_BAR_BYTES, WITH_WEB } from '../../bench/size'
 import { allSnippets } from './snippets'
 import { runQuickStarts } from './quick-starts'
 
@@ -132,6 +135,33 @@ async function main(): Promise<void> {
       const skipped = snippets.filter((s) => s.skipped).map((s) => s.where)
       return `${checked.length} checked (${readdirSync(dir).length} files), ${skipped.length} marked not runnable (${skipped.join(', ')})`
     })
+
+    await step(
+      './web from the installed package: production bundle adds <= 12 KB gzip over analytics-next',
+      async () => {
+        const bundle = async (contents: string) => {
+          const result = await build({
+            stdin: { contents, resolveDir: app, loader: 'ts' },
+            bundle: true,
+            minify: true,
+            format: 'esm',
+            platform: 'browser',
+            define: { 'process.env.NODE_ENV': '"production"' },
+            write: false,
+            metafile: true,
+            logLevel: 'silent'
+          })
+          return { gzip: gzipSync(result.outputFiles[0].contents, { level: 9 }).length, inputs: result.metafile.inputs }
+        }
+        const alone = await bundle(ANALYTICS_ALONE)
+        const web = await bundle(WITH_WEB)
+        const added = web.gzip - alone.gzip
+        const forbidden = Object.keys(web.inputs).filter((path) => FORBIDDEN_IN_PLUGIN.some((p) => p.test(path)))
+        if (forbidden.length > 0) throw new Error(`the ./web bundle contains ${forbidden.join(', ')}`)
+        if (added > WEB_BAR_BYTES) throw new Error(`./web adds ${(added / 1024).toFixed(2)} KB gzip (bar 12 KB)`)
+        return `adds ${(added / 1024).toFixed(2)} KB gzip`
+      }
+    )
 
     await step('quick starts executed (jsdom, embedded sandbox)', () => runQuickStarts(app))
   } finally {
