@@ -2,7 +2,17 @@ import eslint from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-output/**', '**/generated-types.ts'] },
+  // test/consumer/app: files that run in a temporary app with the packed package installed, not in this tree.
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'test-output/**',
+      '**/generated-types.ts',
+      'test/consumer/app/**'
+    ]
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -17,7 +17,7 @@ import * as ts from 'typescript'
 
 const ROOT = join(__dirname, '..')
 const PLUGIN_GOAL_BYTES = 4 * 1024
-const FORBIDDEN_IN_PLUGIN = [
+export const FORBIDDEN_IN_PLUGIN = [
   /@segment[\\/]actions-core/,
   /liquidjs/,
   /[\\/]zod[\\/]/,
@@ -224,7 +224,77 @@ function inputs(metafile: Metafile): Array<[string, number]> {
     .sort((a, b) => b[1] - a[1])
 }
 
+/** Production bundles (NODE_ENV=production) of a page: analytics-next bundled in, our entries from source. */
+export async function page(contents: string): Promise<Measured> {
+  const result = await build({
+    stdin: { contents, resolveDir: ROOT, loader: 'ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    alias: {
+      'drift-analytics-destination/web/destination': './destinations/drift-web/destination-entry.ts',
+      'drift-analytics-destination/web': './destinations/drift-web/index.ts'
+    },
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    outfile: 'out.js',
+    plugins: [liquidStub]
+  })
+  const code = result.outputFiles[0].contents
+  return {
+    name: '',
+    code: '',
+    minified: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    metafile: result.metafile
+  }
+}
+
+export const ANALYTICS_ALONE = `import { AnalyticsBrowser } from '@segment/analytics-next'
+export const analytics = AnalyticsBrowser.load({ writeKey: 'w' })
+analytics.track('Order Completed')`
+export const WITH_WEB = `import { AnalyticsBrowser } from '@segment/analytics-next'
+import { driftPlugin } from 'drift-analytics-destination/web'
+export const analytics = AnalyticsBrowser.load({ writeKey: 'w', plugins: [driftPlugin({ embedId: 'abc' })] })
+analytics.track('Order Completed')`
+const WITH_DESTINATION = `import { AnalyticsBrowser, type Plugin } from '@segment/analytics-next'
+import factory from 'drift-analytics-destination/web/destination'
+export const load = async () => AnalyticsBrowser.load({ writeKey: 'w', plugins: ([] as Plugin[]).concat(await factory({ embedId: 'abc' })) })`
+
+/** `./web` must add at most this much (gzip) to a page with analytics-next (issue 11). */
+export const WEB_BAR_BYTES = 12 * 1024
+
 async function main(): Promise<void> {
+  // What each face adds over analytics-next alone: the README quick start, production bundles.
+  const { BROWSER_BUILD } = await import('../scripts/build')
+  const alone = await page(ANALYTICS_ALONE)
+  const web = await page(WITH_WEB)
+  const catalog = await page(WITH_DESTINATION)
+  const iife = (await build({ ...BROWSER_BUILD, write: false, outfile: 'drift-web.min.js' })).outputFiles[0].contents
+  const scriptTag = { minified: iife.length, gzip: gzipSync(iife, { level: 9 }).length }
+  const added = (m: { minified: number; gzip: number }, base = alone) => [
+    kb(m.minified - base.minified),
+    kb(m.gzip - base.gzip)
+  ]
+  console.log(
+    'What each face adds to a page with analytics-next (production esbuild bundles of the README quick start):'
+  )
+  printTable([
+    ['page', 'minified', 'gzip', 'added (minified)', 'added (gzip)'],
+    ['analytics-next alone', kb(alone.minified), kb(alone.gzip), '-', '-'],
+    ['+ ./web (driftPlugin)', kb(web.minified), kb(web.gzip), ...added(web)],
+    ['+ ./web/destination (runtime incl.)', kb(catalog.minified), kb(catalog.gzip), ...added(catalog)],
+    ['+ ./browser script tag (separate file)', '-', '-', kb(scriptTag.minified), kb(scriptTag.gzip)]
+  ])
+  const webAdds = web.gzip - alone.gzip
+  console.log(
+    `${webAdds <= WEB_BAR_BYTES ? 'OK' : 'OVER'}: ./web adds ${kb(webAdds)} gzip (bar ${kb(WEB_BAR_BYTES)})\n`
+  )
+
   const plugin = await measure('driftPlugin (analytics-next plugin)', 'destinations/drift-web/plugin.ts')
   const definition = await measure(
     'BrowserDestinationDefinition (runtime incl.)',
@@ -233,6 +303,7 @@ async function main(): Promise<void> {
   )
   const core = await measure('  of which: the mapping core (shared/)', { contents: CORE_AS_USED })
 
+  console.log('The faces alone (analytics-next external):')
   const rows = [
     ['bundle', 'minified', 'gzip', 'goal'],
     [plugin.name, kb(plugin.minified), kb(plugin.gzip), `<= ${kb(PLUGIN_GOAL_BYTES)}`],
@@ -248,15 +319,17 @@ async function main(): Promise<void> {
   for (const [path, bytes] of inputs(plugin.metafile).slice(0, 12))
     console.log(`  ${String(bytes).padStart(6)}  ${path}`)
 
-  const pluginInputs = Object.keys(plugin.metafile.inputs)
-  const forbidden = pluginInputs.filter((path) => FORBIDDEN_IN_PLUGIN.some((pattern) => pattern.test(path)))
-  let failed = false
+  const webInputs = Object.keys(web.metafile.inputs).filter((path) => !path.includes('analytics-next'))
+  const forbidden = [...Object.keys(plugin.metafile.inputs), ...webInputs].filter((path) =>
+    FORBIDDEN_IN_PLUGIN.some((pattern) => pattern.test(path))
+  )
+  let failed = webAdds > WEB_BAR_BYTES
   if (forbidden.length > 0) {
-    console.error(`\nFAIL: the plugin bundle contains ${forbidden.join(', ')}`)
+    console.error(`\nFAIL: the plugin bundle contains ${[...new Set(forbidden)].join(', ')}`)
     failed = true
   } else {
     console.log(
-      '\nOK: no actions-core, liquidjs, zod, browser-destination-runtime or cloud settings in the plugin bundle'
+      '\nOK: no actions-core, liquidjs, zod, browser-destination-runtime or cloud settings in the plugin or ./web bundles'
     )
   }
   const verdict = plugin.gzip <= PLUGIN_GOAL_BYTES ? 'within' : 'OVER'

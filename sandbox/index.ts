@@ -6,6 +6,7 @@ import { FaultInjector } from './faults'
 import { RateLimiter, type RateLimitSettings } from './rate-limit'
 import { adminRoutes } from './routes/admin'
 import { driftApiRoutes } from './routes/drift-api'
+import { segmentSettingsRoutes } from './routes/segment-settings'
 import { widgetRoutes } from './routes/widget'
 import { loadStateFile, saveStateFile } from './state-file'
 import { clearState, emptyState } from './store'
@@ -139,6 +140,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   await app.register(adminRoutes(ctx, reset))
   await app.register(widgetRoutes(ctx))
   await app.register(driftApiRoutes(ctx))
+  await app.register(segmentSettingsRoutes())
   await app.listen({ host, port: options.port ?? 0 })
 
   const address = app.server.address() as AddressInfo

@@ -1,4 +1,4 @@
-import { measure, partCosts } from '../size'
+import { ANALYTICS_ALONE, FORBIDDEN_IN_PLUGIN, WEB_BAR_BYTES, WITH_WEB, measure, page, partCosts } from '../size'
 
 // `npm run size` prints what each part costs by building the plugin with that part stubbed out: a stub that
 // no longer matches its module's exports fails the build, and the table would not print.
@@ -24,5 +24,17 @@ describe('npm run size: the cost of each part', () => {
         lessThanWhole: true
       })
     }
+  }, 60_000)
+})
+
+describe('npm run size: what ./web adds to a page with analytics-next', () => {
+  it('should add at most 12 KB gzip, more than nothing, with no Segment runtime, actions-core or liquidjs', async () => {
+    const alone = await page(ANALYTICS_ALONE)
+    const web = await page(WITH_WEB)
+    const added = web.gzip - alone.gzip
+    expect({ added: added > 4 * 1024, withinBar: added <= WEB_BAR_BYTES }).toEqual({ added: true, withinBar: true })
+    const ours = Object.keys(web.metafile.inputs).filter((path) => !path.includes('analytics-next'))
+    expect(ours.filter((path) => FORBIDDEN_IN_PLUGIN.some((pattern) => pattern.test(path)))).toEqual([])
+    expect(ours).toContain('destinations/drift-web/plugin.ts')
   }, 60_000)
 })

@@ -1,12 +1,10 @@
 /**
- * The browser entry of the Drift destination. Two faces over one widget controller and one mapping core:
- * - `driftPlugin(settings)`: an analytics-next Plugin (`analytics.register(driftPlugin({ embedId }))`). For the
- *   smallest bundle import it from `destinations/drift-web/plugin` (no Segment runtime or actions-core).
- * - `driftBrowserDestination` / the default export: a Segment BrowserDestinationDefinition, wrapped with
- *   `browserDestination()` for catalogs with per-field mappings.
+ * `drift-analytics-destination/web`: the small face of device mode, `driftPlugin(settings)`, an analytics-next
+ * Plugin (`analytics.register(driftPlugin({ embedId }))`). Nothing here imports Segment's runtime, actions-core
+ * or liquidjs, so a site's bundle gets only the plugin, the widget controller and the mapping core it uses.
+ * The Segment BrowserDestinationDefinition lives in `drift-analytics-destination/web/destination`.
  */
 export { driftPlugin, pageName, PLUGIN_VERSION, type DriftPlugin } from './plugin'
-export { driftBrowserDestination, default } from './destination'
 export { DriftClient, MAX_HELD_CALLS, type KnownUser } from './widget/client'
 export { widgetEventName } from './widget/events'
 export { widgetScriptUrl } from './widget/load'

@@ -13,8 +13,11 @@ import upsertAccount from './upsertAccount'
 /** Scopes every action needs; accounts also need account_write, checked when a group call first runs. */
 export const REQUIRED_SCOPES = ['contact_read', 'contact_write'] as const
 
-const destination: DestinationDefinition<Settings> = {
-  name: 'Drift (Actions)',
+export const destination: DestinationDefinition<Settings> = {
+  // actions-core uses the name as an ajv schema key (`<name>:<action title>`), which ajv's URI parser (fast-uri
+  // 3.1.6 and later) reads as a URI scheme: a space or parenthesis there makes every event throw
+  // "URI scheme is malformed." So the name is a valid URI scheme (letters, digits, '+', '-', '.').
+  name: 'Drift-Actions',
   slug: 'actions-drift',
   mode: 'cloud',
   description:

@@ -7,7 +7,7 @@ setUpNock()
 describe('Drift (Actions) definition', () => {
   it('should be the cloud destination with one preset per call type', () => {
     expect(driftCloudDestination).toBe(definition)
-    expect(definition).toMatchObject({ name: 'Drift (Actions)', slug: 'actions-drift', mode: 'cloud' })
+    expect(definition).toMatchObject({ name: 'Drift-Actions', slug: 'actions-drift', mode: 'cloud' })
     expect(definition.presets?.map((p) => [('subscribe' in p && p.subscribe) || '', p.partnerAction])).toEqual([
       ['type = "identify"', 'upsertContact'],
       ['type = "track"', 'trackEvent'],
