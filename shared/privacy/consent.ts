@@ -25,6 +25,9 @@ export type ConsentVerdict =
 
 const PATH = 'context.consent.categoryPreferences'
 
+/** The one label under which cloud actions report, and the replay counts, events skipped for consent. */
+export const NO_CONSENT = 'no consent'
+
 const isAbsent = (value: unknown): boolean => value === undefined || value === null
 
 function kindOf(value: unknown): string {
