@@ -9,7 +9,9 @@ import type { Categories, ConsentLoadOptions, SeenEvent } from './page/consent-s
 // factory its entry passes in. A test: startConsentSite(entry) → openPage → loadWithConsent (denied) →
 // requestsTo(sandbox) is empty → setConsent (granted) → the widget loads.
 
-/** The entry proving the fixture with a stand-in for driftPlugin (consent-stand-in.ts). */
+/** The entry with the real driftPlugin (consent-drift.ts). */
+export const CONSENT_DRIFT_ENTRY = path.join(__dirname, 'page', 'consent-drift.ts')
+/** The entry proving the fixture with a stand-in for driftPlugin that gates on consent (consent-stand-in.ts). */
 export const CONSENT_STAND_IN_ENTRY = path.join(__dirname, 'page', 'consent-stand-in.ts')
 
 const html = (script: string) => `<!doctype html>
@@ -47,6 +49,18 @@ export function setConsent(open: OpenPage, categories: Categories): Promise<void
 /** What the destinations received so far, with the consent stamped on each event. */
 export function seenEvents(open: OpenPage): Promise<SeenEvent[]> {
   return open.page.evaluate(() => window.consentSite.seen)
+}
+
+/**
+ * The widget scripts in the page's DOM and its requests to `origin` (the sandbox serving the widget), after
+ * `settleMs` for a request to show: both must be empty while consent is denied.
+ */
+export async function widgetTraces(open: OpenPage, origin: string, settleMs = 300) {
+  await new Promise((resolve) => setTimeout(resolve, settleMs))
+  return {
+    scripts: await open.page.evaluate(() => window.consentSite.widgetScripts()),
+    requests: requestsTo(open.requests, origin)
+  }
 }
 
 /** The page's requests to one origin (e.g. the sandbox serving the widget): must stay empty before consent. */
