@@ -1,0 +1,144 @@
+/**
+ * `blockedAttributes`: attribute names that never reach Drift (secrets a site may have put in traits or
+ * properties by mistake). Applied to the flat attributes just before they are sent, in both modes. Pure and
+ * zod-free (it goes into the browser bundle).
+ *
+ * The matching rule (the README's "Privacy and consent" says the same):
+ * - A pattern is an attribute name where `*` stands for any run of characters (possibly none).
+ * - Names and patterns are compared in a canonical form: lower case, and a camelCase boundary reads as `_`
+ *   (`Password` → `password`, `apiKey` → `api_key`, `userPassword` → `user_password`). Attribute names stay
+ *   case-sensitive in Drift; a secret is a secret in any case.
+ * - A pattern blocks an attribute when it matches the whole flattened name, or the part after any occurrence
+ *   of the flattening separator. With separator `_`, `card_number` blocks `card_number`, `billing_card_number`
+ *   (from `billing.card_number`) and `billingCardNumber`. Flattening loses where one key ends and the next begins
+ *   (`a_b` may be a key or a path), so every separator counts as a possible path boundary: the last key is always
+ *   among the parts tried, and a false match can only drop an attribute, never let a secret through.
+ */
+import type { DriftAttributes, MappingResult, MappingWarning } from '../types'
+
+export const DEFAULT_BLOCKED_ATTRIBUTES: readonly string[] = [
+  'password',
+  '*_password',
+  'passwd',
+  'secret',
+  '*_secret',
+  'token',
+  '*_token',
+  'api_key',
+  'ssn',
+  'credit_card',
+  'card_number',
+  'cvv'
+]
+
+const MAX_PATTERNS = 200
+const MAX_PATTERN_LENGTH = 200
+
+/** Setting rule (same shape as the settings tables' rules): the problem, naming the setting and entry, or undefined. */
+export function blockedAttributesRule(value: unknown): string | undefined {
+  if (!Array.isArray(value))
+    return 'blockedAttributes must be a list of attribute names or patterns (an empty list turns it off)'
+  if (value.length > MAX_PATTERNS) return `blockedAttributes must hold at most ${MAX_PATTERNS} patterns`
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i]
+    const at = `blockedAttributes[${i}]`
+    if (typeof item !== 'string' || item.trim() === '') return `${at} must be an attribute name or pattern, not blank`
+    if (item.trim() !== item) return `${at} must not have spaces around it ("${item.trim()}")`
+    if (item.length > MAX_PATTERN_LENGTH) return `${at} must be at most ${MAX_PATTERN_LENGTH} characters`
+    if (/^\**$/.test(item)) return `${at} "${item}" would block every attribute: name the attributes, e.g. "*_token"`
+  }
+  return undefined
+}
+
+/** Ready to add to the device and cloud settings tables. */
+export const BLOCKED_ATTRIBUTES_SETTING = {
+  rule: blockedAttributesRule,
+  default: DEFAULT_BLOCKED_ATTRIBUTES as string[]
+}
+
+/** Lower case, camelCase boundaries as `_`: `userPassword`, `APIKey` → `user_password`, `api_key`. */
+export function canonicalAttributeName(name: string): string {
+  if (name === name.toLowerCase()) return name
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+}
+
+/** A `*` glob as its literal pieces; matched greedily with indexOf (linear-ish, no regular expression to blow up). */
+type Glob = string[]
+
+function globMatches(pieces: Glob, name: string): boolean {
+  if (pieces.length === 1) return name === pieces[0]
+  const first = pieces[0]
+  const last = pieces[pieces.length - 1]
+  if (name.length < first.length + last.length || !name.startsWith(first) || !name.endsWith(last)) return false
+  let at = first.length
+  const end = name.length - last.length
+  for (let i = 1; i < pieces.length - 1; i++) {
+    const found = name.indexOf(pieces[i], at)
+    if (found === -1 || found + pieces[i].length > end) return false
+    at = found + pieces[i].length
+  }
+  return true
+}
+
+export interface AttributeBlocklist {
+  /** The patterns as given (empty: nothing is blocked). */
+  readonly patterns: readonly string[]
+  /** The first pattern that blocks `name` (a flattened attribute name), or undefined when it may be sent. */
+  blockedBy(name: string): string | undefined
+}
+
+/**
+ * Compiles `blockedAttributes` for one flattening separator. Throws a RangeError naming the setting and the
+ * rule when the list is invalid (settings are normally checked earlier, with the same rule).
+ */
+export function compileBlockedAttributes(
+  patterns: readonly string[] = DEFAULT_BLOCKED_ATTRIBUTES,
+  separator = '_'
+): AttributeBlocklist {
+  const problem = blockedAttributesRule(patterns)
+  if (problem) throw new RangeError(problem)
+  if (typeof separator !== 'string' || separator === '') throw new RangeError('separator must be a non-empty string')
+  const sep = separator.toLowerCase()
+  // Each pattern P becomes two globs: P (the whole name) and `*<separator>P` (the part after a separator).
+  const compiled = patterns.map((pattern) => {
+    const pieces = canonicalAttributeName(pattern).split(/\*+/)
+    return { pattern, whole: pieces, suffix: ['', sep + pieces[0], ...pieces.slice(1)] }
+  })
+  const cache = new Map<string, string | null>()
+  return {
+    patterns: [...patterns],
+    blockedBy(name) {
+      let hit = cache.get(name)
+      if (hit === undefined) {
+        const canonical = canonicalAttributeName(name)
+        const found = compiled.find((c) => globMatches(c.whole, canonical) || globMatches(c.suffix, canonical))
+        hit = found ? found.pattern : null
+        // Events repeat their shapes: remember answers, within bounds (hostile input may invent endless names).
+        if (cache.size >= 5000) cache.clear()
+        cache.set(name, hit)
+      }
+      return hit ?? undefined
+    }
+  }
+}
+
+/**
+ * Removes blocked attributes from a flat attribute object (never modified: a copy comes back when something
+ * is removed). Each removal gives a warning naming the attribute and the pattern, never the value.
+ */
+export function dropBlockedAttributes(attributes: DriftAttributes, blocklist: AttributeBlocklist): MappingResult {
+  const warnings: MappingWarning[] = []
+  if (blocklist.patterns.length === 0) return { attributes, warnings }
+  let kept: DriftAttributes | undefined
+  for (const name of Object.keys(attributes)) {
+    const pattern = blocklist.blockedBy(name)
+    if (pattern === undefined) continue
+    kept ??= { ...attributes }
+    delete kept[name]
+    warnings.push({ path: name, action: 'dropped', reason: `blocked by blockedAttributes ("${pattern}")` })
+  }
+  return { attributes: kept ?? attributes, warnings }
+}

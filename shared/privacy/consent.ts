@@ -1,0 +1,156 @@
+/**
+ * Consent gating (Segment's consent specification): an event carries `context.consent.categoryPreferences`, an
+ * object of category name → true/false, stamped by consent wrappers such as `@segment/analytics-consent-tools`.
+ * Drift gets an event only when every category in `consentCategories` is `true` there. Pure and zod-free: it
+ * runs in the browser plugin, the cloud actions and the replay alike.
+ */
+
+/** What to do with an event that carries no consent preferences at all (Segment sends such events). */
+export type ConsentWhenMissing = 'send' | 'skip'
+
+export const CONSENT_WHEN_MISSING: readonly ConsentWhenMissing[] = ['send', 'skip']
+
+/** The consent an event carries, for the categories Drift needs. */
+export type ConsentStatus =
+  /** Every required category is `true` (or none is required). */
+  | { status: 'granted' }
+  /** At least one required category is not `true`; `categories` lists them, `reason` says why, never a value. */
+  | { status: 'denied'; categories: string[]; reason: string }
+  /** The event has no `context.consent.categoryPreferences` (absent or null). */
+  | { status: 'missing' }
+
+/** Whether Drift gets the event: the status plus the `consentWhenMissing` rule. */
+export type ConsentVerdict =
+  { send: true; status: ConsentStatus } | { send: false; status: ConsentStatus; reason: string }
+
+const PATH = 'context.consent.categoryPreferences'
+
+/** The one label under which cloud actions report, and the replay counts, events skipped for consent. */
+export const NO_CONSENT = 'no consent'
+
+const isAbsent = (value: unknown): boolean => value === undefined || value === null
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list'
+  if (value === null) return 'null'
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
+}
+
+/** Marks consent that is there but malformed, so it is denied rather than taken as missing. */
+class InvalidConsent {
+  constructor(readonly problem: string) {}
+}
+
+/**
+ * Reads `context.consent.categoryPreferences` from a Segment event (anything with a `context`), for
+ * `consentStatus`. Absent event, context or consent: `undefined` (missing). A `consent` that is not an object,
+ * or that cannot be read, comes back as a marker that `consentStatus` denies: garbage is not "no consent given".
+ */
+export function categoryPreferencesOf(event: unknown): unknown {
+  try {
+    if (typeof event !== 'object' || event === null) return undefined
+    const context = (event as { context?: unknown }).context
+    if (typeof context !== 'object' || context === null) return undefined
+    return categoryPreferencesOfConsent((context as { consent?: unknown }).consent)
+  } catch {
+    return new InvalidConsent('context could not be read')
+  }
+}
+
+/** The same from the `context.consent` object itself (e.g. a cloud action field mapped from `$.context.consent`). */
+export function categoryPreferencesOfConsent(consent: unknown): unknown {
+  try {
+    if (isAbsent(consent)) return undefined
+    if (typeof consent !== 'object' || Array.isArray(consent))
+      return new InvalidConsent(`context.consent is ${kindOf(consent)}, not an object`)
+    return (consent as { categoryPreferences?: unknown }).categoryPreferences
+  } catch {
+    // A throwing getter or a revoked Proxy: unreadable consent is not consent.
+    return new InvalidConsent('context.consent could not be read')
+  }
+}
+
+/**
+ * The consent status of `preferences` (the value of `context.consent.categoryPreferences`, as read by
+ * `categoryPreferencesOf` or mapped into a cloud payload) for the `required` categories. Names are compared
+ * exactly (case-sensitive, as consent tools send them). Only the boolean `true` grants: `false`, an absent
+ * category, or a value such as `"true"` or `1` denies. Preferences that are not an object deny every required
+ * category. No required category: always granted, whatever the event carries.
+ */
+export function consentStatus(preferences: unknown, required: readonly string[]): ConsentStatus {
+  if (required.length === 0) return { status: 'granted' }
+  if (preferences instanceof InvalidConsent) return deniedAll(required, preferences.problem)
+  if (isAbsent(preferences)) return { status: 'missing' }
+  if (typeof preferences !== 'object' || Array.isArray(preferences)) {
+    return deniedAll(required, `${PATH} is ${kindOf(preferences)}, not an object of category → true or false`)
+  }
+  const problems: string[] = []
+  const categories: string[] = []
+  try {
+    for (const category of required) {
+      // Own keys only: a category named "constructor" must not read Object.prototype.
+      const value = Object.prototype.hasOwnProperty.call(preferences, category)
+        ? (preferences as Record<string, unknown>)[category]
+        : undefined
+      if (value === true) continue
+      categories.push(category)
+      problems.push(
+        value === false
+          ? `"${category}" is false`
+          : value === undefined
+            ? `"${category}" is absent`
+            : `"${category}" is ${kindOf(value)}, not true or false`
+      )
+    }
+  } catch {
+    return deniedAll(required, `${PATH} could not be read`)
+  }
+  if (categories.length === 0) return { status: 'granted' }
+  return { status: 'denied', categories, reason: `no consent for Drift: ${problems.join(', ')} in ${PATH}` }
+}
+
+function deniedAll(required: readonly string[], problem: string): ConsentStatus {
+  return { status: 'denied', categories: [...required], reason: `no consent for Drift: ${problem}` }
+}
+
+/** The consent status of a whole Segment event (reads `context.consent.categoryPreferences` defensively). */
+export function eventConsentStatus(event: unknown, required: readonly string[]): ConsentStatus {
+  return consentStatus(required.length === 0 ? undefined : categoryPreferencesOf(event), required)
+}
+
+/**
+ * Applies `consentWhenMissing` (default `send`, as Segment sends events without consent): granted sends,
+ * denied never does, missing sends unless the setting says `skip`. `reason` is for a "skipped" report or a log.
+ */
+export function consentVerdict(status: ConsentStatus, whenMissing: ConsentWhenMissing = 'send'): ConsentVerdict {
+  if (status.status === 'granted') return { send: true, status }
+  if (status.status === 'denied') return { send: false, status, reason: status.reason }
+  if (whenMissing === 'send') return { send: true, status }
+  return {
+    send: false,
+    status,
+    reason: `no consent for Drift: the event has no ${PATH} and consentWhenMissing is "skip"`
+  }
+}
+
+/** Settings rules (same shape as the settings tables' `{ rule, default }`): a problem sentence or undefined. */
+export function consentCategoriesRule(value: unknown): string | undefined {
+  if (!Array.isArray(value)) return 'consentCategories must be a list of consent category names'
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i]
+    if (typeof item !== 'string' || item.trim() === '')
+      return `consentCategories[${i}] must be a category name, not blank`
+    if (item.trim() !== item) return `consentCategories[${i}] must not have spaces around it ("${item.trim()}")`
+  }
+  return undefined
+}
+
+export function consentWhenMissingRule(value: unknown): string | undefined {
+  return value === 'send' || value === 'skip' ? undefined : 'consentWhenMissing must be "send" or "skip"'
+}
+
+/** Ready to add to the device and cloud settings tables. An empty list (the default) turns gating off. */
+export const CONSENT_SETTINGS = {
+  consentCategories: { rule: consentCategoriesRule, default: [] as string[] },
+  consentWhenMissing: { rule: consentWhenMissingRule, default: 'send' as ConsentWhenMissing }
+}
