@@ -15,7 +15,10 @@ const wholeNumber = (flag: string, min: number, max: number) =>
   z.string().transform((text, ctx) => {
     const n = Number(text)
     if (!/^\d+$/.test(text) || n < min || n > max) {
-      ctx.addIssue({ code: 'custom', message: `--${flag} must be a whole number from ${min} to ${max} (got "${text}")` })
+      ctx.addIssue({
+        code: 'custom',
+        message: `--${flag} must be a whole number from ${min} to ${max} (got "${text}")`
+      })
       return z.NEVER
     }
     return n

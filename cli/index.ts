@@ -84,12 +84,24 @@ function replayCommand(io: CliIO, redactor: Redactor, done: (code: number) => vo
     .option('--dry-run', 'print the Drift requests instead of sending them')
     .optionsGroup('Pacing:')
     .option('--rate <n/window>', 'request rate to stay under, e.g. 1000/20s (default), 500/2s, or off')
-    .option('--concurrency <n>', `users replayed at once (default ${DEFAULT_CONCURRENCY}); one user's events stay in order`)
-    .option('--max-attempts <n>', `attempts per event on 5xx/timeouts (default ${DEFAULT_MAX_ATTEMPTS}); 429s wait instead`)
+    .option(
+      '--concurrency <n>',
+      `users replayed at once (default ${DEFAULT_CONCURRENCY}); one user's events stay in order`
+    )
+    .option(
+      '--max-attempts <n>',
+      `attempts per event on 5xx/timeouts (default ${DEFAULT_MAX_ATTEMPTS}); 429s wait instead`
+    )
     .option('--timeout <ms>', 'per-request timeout (default 10000)')
-    .option('--deadline <duration>', 'stop retrying (429 waits included) this long after the start, e.g. 2h (default: none)')
+    .option(
+      '--deadline <duration>',
+      'stop retrying (429 waits included) this long after the start, e.g. 2h (default: none)'
+    )
     .optionsGroup('Files:')
-    .option('--checkpoint <file>', 'resume point (default <input>.checkpoint.<target>.json when the target keeps state)')
+    .option(
+      '--checkpoint <file>',
+      'resume point (default <input>.checkpoint.<target>.json when the target keeps state)'
+    )
     .option('--no-checkpoint', 'do not write or read a checkpoint')
     .option('--fresh', 'ignore an existing checkpoint and start over')
     .option('--rejects <file>', 'events not delivered, with reasons (default <input>.rejects.ndjson)')
@@ -108,7 +120,12 @@ function replayCommand(io: CliIO, redactor: Redactor, done: (code: number) => vo
   })
 }
 
-async function runReplay(input: string, flags: Record<string, unknown>, io: CliIO, redactor: Redactor): Promise<number> {
+async function runReplay(
+  input: string,
+  flags: Record<string, unknown>,
+  io: CliIO,
+  redactor: Redactor
+): Promise<number> {
   const say = (text: string): void => void io.stderr.write(`${redactor.text(text)}\n`)
   const { options, json, quiet } = replayOptionsFrom(input, flags, io.env ?? process.env)
   const { summary, sandbox } = await replay({
@@ -120,7 +137,9 @@ async function runReplay(input: string, flags: Record<string, unknown>, io: CliI
     out: (line) => void io.stdout.write(`${json ? redactor.json({ request: line }) : line}\n`)
   })
   summary.notes.push(...whereToLook(summary, sandbox !== undefined, options.sandboxOptions?.stateFile))
-  io.stdout.write(`${json ? redactor.json({ ...summary, exitCode: exitCodeOf(summary) }) : redactor.text(formatSummary(summary))}\n`)
+  io.stdout.write(
+    `${json ? redactor.json({ ...summary, exitCode: exitCodeOf(summary) }) : redactor.text(formatSummary(summary))}\n`
+  )
   if (sandbox) {
     await waitForAbort(io.signal) // --keep-open: serve until interrupted
     await sandbox.close()

@@ -87,7 +87,9 @@ export const printable = (text: string): string =>
 
 /** What every line must be before it counts as an event; the destination's actions check the rest. */
 const EventEnvelope = z.looseObject({
-  type: z.string({ error: 'missing "type" (a string such as "track")' }).min(1, 'missing "type" (a string such as "track")')
+  type: z
+    .string({ error: 'missing "type" (a string such as "track")' })
+    .min(1, 'missing "type" (a string such as "track")')
 })
 
 /** Turns one line into an event, a blank, or a malformed line with a reason naming the rule. */

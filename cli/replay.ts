@@ -185,7 +185,9 @@ class Run {
       {
         // This client's timeout, shortened during the token check to what is left of its deadline.
         timeoutMs: () =>
-          this.checkDeadline === undefined ? timeoutMs : Math.max(1, Math.min(timeoutMs, this.checkDeadline - Date.now())),
+          this.checkDeadline === undefined
+            ? timeoutMs
+            : Math.max(1, Math.min(timeoutMs, this.checkDeadline - Date.now())),
         beforeRequest: bucket ? () => bucket.take(this.stop.signal) : undefined,
         onRetryAfter: (ms) => bucket?.pauseUntil(Date.now() + ms),
         onResponse: dryRun ? (record) => this.printRequest(record) : undefined
@@ -298,7 +300,15 @@ class Run {
       if (outcome.kind !== 'rejected') return void this.lines.unfinished++
       const reason = redactor.text(outcome.reason)
       this.tally.count(type, 'failed', line, reason, outcome.outcome)
-      this.reject({ line, type, outcome: outcome.outcome, reason, status: outcome.status, attempts: outcome.attempts, event })
+      this.reject({
+        line,
+        type,
+        outcome: outcome.outcome,
+        reason,
+        status: outcome.status,
+        attempts: outcome.attempts,
+        event
+      })
     } catch (error) {
       const reason = redactor.text(`internal error: ${(error as Error)?.message ?? String(error)}`)
       this.tally.count(type, 'failed', line, reason)

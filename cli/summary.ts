@@ -118,7 +118,10 @@ export class Tally {
     let entry = this.reasons.get(key)
     if (!entry) this.reasons.set(key, (entry = { outcome, type, reason: text, count: 0, lines: [] }))
     entry.count++
-    if (entry.lines.length < EXAMPLE_LINES) entry.lines.push(line)
+    // The first lines of the input (events finish out of order: keep the smallest).
+    if (entry.lines.length < EXAMPLE_LINES || line < entry.lines[EXAMPLE_LINES - 1]) {
+      entry.lines = [...entry.lines, line].sort((a, b) => a - b).slice(0, EXAMPLE_LINES)
+    }
   }
 
   totals(): TypeCounts {
