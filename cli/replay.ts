@@ -28,7 +28,8 @@ export { UsageError } from './errors'
 export { DEFAULT_DRIFT_API_BASE, SANDBOX_ACCOUNT_OWNER_ID } from './target'
 
 export const DEFAULT_CONCURRENCY = 8
-export const DEFAULT_MAX_ATTEMPTS = 8
+/** Transient failures (5xx, timeouts, dropped connections) an event outlasts; 429s do not count. */
+export const DEFAULT_MAX_ATTEMPTS = 20
 /** Events read ahead of the workers at most (bounds memory whatever the input size). */
 export const MAX_PENDING = 2000
 const CHECKPOINT_SAVE_MS = 2000
@@ -56,7 +57,7 @@ export interface ReplayOptions {
   /** Pacing; `null` turns it off. Default 1000 per 20 s. */
   rate?: Rate | null
   concurrency?: number
-  /** Attempts per event after transient failures (5xx, timeouts), first included (default 8). 429s do not count. */
+  /** Attempts per event after transient failures (5xx, timeouts), first included (default 20). 429s do not count. */
   maxAttempts?: number
   backoff?: BackoffOptions
   /** Per-request timeout in ms (default 10 s), for this replay's client only. */
