@@ -19,7 +19,8 @@ export function parseRetryAfterMs(value: string | null | undefined, now = Date.n
   const text = value.trim()
   if (text === '') return undefined
   if (/^\d+(\.\d+)?$/.test(text)) return Math.min(Math.round(Number(text) * 1000), MAX_RETRY_AFTER_MS)
-  const date = Date.parse(text)
+  // An HTTP date starts with the day's name; anything else (`-1`, `2s`) is unreadable, not a date.
+  const date = /^[A-Za-z]/.test(text) ? Date.parse(text) : Number.NaN
   return Number.isNaN(date) ? undefined : Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS)
 }
 
@@ -76,8 +77,11 @@ export function classifyRetry(error: unknown): RetryVerdict {
   if (error instanceof InvalidAuthenticationError || status === 401) return { kind: 'auth', status: 401 }
   if (status === 429) return { kind: 'pacing', status, retryAfterMs }
   const code = typeof record.code === 'string' ? record.code.toUpperCase() : undefined
-  const noAnswer = (code !== undefined && (NO_ANSWER_CODES.has(code) || code.startsWith('UND_ERR_'))) ||
-    record.name === 'FetchError' || record.name === 'TimeoutError' || record.name === 'RequestTimeoutError'
+  const noAnswer =
+    (code !== undefined && (NO_ANSWER_CODES.has(code) || code.startsWith('UND_ERR_'))) ||
+    record.name === 'FetchError' ||
+    record.name === 'TimeoutError' ||
+    record.name === 'RequestTimeoutError'
   if (error instanceof RetryableError || isRetryableStatus(status) || noAnswer) {
     return { kind: 'transient', status, retryAfterMs }
   }
