@@ -11,7 +11,7 @@ let brokenPipe = false
 const interrupt = (): void => {
   interrupts++
   if (interrupts > 1) process.exit(130)
-  process.stderr.write('\nStopping: letting requests in flight finish (Ctrl-C again to quit now)\n')
+  process.stderr.write('\nStopping: finishing what is in flight (Ctrl-C again to quit now)\n')
   controller.abort()
 }
 process.on('SIGINT', interrupt)
