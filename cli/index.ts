@@ -100,7 +100,7 @@ function replayCommand(io: CliIO, redactor: Redactor, done: (code: number) => vo
     .optionsGroup('Files:')
     .option(
       '--checkpoint <file>',
-      'resume point (default <input>.checkpoint.<target>.json when the target keeps state)'
+      'resume point (default <input>.<target>.checkpoint.json when the target keeps state)'
     )
     .option('--no-checkpoint', 'do not write or read a checkpoint')
     .option('--fresh', 'ignore an existing checkpoint and start over')

@@ -64,7 +64,7 @@ export interface ReplayOptions {
   timeoutMs?: number
   /** The run stops retrying (429 waits included) this long after it started; default: no deadline. */
   deadlineMs?: number
-  /** Checkpoint file; false: none. Default `<input>.checkpoint.<target>.json` for files, none for stdin. */
+  /** Checkpoint file; false: none. Default `<input>.<target>.checkpoint.json` for files, none for stdin. */
   checkpoint?: string | false
   /** Ignore an existing checkpoint and start over. */
   fresh?: boolean
@@ -101,11 +101,11 @@ function laneKey(event: Record<string, unknown>, line: number): string {
 
 /** `events.ndjson.gz` → `events`: the stem the default checkpoint and rejects files are named after. */
 const stem = (input: string): string => input.replace(/\.gz$/i, '').replace(/\.(ndjson|jsonl|json)$/i, '')
-/** One checkpoint per input and target: `<stem>.checkpoint.<8 hex of the target key>.json`. */
+/** One checkpoint per input and target: `<stem>.<8 hex of the target key>.checkpoint.json`. */
 export const defaultCheckpointFile = (input: string, targetKey: string): string | false =>
   input === '-'
     ? false
-    : `${stem(input)}.checkpoint.${createHash('sha256').update(targetKey).digest('hex').slice(0, 8)}.json`
+    : `${stem(input)}.${createHash('sha256').update(targetKey).digest('hex').slice(0, 8)}.checkpoint.json`
 export const defaultRejectsFile = (input: string): string =>
   input === '-' ? 'replay.rejects.ndjson' : `${stem(input)}.rejects.ndjson`
 
@@ -208,10 +208,18 @@ class Run {
     return this.options.rejects ?? defaultRejectsFile(this.options.input)
   }
 
-  /** Checkpoint, rejects file, progress, then the token check (nothing is sent if it fails). */
+  /** The token check (nothing is sent, and no file written, if it fails), then checkpoint, rejects and progress. */
   async prepare(): Promise<void> {
     const { options, target } = this
     const dryRun = target.kind === 'dry-run'
+    if (!dryRun && !this.stop.signal.aborted) {
+      await checkTarget(this.delivery, target, {
+        signal: this.stop.signal,
+        backoff: options.backoff,
+        setDeadline: (at) => (this.checkDeadline = at)
+      })
+      this.authRequests = this.delivery.stats.requests
+    }
     // A target that forgets everything when the process ends (an embedded sandbox without a state file) has
     // nothing to resume into: no checkpoint.
     const checkpointFile =
@@ -240,14 +248,6 @@ class Run {
         (n) => (this.total = n),
         () => undefined
       )
-    }
-    if (!dryRun && !this.stop.signal.aborted) {
-      await checkTarget(this.delivery, target, {
-        signal: this.stop.signal,
-        backoff: options.backoff,
-        setDeadline: (at) => (this.checkDeadline = at)
-      })
-      this.authRequests = this.delivery.stats.requests
     }
   }
 

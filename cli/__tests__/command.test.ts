@@ -115,6 +115,7 @@ describe('drift-destination (exit codes and messages)', () => {
     const run = io({ DRIFT_API_TOKEN: DEFAULT_SANDBOX_TOKEN })
     const args = ['replay', EXAMPLE, '--api-base', `http://127.0.0.1:${port}`, '--no-checkpoint']
     expect(await main([...args, '--rejects', tmp.file('r.ndjson')], run)).toBe(4)
+    expect(existsSync(tmp.file('r.ndjson'))).toBe(false) // nothing written for a run that never started
     expect(Date.now() - started).toBeLessThan(12_000)
     expect(run.err()).toContain(`could not reach http://127.0.0.1:${port}`)
     expect(run.err()).not.toMatch(/credentials/i)
