@@ -11,15 +11,17 @@ import {
   writeSync
 } from 'node:fs'
 import { dirname } from 'node:path'
+import { UsageError } from './errors'
 
-// Which input lines are finished (delivered, or written to the rejects file with a reason), so an interrupted
-// replay resumes without sending them again.
+// Which input lines are finished (delivered, or written to the rejects file with a reason) for one target, so an
+// interrupted replay resumes without sending them again. A checkpoint belongs to an input AND a target (the API
+// origin and a fingerprint of the token): the same file replayed to another target starts from the beginning.
 //
 // Two files: `<checkpoint>` is a JSON snapshot written atomically (tmp + rename), and `<checkpoint>.journal` gets
 // one line number appended, synchronously, the moment a line is finished. A crash (even SIGKILL) therefore
 // loses at most the acknowledgement in flight; the snapshot folds the journal in every few seconds and at the end.
 
-export const CHECKPOINT_VERSION = 1
+export const CHECKPOINT_VERSION = 2
 const HEAD_BYTES = 64 * 1024
 
 export interface InputFingerprint {
@@ -27,6 +29,8 @@ export interface InputFingerprint {
   input: string
   /** sha256 of the first 64 KiB of a file (so an appended-to file still matches); absent for stdin. */
   head?: string
+  /** The target (API origin and token fingerprint, never the token): see cli/target.ts. */
+  target?: string
 }
 
 interface CheckpointFile {
@@ -40,16 +44,17 @@ interface CheckpointFile {
   updatedAt: string
 }
 
-export class CheckpointMismatchError extends Error {}
+/** A checkpoint that belongs to another input or target, or is not one: a usage error (exit 2). */
+export class CheckpointMismatchError extends UsageError {}
 
 /** Fingerprint of a file's first 64 KiB (compressed or not: it is what the file holds). */
-export function fingerprintInput(input: string): InputFingerprint {
-  if (input === '-') return { input }
+export function fingerprintInput(input: string, target?: string): InputFingerprint {
+  if (input === '-') return { input, target }
   const fd = openSync(input, 'r')
   try {
     const buffer = Buffer.alloc(HEAD_BYTES)
     const read = readSync(fd, buffer, 0, HEAD_BYTES, 0)
-    return { input, head: createHash('sha256').update(buffer.subarray(0, read)).digest('hex') }
+    return { input, head: createHash('sha256').update(buffer.subarray(0, read)).digest('hex'), target }
   } finally {
     closeSync(fd)
   }
@@ -108,6 +113,12 @@ export class Checkpoint {
       }
       if (text !== undefined) {
         saved = parseCheckpoint(file, text)
+        if (saved.fingerprint.target !== fingerprint.target) {
+          throw new CheckpointMismatchError(
+            `Checkpoint ${file} belongs to another target (${saved.fingerprint.target?.split(' ')[0] ?? 'unknown'}, ` +
+              'or another token): pass --fresh to start over, or --checkpoint <file> to use another checkpoint'
+          )
+        }
         const same = saved.fingerprint.input === fingerprint.input && saved.fingerprint.head === fingerprint.head
         if (!same) {
           throw new CheckpointMismatchError(

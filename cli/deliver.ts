@@ -1,14 +1,12 @@
 import {
   Destination,
-  InvalidAuthenticationError,
-  RetryableError,
   type DestinationDefinition,
   type JSONObject,
   type RequestExtension,
   type SegmentEvent,
   type Subscription
 } from '@segment/actions-core'
-import { parseRetryAfter } from './pacer'
+import { classifyRetry, parseRetryAfterMs, type RetryKind } from '../destinations/drift/retry'
 
 // The bridge to the cloud destination: every event goes through the destination's own actions via actions-core
 // (`Destination#onEvent` with the preset's subscription and mapping). Nothing here knows how Drift is called;
@@ -38,6 +36,8 @@ export interface RequestStats {
 }
 
 export interface DeliveryHooks {
+  /** This client's request timeout in ms, read before every request (per client: nothing module-global). */
+  timeoutMs?: () => number
   /** Awaited before every HTTP request (the pacer). */
   beforeRequest?: () => Promise<void>
   /** Called when Drift answers 429 with a Retry-After (ms). */
@@ -94,6 +94,8 @@ export function withHooks(
         async () => {
           if (hooks.beforeRequest) await hooks.beforeRequest()
           stats.requests++
+          // Options returned by a hook are merged over the request's own, so this client's timeout wins.
+          return hooks.timeoutMs ? { timeout: hooks.timeoutMs() } : undefined
         }
       ],
       afterResponse: [
@@ -105,7 +107,7 @@ export function withHooks(
           const route = `${request.method} ${path}`
           stats.byRoute[route] = (stats.byRoute[route] ?? 0) + 1
           if (response.status === 429) {
-            const ms = parseRetryAfter(response.headers.get('retry-after'))
+            const ms = parseRetryAfterMs(response.headers.get('retry-after'))
             if (ms !== undefined) hooks.onRetryAfter?.(ms)
           }
           if (hooks.onResponse) {
@@ -129,57 +131,46 @@ export function withHooks(
   return { ...definition, extendRequest }
 }
 
+/** Records the errors of the destination's token check as thrown, before actions-core rewraps them. */
+function keepAuthErrors(definition: DestinationDefinition<unknown>, errors: unknown[]): DestinationDefinition<unknown> {
+  const auth = definition.authentication
+  const test = auth?.testAuthentication
+  if (!auth || !test) return definition
+  return {
+    ...definition,
+    authentication: {
+      ...auth,
+      testAuthentication: async (request, data) => {
+        try {
+          return await test(request, data)
+        } catch (error) {
+          errors.push(error)
+          throw error
+        }
+      }
+    }
+  }
+}
+
 export type DeliveryResult =
   | { ok: true }
   | {
       ok: false
-      /** retry: worth another attempt · fatal: stop the run (the token was refused) · refused: this event only. */
-      kind: 'retry' | 'fatal' | 'refused'
+      /** What retrying can do (see destinations/drift/retry.ts); `final` refuses this event only. */
+      kind: RetryKind
       reason: string
       status?: number
-      /** Drift's Retry-After, when it sent one. */
+      /** The target's Retry-After, when it sent one. */
       retryAfterMs?: number
       /** true when the event was refused before any request (validation). */
       beforeSending: boolean
     }
 
-const RETRYABLE_STATUS = (status: number | undefined): boolean =>
-  status === 408 || status === 429 || (status !== undefined && status >= 500)
-
-/** Network failures from node-fetch (no answer at all) are worth retrying. */
-const NETWORK_CODES = /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ESOCKETTIMEDOUT|EAI_AGAIN|ENOTFOUND|UND_ERR_\w+)$/
-
-function statusOf(error: unknown): number | undefined {
-  const e = error as { status?: unknown; response?: { status?: unknown } } | undefined
-  if (typeof e?.status === 'number') return e.status
-  if (typeof e?.response?.status === 'number') return e.response.status
-  return undefined
-}
-
-function retryAfterOf(error: unknown): number | undefined {
-  const e = error as { retryAfterSeconds?: unknown } | undefined
-  return typeof e?.retryAfterSeconds === 'number' ? e.retryAfterSeconds * 1000 : undefined
-}
-
-/** Sorts an error from actions-core or the destination into retry / fatal / refused. */
+/** Sorts an error from actions-core or the destination with the shared retry rules. */
 export function classify(error: unknown, requestsBefore: number, requestsAfter: number): DeliveryResult {
-  const status = statusOf(error)
-  const message = error instanceof Error ? error.message : String(error)
-  const code = (error as { code?: unknown } | undefined)?.code
-  const beforeSending = requestsAfter === requestsBefore
-  if (error instanceof InvalidAuthenticationError || status === 401) {
-    return { ok: false, kind: 'fatal', reason: message, status: 401, beforeSending }
-  }
-  const noAnswer = typeof code === 'string' && NETWORK_CODES.test(code)
-  if (
-    error instanceof RetryableError ||
-    RETRYABLE_STATUS(status) ||
-    noAnswer ||
-    (error as Error)?.name === 'FetchError'
-  ) {
-    return { ok: false, kind: 'retry', reason: message, status, retryAfterMs: retryAfterOf(error), beforeSending }
-  }
-  return { ok: false, kind: 'refused', reason: message, status, beforeSending }
+  const verdict = classifyRetry(error)
+  const reason = error instanceof Error ? error.message : String(error)
+  return { ok: false, ...verdict, reason, beforeSending: requestsAfter === requestsBefore }
 }
 
 export class Delivery {
@@ -187,14 +178,22 @@ export class Delivery {
   readonly subscriptions: Map<string, Subscription>
   readonly stats: RequestStats = { requests: 0, byStatus: {}, byRoute: {} }
 
+  /** Requests that got an answer (any status); the rest timed out or lost their connection. */
+  get answered(): number {
+    return Object.values(this.stats.byStatus).reduce((a, b) => a + b, 0)
+  }
+
   constructor(
     definition: DestinationDefinition<unknown>,
     private readonly settings: JSONObject,
     hooks: DeliveryHooks
   ) {
     this.subscriptions = subscriptionsFor(definition)
-    this.destination = new Destination(withHooks(definition, this.stats, hooks))
+    this.destination = new Destination(withHooks(keepAuthErrors(definition, this.authErrors), this.stats, hooks))
   }
+
+  /** The token check's own errors: actions-core rethrows them as plain Errors, losing status and class. */
+  private readonly authErrors: unknown[] = []
 
   supports(type: string): boolean {
     return this.subscriptions.has(type)
@@ -202,14 +201,19 @@ export class Delivery {
 
   /** The destination's own token check (e.g. `POST /app/token_info`), when it has one. */
   async checkAuthentication(): Promise<void> {
-    await this.destination.testAuthentication(this.settings)
+    this.authErrors.length = 0
+    try {
+      await this.destination.testAuthentication(this.settings)
+    } catch (error) {
+      throw this.authErrors.pop() ?? error
+    }
   }
 
   /** One attempt at one event through the destination's action. */
   async send(event: SegmentEvent): Promise<DeliveryResult> {
     const subscription = this.subscriptions.get(event.type)
     if (!subscription) {
-      return { ok: false, kind: 'refused', reason: `unsupported event type "${event.type}"`, beforeSending: true }
+      return { ok: false, kind: 'final', reason: `unsupported event type "${event.type}"`, beforeSending: true }
     }
     const before = this.stats.requests
     try {
@@ -217,12 +221,12 @@ export class Delivery {
       const failure = results.find((r) => (r as { error?: unknown }).error !== undefined) as
         { error?: { message?: string } } | undefined
       if (failure) {
-        return { ok: false, kind: 'refused', reason: failure.error?.message ?? 'failed', beforeSending: false }
+        return { ok: false, kind: 'final', reason: failure.error?.message ?? 'failed', beforeSending: false }
       }
       const output = results.find((r) => typeof (r as { output?: unknown }).output === 'string') as
         { output: string } | undefined
       if (output?.output === 'not subscribed') {
-        return { ok: false, kind: 'refused', reason: 'the event does not match the subscription', beforeSending: true }
+        return { ok: false, kind: 'final', reason: 'the event does not match the subscription', beforeSending: true }
       }
       return { ok: true }
     } catch (error) {

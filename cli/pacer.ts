@@ -1,6 +1,6 @@
 // Pacing for the replay: a token bucket matched to Drift's rate limit (a leaky bucket, about 1000 requests per
-// 20 s), a pause shared by every worker when Drift answers 429 with Retry-After, and exponential backoff with full
-// jitter between attempts of one event.
+// 20 s) and a pause shared by every worker when Drift answers 429 with Retry-After. The retry rules themselves
+// (what is retryable, Retry-After, backoff) live in destinations/drift/retry.ts.
 
 export interface Rate {
   /** Requests allowed per window. */
@@ -113,36 +113,4 @@ export class TokenBucket {
       await sleep(Math.ceil((1 - this.tokens) / this.perMs), signal)
     }
   }
-}
-
-export interface BackoffOptions {
-  /** First delay ceiling, in ms (default 250). */
-  baseMs: number
-  /** Largest delay ceiling, in ms (default 30 s). */
-  maxMs: number
-}
-
-export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 250, maxMs: 30_000 }
-
-/**
- * Delay before attempt `attempt + 1` after `attempt` failures: full jitter (a random share of an exponentially
- * growing ceiling), but never shorter than Drift's Retry-After.
- */
-export function backoffDelay(
-  attempt: number,
-  options: BackoffOptions = DEFAULT_BACKOFF,
-  retryAfterMs = 0,
-  random: () => number = Math.random
-): number {
-  const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt - 1))
-  return Math.max(retryAfterMs, Math.floor(random() * ceiling))
-}
-
-/** Retry-After as milliseconds: delta seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (value === null || value === undefined || value.trim() === '') return undefined
-  const text = value.trim()
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.min(Number(text) * 1000, 3_600_000)
-  const date = Date.parse(text)
-  return Number.isNaN(date) ? undefined : Math.min(Math.max(0, date - now), 3_600_000)
 }

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { createGunzip } from 'node:zlib'
+import { z } from 'zod'
 
 // Reads NDJSON events from a file or stdin, gzip or not (detected by its magic bytes, not the file name), one
 // line at a time with bounded memory: a line longer than the limit is reported, not buffered.
@@ -79,6 +80,18 @@ export async function* splitLines(source: AsyncIterable<Buffer>, maxChars = MAX_
 const excerpt = (text: string): string =>
   text.length > RAW_EXCERPT_CHARS ? `${text.slice(0, RAW_EXCERPT_CHARS)}… (${text.length} characters)` : text
 
+/** Control characters (and the replacement character of undecodable bytes) never reach a terminal. */
+export const printable = (text: string): string =>
+  // eslint-disable-next-line no-control-regex
+  text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g, '?')
+
+/** What every line must be before it counts as an event; the destination's actions check the rest. */
+const EventEnvelope = z.looseObject({
+  type: z
+    .string({ error: 'missing "type" (a string such as "track")' })
+    .min(1, 'missing "type" (a string such as "track")')
+})
+
 /** Turns one line into an event, a blank, or a malformed line with a reason naming the rule. */
 export function parseLine(raw: RawLine): ParsedLine {
   const { line } = raw
@@ -96,17 +109,21 @@ export function parseLine(raw: RawLine): ParsedLine {
   try {
     value = JSON.parse(text)
   } catch (error) {
-    return { line, kind: 'malformed', reason: `not valid JSON (${(error as Error).message})`, raw: excerpt(text) }
+    return {
+      line,
+      kind: 'malformed',
+      reason: printable(`not valid JSON (${(error as Error).message})`),
+      raw: excerpt(text)
+    }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`
     return { line, kind: 'malformed', reason: `not a JSON object (got ${what})`, raw: excerpt(text) }
   }
-  const event = value as Record<string, unknown>
-  if (typeof event.type !== 'string' || event.type === '') {
-    return { line, kind: 'malformed', reason: 'missing "type" (a string such as "track")', raw: excerpt(text) }
-  }
-  return { line, kind: 'event', event: event as Record<string, unknown> & { type: string } }
+  const parsed = EventEnvelope.safeParse(value)
+  if (!parsed.success) return { line, kind: 'malformed', reason: parsed.error.issues[0].message, raw: excerpt(text) }
+  // The line's own object, not zod's copy (a copy would turn a "__proto__" key into a prototype).
+  return { line, kind: 'event', event: value as Record<string, unknown> & { type: string } }
 }
 
 /** The input as numbered, parsed lines. `-` reads stdin (or the `stdin` stream given, for tests). */

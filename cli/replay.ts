@@ -1,40 +1,40 @@
 import type { DestinationDefinition, JSONObject, SegmentEvent } from '@segment/actions-core'
+import { createHash } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
 import type { Readable } from 'node:stream'
-import driftDestination, { DEFAULT_DRIFT_TIMEOUT_MS, setDriftRequestTimeout } from '../destinations/drift'
-import { ALL_SCOPES, DEFAULT_SANDBOX_TOKEN, startSandbox, type Sandbox, type SandboxOptions } from '../sandbox'
+import driftDestination, { DEFAULT_DRIFT_TIMEOUT_MS } from '../destinations/drift'
+import type { BackoffOptions } from '../destinations/drift/retry'
+import type { Sandbox, SandboxOptions } from '../sandbox'
 import { Checkpoint, fingerprintInput } from './checkpoint'
-import { Delivery, type DeliveryResult, type RequestRecord } from './deliver'
+import { Delivery, type RequestRecord } from './deliver'
+import { UsageError } from './errors'
+import { openInput } from './input'
 import { LaneScheduler } from './lanes'
-import {
-  AbortedError,
-  DEFAULT_BACKOFF,
-  DEFAULT_RATE,
-  TokenBucket,
-  backoffDelay,
-  formatRate,
-  sleep,
-  type BackoffOptions,
-  type Rate
-} from './pacer'
+import { DEFAULT_RATE, TokenBucket, type Rate } from './pacer'
 import { Progress, chooseProgressMode, type ProgressMode, type ProgressStream } from './progress'
-import { countLines, readEvents } from './read-events'
-import { Redactor } from './redact'
+import { countLines, type ParsedLine } from './read-events'
+import { MIN_TOKEN_CHARS } from './redact'
 import { RejectsFile, type Reject } from './rejects'
-import { Tally, type ReplaySummary } from './summary'
+import { sendEvent } from './send-event'
+import { buildSummary, Tally, type ReplaySummary } from './summary'
+import { checkTarget, openTarget, type Target } from './target'
 
 // The replay: reads stored Segment events and sends each through the cloud destination's own actions, paced to
-// Drift's rate limit, with bounded concurrency and per-user order, a checkpoint for resuming, and a rejects file
-// for everything not delivered.
+// Drift's rate limit, with bounded concurrency and per-user order, a checkpoint per target for resuming, and a
+// rejects file for everything not delivered. Four steps: the target (openTarget, checkTarget), per-event delivery
+// (sendEvent), the read loop (below) and the summary (buildSummary).
+
+export { UsageError } from './errors'
+export { DEFAULT_DRIFT_API_BASE, SANDBOX_ACCOUNT_OWNER_ID } from './target'
 
 export const DEFAULT_CONCURRENCY = 8
-export const DEFAULT_MAX_ATTEMPTS = 8
+/** Transient failures (5xx, timeouts, dropped connections) an event outlasts; 429s do not count. */
+export const DEFAULT_MAX_ATTEMPTS = 20
 /** Events read ahead of the workers at most (bounds memory whatever the input size). */
 export const MAX_PENDING = 2000
 const CHECKPOINT_SAVE_MS = 2000
-export const DEFAULT_DRIFT_API_BASE = 'https://driftapi.com'
-/** Owner of accounts created in an embedded sandbox (Drift requires one; the sandbox accepts any user id). */
-export const SANDBOX_ACCOUNT_OWNER_ID = '1'
+/** How many malformed lines are announced on stderr as they are read (all of them go to the rejects file). */
+const MALFORMED_NOTES = 20
 
 export interface ReplayOptions {
   /** A file path (NDJSON, gzip or not) or '-' for stdin. */
@@ -46,7 +46,7 @@ export interface ReplayOptions {
   token?: string
   /** Ignore apiBase/token and start an embedded sandbox. */
   sandbox?: boolean
-  /** Options for the embedded sandbox (state file, rate limit, faults...). */
+  /** Options for the embedded sandbox (state file, port, rate limit, faults, fidelity variants...). */
   sandboxOptions?: SandboxOptions
   /** Keep the embedded sandbox running after the replay (returned as `sandbox`; the caller closes it). */
   keepSandbox?: boolean
@@ -57,12 +57,14 @@ export interface ReplayOptions {
   /** Pacing; `null` turns it off. Default 1000 per 20 s. */
   rate?: Rate | null
   concurrency?: number
-  /** Attempts per event, first included (default 8). */
+  /** Attempts per event after transient failures (5xx, timeouts), first included (default 20). 429s do not count. */
   maxAttempts?: number
   backoff?: BackoffOptions
-  /** Per-request timeout in ms (default 10 s). */
+  /** Per-request timeout in ms (default 10 s), for this replay's client only. */
   timeoutMs?: number
-  /** Checkpoint file; false: none. Default `<input>.checkpoint.json` for files, none for stdin. */
+  /** The run stops retrying (429 waits included) this long after it started; default: no deadline. */
+  deadlineMs?: number
+  /** Checkpoint file; false: none. Default `<input>.<target>.checkpoint.json` for files, none for stdin. */
   checkpoint?: string | false
   /** Ignore an existing checkpoint and start over. */
   fresh?: boolean
@@ -85,9 +87,6 @@ export interface ReplayResult {
   sandbox?: Sandbox
 }
 
-/** A usage problem (bad option): the CLI exits 2. */
-export class UsageError extends Error {}
-
 interface Item {
   line: number
   event: SegmentEvent
@@ -102,302 +101,302 @@ function laneKey(event: Record<string, unknown>, line: number): string {
 
 /** `events.ndjson.gz` → `events`: the stem the default checkpoint and rejects files are named after. */
 const stem = (input: string): string => input.replace(/\.gz$/i, '').replace(/\.(ndjson|jsonl|json)$/i, '')
-export const defaultCheckpointFile = (input: string): string | false =>
-  input === '-' ? false : `${stem(input)}.checkpoint.json`
+/** One checkpoint per input and target: `<stem>.<8 hex of the target key>.checkpoint.json`. */
+export const defaultCheckpointFile = (input: string, targetKey: string): string | false =>
+  input === '-'
+    ? false
+    : `${stem(input)}.${createHash('sha256').update(targetKey).digest('hex').slice(0, 8)}.checkpoint.json`
 export const defaultRejectsFile = (input: string): string =>
   input === '-' ? 'replay.rejects.ndjson' : `${stem(input)}.rejects.ndjson`
-/** How many malformed lines are announced on stderr as they are read (all of them go to the rejects file). */
-const MALFORMED_NOTES = 20
+
+function checkNumbers(options: ReplayOptions): void {
+  const whole = (name: string, value: number | undefined, min: number, max: number): void => {
+    if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
+      throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`)
+    }
+  }
+  whole('concurrency', options.concurrency, 1, 256)
+  whole('max-attempts', options.maxAttempts, 1, 100)
+  whole('timeout', options.timeoutMs, 1, 600_000)
+  if (options.token !== undefined && options.token.length < MIN_TOKEN_CHARS) {
+    throw new UsageError(`the token is too short to be a Drift API token (fewer than ${MIN_TOKEN_CHARS} characters)`)
+  }
+}
 
 export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const started = Date.now()
-  const input = options.input
-  const dryRun = options.dryRun === true
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
-  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-    throw new UsageError('--concurrency must be a whole number from 1 to 256')
+  checkNumbers(options)
+  // The input is checked before anything starts or is sent: a bad file is a usage error (exit 2).
+  const lines = await openInput(options.input, options.stdin)
+  let target: Target
+  try {
+    target = await openTarget(options)
+  } catch (error) {
+    await lines.return(undefined)
+    throw error
   }
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100) {
-    throw new UsageError('--max-attempts must be a whole number from 1 to 100')
+  const run = new Run(options, target, started)
+  let keep = false
+  try {
+    await run.prepare()
+    await run.readLoop(lines)
+    keep = options.keepSandbox === true && !options.dryRun
+  } finally {
+    await lines.return(undefined)
+    run.close()
+    if (target.sandbox && !keep) await target.sandbox.close()
   }
-  const remote = !options.sandbox && (options.apiBase !== undefined || options.token !== undefined)
-  if (remote && !options.token) {
-    throw new UsageError('--api-base needs a token: pass --token or set DRIFT_API_TOKEN')
-  }
-  const redactor = new Redactor([options.token, remote ? undefined : DEFAULT_SANDBOX_TOKEN])
-  const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`))
+  return { summary: run.summary(), sandbox: keep ? target.sandbox : undefined }
+}
 
-  // Stops everything: the caller's signal, or a fatal error (the token was refused).
-  const stop = new AbortController()
-  setMaxListeners(0, stop.signal) // every waiting worker listens to it
-  let fatal: string | undefined
-  /** Requests made by the token check, kept apart from the per-event cost. */
-  let authRequests = 0
-  const onAbort = (): void => stop.abort()
-  options.signal?.addEventListener('abort', onAbort, { once: true })
-  if (options.signal?.aborted) stop.abort()
+/** One replay's state: the delivery client, checkpoint, rejects, tally and progress. */
+class Run {
+  readonly stop = new AbortController()
+  readonly delivery: Delivery
+  readonly tally = new Tally()
+  readonly lines = { read: 0, blank: 0, malformed: 0, alreadyDone: 0, unfinished: 0 }
+  checkpoint?: Checkpoint
+  rejects?: RejectsFile
+  progress?: Progress
+  stopped?: { cause: 'credentials'; message: string }
+  retries = 0
+  authRequests = 0
+  finishedThisRun = 0
+  total?: number
+  private saveTimer?: NodeJS.Timeout
+  private checkDeadline?: number
+  private readonly rate: Rate | undefined
+  private readonly onAbort = (): void => this.stop.abort()
 
-  // Target: a recorder for a dry run, Drift (or anything speaking its API), or an embedded sandbox.
-  const token = remote ? (options.token as string) : DEFAULT_SANDBOX_TOKEN
-  const shownBase = (remote ? (options.apiBase ?? DEFAULT_DRIFT_API_BASE) : DEFAULT_DRIFT_API_BASE).replace(/\/+$/, '')
-  let sandbox: Sandbox | undefined
-  if (dryRun) {
-    sandbox = await startSandbox({ rateLimit: false, tokens: { [token]: ALL_SCOPES } })
-  } else if (!remote) {
-    sandbox = await startSandbox(options.sandboxOptions ?? {})
+  constructor(
+    readonly options: ReplayOptions,
+    readonly target: Target,
+    readonly started: number
+  ) {
+    setMaxListeners(0, this.stop.signal) // every waiting worker listens to it
+    options.signal?.addEventListener('abort', this.onAbort, { once: true })
+    if (options.signal?.aborted) this.stop.abort()
+    const dryRun = target.kind === 'dry-run'
+    this.rate = dryRun || options.rate === null ? undefined : (options.rate ?? DEFAULT_RATE)
+    const bucket = this.rate ? new TokenBucket(this.rate) : undefined
+    const timeoutMs = options.timeoutMs ?? DEFAULT_DRIFT_TIMEOUT_MS
+    this.delivery = new Delivery(
+      options.definition ?? (driftDestination as DestinationDefinition<unknown>),
+      target.settings as JSONObject,
+      {
+        // This client's timeout, shortened during the token check to what is left of its deadline.
+        timeoutMs: () =>
+          this.checkDeadline === undefined
+            ? timeoutMs
+            : Math.max(1, Math.min(timeoutMs, this.checkDeadline - Date.now())),
+        beforeRequest: bucket ? () => bucket.take(this.stop.signal) : undefined,
+        onRetryAfter: (ms) => bucket?.pauseUntil(Date.now() + ms),
+        onResponse: dryRun ? (record) => this.printRequest(record) : undefined
+      }
+    )
   }
-  const apiBase = sandbox ? sandbox.url : shownBase
-  const settings: Record<string, unknown> = {
-    ...(remote ? {} : { accountOwnerId: SANDBOX_ACCOUNT_OWNER_ID }),
-    ...options.settings,
-    apiToken: token,
-    apiBaseUrl: apiBase
-  }
-  const rate = dryRun ? undefined : options.rate === null ? undefined : (options.rate ?? DEFAULT_RATE)
-  const bucket = rate ? new TokenBucket(rate) : undefined
 
-  const printRequest = (record: RequestRecord): void => {
+  private printRequest(record: RequestRecord): void {
+    const { redactor, apiBase, shownBase } = this.target
     const url = record.url.replace(apiBase, shownBase)
     const body = record.body === undefined ? '' : ` ${redactor.json(record.body)}`
+    const out = this.options.out ?? ((line: string) => process.stdout.write(`${line}\n`))
     out(redactor.text(`${record.method} ${url}${body}`))
   }
-  const delivery = new Delivery(
-    options.definition ?? (driftDestination as DestinationDefinition<unknown>),
-    settings as JSONObject,
-    {
-      beforeRequest: bucket ? () => bucket.take(stop.signal) : undefined,
-      onRetryAfter: (ms) => bucket?.pauseUntil(Date.now() + ms),
-      onResponse: dryRun ? printRequest : undefined
-    }
-  )
 
-  // Files: checkpoint and rejects. A dry run writes neither.
-  // An embedded sandbox without a state file forgets everything when the process ends: nothing to resume into.
-  const forgetful = !remote && !options.sandboxOptions?.stateFile
-  const checkpointFile = dryRun ? false : (options.checkpoint ?? (forgetful ? false : defaultCheckpointFile(input)))
-  let checkpoint: Checkpoint | undefined
-  let rejects: RejectsFile | undefined
-  const rejectsFile = options.rejects ?? defaultRejectsFile(input)
-  const tally = new Tally()
-  const lines = { read: 0, blank: 0, malformed: 0, alreadyDone: 0, unfinished: 0 }
-  let finishedThisRun = 0
-  let failed = 0
-  let retries = 0
-  let total: number | undefined
-  let saveTimer: NodeJS.Timeout | undefined
-  let progress: Progress | undefined
-  let succeeded = false
-  if (options.timeoutMs !== undefined) setDriftRequestTimeout(options.timeoutMs)
+  get rejectsFile(): string {
+    return this.options.rejects ?? defaultRejectsFile(this.options.input)
+  }
 
-  try {
-    if (input !== '-') {
-      try {
-        fingerprintInput(input)
-      } catch (error) {
-        throw new UsageError(
-          `Cannot read ${input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`
-        )
-      }
+  /** The token check (nothing is sent, and no file written, if it fails), then checkpoint, rejects and progress. */
+  async prepare(): Promise<void> {
+    const { options, target } = this
+    const dryRun = target.kind === 'dry-run'
+    if (!dryRun && !this.stop.signal.aborted) {
+      await checkTarget(this.delivery, target, {
+        signal: this.stop.signal,
+        backoff: options.backoff,
+        setDeadline: (at) => (this.checkDeadline = at)
+      })
+      this.authRequests = this.delivery.stats.requests
     }
-    if (checkpointFile) checkpoint = Checkpoint.open(checkpointFile, fingerprintInput(input), options.fresh === true)
-    if (!dryRun) rejects = new RejectsFile(rejectsFile, redactor, (checkpoint?.resumedLines ?? 0) > 0)
-
-    const finish = (line: number): void => {
-      checkpoint?.finish(line)
-      finishedThisRun++
+    // A target that forgets everything when the process ends (an embedded sandbox without a state file) has
+    // nothing to resume into: no checkpoint.
+    const checkpointFile =
+      dryRun || target.key === undefined
+        ? (options.checkpoint ?? false)
+        : (options.checkpoint ?? defaultCheckpointFile(options.input, target.key))
+    if (checkpointFile && !dryRun) {
+      this.checkpoint = Checkpoint.open(
+        checkpointFile,
+        fingerprintInput(options.input, target.key ?? `${target.kind} ${target.apiBase}`),
+        options.fresh === true
+      )
     }
-    const reject = (r: Reject): void => {
-      rejects?.write(r)
-      failed++
-      finish(r.line)
+    if (!dryRun) {
+      this.rejects = new RejectsFile(this.rejectsFile, target.redactor, (this.checkpoint?.resumedLines ?? 0) > 0)
     }
-
-    const progressStream = options.progressStream ?? process.stderr
-    progress = new Progress(
-      progressStream,
-      options.progress ?? chooseProgressMode(progressStream, false),
-      () => ({
-        done: finishedThisRun,
-        total: total === undefined ? undefined : Math.max(0, total - (checkpoint?.resumedLines ?? 0)),
-        failed,
-        requests: delivery.stats.requests,
-        elapsedMs: Date.now() - started
-      }),
-      (text) => redactor.text(text)
+    const stream = options.progressStream ?? process.stderr
+    this.progress = new Progress(
+      stream,
+      options.progress ?? chooseProgressMode(stream, false),
+      () => this.progressSnapshot(),
+      (text) => target.redactor.text(text)
     )
-    if (progress.mode === 'bar') {
-      countLines(input).then(
-        (n) => (total = n),
+    if (this.progress.mode !== 'none') {
+      countLines(options.input).then(
+        (n) => (this.total = n),
         () => undefined
       )
     }
+  }
 
-    // Check the token first: a refused token stops the run before any event is sent.
-    if (!dryRun) {
-      const check = await withRetries(() => delivery.checkAuthentication(), maxAttempts, options.backoff, stop.signal)
-      authRequests = delivery.stats.requests
-      if (!check.ok) {
-        fatal = redactor.text(`Drift refused the token check: ${check.reason}`)
-        stop.abort()
-      }
+  private progressSnapshot() {
+    const totals = this.tally.totals()
+    return {
+      done: this.finishedThisRun,
+      total: this.total === undefined ? undefined : Math.max(0, this.total - (this.checkpoint?.resumedLines ?? 0)),
+      sent: totals.sent,
+      notDelivered: totals.failed + this.lines.malformed,
+      skipped: totals.skipped,
+      requests: this.delivery.stats.requests,
+      elapsedMs: Date.now() - this.started
     }
+  }
 
-    // One event, all its attempts. Never throws: every outcome is counted, and every failure lands in rejects.
-    const processItem = async ({ line, event }: Item): Promise<void> => {
-      const type = event.type
-      try {
-        for (let attempt = 1; ; attempt++) {
-          if (stop.signal.aborted) return void lines.unfinished++
-          const result: DeliveryResult = await delivery.send(event)
-          if (result.ok) {
-            tally.count(type, 'sent', line)
-            return finish(line)
-          }
-          // Stopping (interrupt or refused token): this event is neither delivered nor rejected; a resumed run sends it.
-          if (stop.signal.aborted) return void lines.unfinished++
-          if (result.kind === 'fatal') {
-            fatal = redactor.text(`Drift refused the token (401): ${result.reason}`)
-            stop.abort()
-            return void lines.unfinished++
-          }
-          const reason = redactor.text(result.reason)
-          if (result.kind === 'retry' && attempt < maxAttempts) {
-            retries++
-            try {
-              await sleep(backoffDelay(attempt, options.backoff ?? DEFAULT_BACKOFF, result.retryAfterMs), stop.signal)
-            } catch (error) {
-              if (error instanceof AbortedError) return void lines.unfinished++
-              throw error
-            }
-            continue
-          }
-          const outcome = result.beforeSending ? 'invalid' : 'failed'
-          const why = result.kind === 'retry' ? `${reason} (gave up after ${attempt} attempts)` : reason
-          tally.count(type, 'failed', line, why, outcome)
-          return reject({ line, type, outcome, reason: why, status: result.status, attempts: attempt, event })
+  private finish(line: number): void {
+    this.checkpoint?.finish(line)
+    this.finishedThisRun++
+  }
+
+  private reject(r: Reject): void {
+    this.rejects?.write(r)
+    this.finish(r.line)
+  }
+
+  /** One event through sendEvent; every outcome is counted, every failure lands in rejects. Never throws. */
+  private async processItem({ line, event }: Item): Promise<void> {
+    const type = event.type
+    const { redactor } = this.target
+    try {
+      const outcome = await sendEvent(event, {
+        delivery: this.delivery,
+        maxAttempts: this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        backoff: this.options.backoff,
+        deadline: this.options.deadlineMs === undefined ? undefined : this.started + this.options.deadlineMs,
+        signal: this.stop.signal,
+        onRetry: () => this.retries++
+      })
+      if (outcome.kind === 'sent') {
+        this.tally.count(type, 'sent', line)
+        return this.finish(line)
+      }
+      if (outcome.kind === 'credentials') {
+        this.stopped ??= {
+          cause: 'credentials',
+          message: redactor.text(`${this.target.shownBase} refused the token (401): ${outcome.reason}`)
         }
-      } catch (error) {
-        const reason = redactor.text(`internal error: ${(error as Error)?.message ?? String(error)}`)
-        tally.count(type, 'failed', line, reason)
-        reject({ line, type, outcome: 'failed', reason, event })
+        this.stop.abort()
       }
+      if (outcome.kind !== 'rejected') return void this.lines.unfinished++
+      const reason = redactor.text(outcome.reason)
+      this.tally.count(type, 'failed', line, reason, outcome.outcome)
+      this.reject({
+        line,
+        type,
+        outcome: outcome.outcome,
+        reason,
+        status: outcome.status,
+        attempts: outcome.attempts,
+        event
+      })
+    } catch (error) {
+      const reason = redactor.text(`internal error: ${(error as Error)?.message ?? String(error)}`)
+      this.tally.count(type, 'failed', line, reason)
+      this.reject({ line, type, outcome: 'failed', reason, event })
     }
+  }
 
-    const scheduler = new LaneScheduler<Item>(concurrency, processItem)
+  /** Reads every line: finished ones (checkpoint) are skipped, bad ones rejected, events queued per user. */
+  async readLoop(lines: AsyncGenerator<ParsedLine>): Promise<void> {
+    const scheduler = new LaneScheduler<Item>(this.options.concurrency ?? DEFAULT_CONCURRENCY, (item) =>
+      this.processItem(item)
+    )
+    const progress = this.progress as Progress
     progress.start()
-    if (checkpoint) saveTimer = setInterval(() => checkpoint?.saveIfChanged(), CHECKPOINT_SAVE_MS)
-
-    if (!stop.signal.aborted) {
-      for await (const parsed of readEvents(input, options.stdin)) {
-        if (stop.signal.aborted) break
-        lines.read++
-        if (checkpoint?.has(parsed.line)) {
-          lines.alreadyDone++
+    if (this.checkpoint) this.saveTimer = setInterval(() => this.checkpoint?.saveIfChanged(), CHECKPOINT_SAVE_MS)
+    const signal = this.stop.signal
+    if (!signal.aborted) {
+      for await (const parsed of lines) {
+        if (signal.aborted) break
+        this.lines.read++
+        if (this.checkpoint?.has(parsed.line)) {
+          this.lines.alreadyDone++
           continue
         }
         if (parsed.kind === 'blank') {
-          lines.blank++
-          finish(parsed.line)
+          this.lines.blank++
+          this.finish(parsed.line)
         } else if (parsed.kind === 'malformed') {
-          lines.malformed++
-          const reason = `line ${parsed.line}: ${parsed.reason}`
-          if (lines.malformed <= MALFORMED_NOTES) progress.note(`warning: malformed ${reason}`)
-          if (lines.malformed === MALFORMED_NOTES) progress.note('warning: more malformed lines: see the rejects file')
-          tally.reason('malformed', '-', parsed.reason, parsed.line)
-          reject({ line: parsed.line, outcome: 'malformed', reason: parsed.reason, raw: parsed.raw })
-        } else if (!delivery.supports(parsed.event.type)) {
-          const reason = `unsupported event type "${parsed.event.type.slice(0, 50)}" (supported: identify, track, page, screen, group)`
-          tally.count(parsed.event.type.slice(0, 50), 'skipped', parsed.line, reason)
-          reject({ line: parsed.line, type: parsed.event.type, outcome: 'skipped', reason, event: parsed.event })
+          const n = ++this.lines.malformed
+          if (n <= MALFORMED_NOTES) progress.note(`warning: malformed line ${parsed.line}: ${parsed.reason}`)
+          if (n === MALFORMED_NOTES) progress.note('warning: more malformed lines: see the rejects file')
+          this.tally.reason('malformed', '-', parsed.reason, parsed.line)
+          this.reject({ line: parsed.line, outcome: 'malformed', reason: parsed.reason, raw: parsed.raw })
+        } else if (!this.delivery.supports(parsed.event.type)) {
+          const type = parsed.event.type.slice(0, 50)
+          const reason = `unsupported event type "${type}" (supported: identify, track, page, screen, group)`
+          this.tally.count(type, 'skipped', parsed.line, reason)
+          this.reject({ line: parsed.line, type: parsed.event.type, outcome: 'skipped', reason, event: parsed.event })
         } else {
           await scheduler.waitForRoom(MAX_PENDING)
-          if (stop.signal.aborted) break
-          scheduler.push(laneKey(parsed.event, parsed.line), {
-            line: parsed.line,
-            event: parsed.event as unknown as SegmentEvent
-          })
+          if (signal.aborted) break
+          const event = parsed.event as unknown as SegmentEvent
+          scheduler.push(laneKey(parsed.event, parsed.line), { line: parsed.line, event })
         }
       }
     }
     await scheduler.drain()
-    lines.unfinished += scheduler.queued
-    if (!stop.signal.aborted && lines.unfinished > 0) {
-      throw new Error(`internal error: ${lines.unfinished} events were neither delivered nor rejected`)
-    }
-    succeeded = true
-  } finally {
-    if (saveTimer) clearInterval(saveTimer)
-    progress?.stop()
-    options.signal?.removeEventListener('abort', onAbort)
-    if (options.timeoutMs !== undefined) setDriftRequestTimeout(DEFAULT_DRIFT_TIMEOUT_MS)
-    rejects?.close()
-    const complete = !stop.signal.aborted && lines.unfinished === 0
-    try {
-      checkpoint?.close(complete)
-    } finally {
-      if (sandbox && (dryRun || !options.keepSandbox || !succeeded)) await sandbox.close()
+    this.lines.unfinished += scheduler.queued
+    if (!signal.aborted && this.lines.unfinished > 0) {
+      throw new Error(`internal error: ${this.lines.unfinished} events were neither delivered nor rejected`)
     }
   }
 
-  const elapsedMs = Date.now() - started
-  const totals = tally.totals()
-  const byStatus = { ...delivery.stats.byStatus }
-  const answered = Object.values(byStatus).reduce((a, b) => a + b, 0)
-  const summary: ReplaySummary = {
-    input,
-    target: {
-      kind: dryRun ? 'dry-run' : remote ? 'remote' : 'embedded',
-      apiBase: dryRun ? shownBase : apiBase,
-      page: !dryRun && sandbox ? `${sandbox.url}/` : undefined
-    },
-    complete: !stop.signal.aborted && lines.unfinished === 0,
-    interrupted: stop.signal.aborted && fatal === undefined,
-    fatal,
-    lines,
-    byType: Object.fromEntries(tally.byType),
-    totals,
-    reasons: tally.reasonList(),
-    http: {
-      requests: delivery.stats.requests,
-      authRequests,
-      perEvent: totals.sent > 0 ? (delivery.stats.requests - authRequests) / totals.sent : 0,
-      byStatus,
-      noAnswer: Math.max(0, delivery.stats.requests - answered),
-      retries
-    },
-    elapsedMs,
-    eventsPerSecond: elapsedMs > 0 ? (totals.sent * 1000) / elapsedMs : 0,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    rate: formatRate(rate),
-    concurrency,
-    rejects: { file: dryRun ? '(dry run: none written)' : rejectsFile, written: rejects?.written ?? 0 },
-    checkpoint: checkpoint?.file,
-    notes: []
+  get complete(): boolean {
+    return !this.stop.signal.aborted && this.lines.unfinished === 0
   }
-  return { summary, sandbox: !dryRun && options.keepSandbox ? sandbox : undefined }
-}
 
-/** Runs `attempt` up to `maxAttempts` times while it fails with a retryable error (used for the token check). */
-async function withRetries(
-  attempt: () => Promise<void>,
-  maxAttempts: number,
-  backoff: BackoffOptions | undefined,
-  signal: AbortSignal
-): Promise<{ ok: true } | { ok: false; reason: string }> {
-  for (let n = 1; ; n++) {
-    try {
-      await attempt()
-      return { ok: true }
-    } catch (error) {
-      const reason = (error as Error)?.message ?? String(error)
-      const retryable = /\b(429|5\d\d|408)\b|rate limit|timeout|could not be reached|network error/i.test(reason)
-      if (!retryable || n >= maxAttempts || signal.aborted) return { ok: false, reason }
-      try {
-        await sleep(backoffDelay(n, backoff ?? DEFAULT_BACKOFF), signal)
-      } catch {
-        return { ok: false, reason }
-      }
-    }
+  close(): void {
+    if (this.saveTimer) clearInterval(this.saveTimer)
+    this.progress?.stop()
+    this.options.signal?.removeEventListener('abort', this.onAbort)
+    this.rejects?.close()
+    this.checkpoint?.close(this.complete)
+  }
+
+  summary(): ReplaySummary {
+    const dryRun = this.target.kind === 'dry-run'
+    return buildSummary({
+      input: this.options.input,
+      target: {
+        kind: this.target.kind,
+        apiBase: dryRun ? this.target.shownBase : this.target.apiBase,
+        page: !dryRun && this.target.sandbox ? `${this.target.sandbox.url}/` : undefined
+      },
+      complete: this.complete,
+      interrupted: this.stop.signal.aborted && this.stopped === undefined,
+      stopped: this.stopped,
+      lines: this.lines,
+      tally: this.tally,
+      stats: this.delivery.stats,
+      authRequests: this.authRequests,
+      retries: this.retries,
+      elapsedMs: Date.now() - this.started,
+      rate: this.rate,
+      concurrency: this.options.concurrency ?? DEFAULT_CONCURRENCY,
+      rejects: { file: dryRun ? '(dry run: none written)' : this.rejectsFile, written: this.rejects?.written ?? 0 },
+      checkpoint: this.checkpoint?.file
+    })
   }
 }

@@ -1,3 +1,6 @@
+import { EXIT, type ExitCode } from './errors'
+import type { RequestStats } from './deliver'
+import { formatRate, type Rate } from './pacer'
 import { formatDuration } from './progress'
 
 // The replay's tally and its final report: per event type sent / skipped / failed, reasons grouped with counts,
@@ -34,8 +37,8 @@ export interface ReplaySummary {
   /** true: every line of the input is finished (delivered, rejected with a reason, or skipped). */
   complete: boolean
   interrupted: boolean
-  /** Why the run stopped early (e.g. the token was refused); undefined when it did not. */
-  fatal?: string
+  /** Why the run stopped early: the token was refused mid-run; undefined when it did not. */
+  stopped?: { cause: 'credentials'; message: string }
   lines: {
     read: number
     blank: number
@@ -47,6 +50,8 @@ export interface ReplaySummary {
   }
   byType: Record<string, TypeCounts>
   totals: TypeCounts
+  /** What the progress shows: sent, not delivered (failed + malformed: all in the rejects file), skipped. */
+  result: { sent: number; notDelivered: number; skipped: number }
   reasons: ReasonCount[]
   http: {
     requests: number
@@ -71,6 +76,21 @@ export interface ReplaySummary {
   notes: string[]
 }
 
+/**
+ * A reason with what varies per event (ids, emails, numbers, quoted values) replaced by placeholders, so one cause
+ * is one group however many users it hit. HTTP statuses (3 digits) are kept: they are the cause.
+ */
+export function reasonGroup(reason: string): string {
+  return reason
+    .replace(/[^\s"'@]+@[^\s"'@]+\.[^\s"',)]+/g, '<email>')
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')
+    .replace(/"[^"]*\d[^"]*"/g, '"<id>"')
+    .replace(/'[^']*\d[^']*'/g, "'<id>'")
+    .replace(/\b(line|position|column|index) \d+/g, '$1 <n>')
+    .replace(/\b[A-Za-z]+[-_:]\d[\w-]*\b/g, '<id>')
+    .replace(/\b\d{4,}\b/g, '<id>')
+}
+
 const MAX_REASONS = 50
 const MAX_REASON_CHARS = 300
 const EXAMPLE_LINES = 5
@@ -87,7 +107,8 @@ export class Tally {
   }
 
   reason(outcome: ReasonCount['outcome'], type: string, reason: string, line: number): void {
-    let text = reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason
+    const grouped = reasonGroup(reason)
+    let text = grouped.length > MAX_REASON_CHARS ? `${grouped.slice(0, MAX_REASON_CHARS)}…` : grouped
     let key = `${outcome}\u0000${type}\u0000${text}`
     // Many distinct reasons are folded into one group per outcome and type, so the summary stays readable.
     if (!this.reasons.has(key) && this.reasons.size >= MAX_REASONS) {
@@ -97,7 +118,10 @@ export class Tally {
     let entry = this.reasons.get(key)
     if (!entry) this.reasons.set(key, (entry = { outcome, type, reason: text, count: 0, lines: [] }))
     entry.count++
-    if (entry.lines.length < EXAMPLE_LINES) entry.lines.push(line)
+    // The first lines of the input (events finish out of order: keep the smallest).
+    if (entry.lines.length < EXAMPLE_LINES || line < entry.lines[EXAMPLE_LINES - 1]) {
+      entry.lines = [...entry.lines, line].sort((a, b) => a - b).slice(0, EXAMPLE_LINES)
+    }
   }
 
   totals(): TypeCounts {
@@ -113,6 +137,66 @@ export class Tally {
   reasonList(): ReasonCount[] {
     return [...this.reasons.values()].sort((a, b) => b.count - a.count || a.lines[0] - b.lines[0])
   }
+}
+
+export interface SummaryInput {
+  input: string
+  target: ReplaySummary['target']
+  complete: boolean
+  interrupted: boolean
+  stopped?: ReplaySummary['stopped']
+  lines: ReplaySummary['lines']
+  tally: Tally
+  stats: RequestStats
+  authRequests: number
+  retries: number
+  elapsedMs: number
+  rate: Rate | undefined
+  concurrency: number
+  rejects: ReplaySummary['rejects']
+  checkpoint?: string
+}
+
+/** The summary of a run, from its tally and request counts. */
+export function buildSummary(run: SummaryInput): ReplaySummary {
+  const totals = run.tally.totals()
+  const byStatus = { ...run.stats.byStatus }
+  const answered = Object.values(byStatus).reduce((a, b) => a + b, 0)
+  return {
+    input: run.input,
+    target: run.target,
+    complete: run.complete,
+    interrupted: run.interrupted,
+    stopped: run.stopped,
+    lines: { ...run.lines },
+    byType: Object.fromEntries(run.tally.byType),
+    totals,
+    result: { sent: totals.sent, notDelivered: totals.failed + run.lines.malformed, skipped: totals.skipped },
+    reasons: run.tally.reasonList(),
+    http: {
+      requests: run.stats.requests,
+      authRequests: run.authRequests,
+      perEvent: totals.sent > 0 ? (run.stats.requests - run.authRequests) / totals.sent : 0,
+      byStatus,
+      noAnswer: Math.max(0, run.stats.requests - answered),
+      retries: run.retries
+    },
+    elapsedMs: run.elapsedMs,
+    eventsPerSecond: run.elapsedMs > 0 ? (totals.sent * 1000) / run.elapsedMs : 0,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    rate: formatRate(run.rate),
+    concurrency: run.concurrency,
+    rejects: run.rejects,
+    checkpoint: run.checkpoint,
+    notes: []
+  }
+}
+
+/** 0 all delivered or deliberately skipped · 1 some not delivered · 3 the token was refused · 130 interrupted. */
+export function exitCodeOf(s: ReplaySummary): ExitCode {
+  if (s.stopped) return EXIT.credentials
+  if (s.interrupted) return EXIT.interrupted
+  return s.result.notDelivered > 0 ? EXIT.notDelivered : EXIT.ok
 }
 
 const TYPE_ORDER = ['identify', 'track', 'page', 'screen', 'group']
@@ -133,9 +217,9 @@ export function formatSummary(s: ReplaySummary): string {
       : s.target.kind === 'dry-run'
         ? `nothing (dry run: requests printed above, as Drift at ${s.target.apiBase} would get them)`
         : s.target.apiBase
-  const status = s.fatal ? 'STOPPED' : s.interrupted ? 'INTERRUPTED' : 'done'
+  const status = s.stopped ? 'STOPPED' : s.interrupted ? 'INTERRUPTED' : 'done'
   out.push(`Replay ${status}: ${s.input} → ${where}`)
-  if (s.fatal) out.push(`Fatal: ${s.fatal}`)
+  if (s.stopped) out.push(`Stopped: ${s.stopped.message}`)
   const l = s.lines
   out.push(
     `Lines: ${l.read} read · ${l.malformed} malformed · ${l.blank} blank · ` +
@@ -155,10 +239,20 @@ export function formatSummary(s: ReplaySummary): string {
   }
   rows.push(['total', String(s.totals.sent), String(s.totals.skipped), String(s.totals.failed)])
   out.push(table(rows))
+  const r = s.result
+  out.push(
+    '',
+    `Result: ${r.sent} sent · ${r.notDelivered} not delivered` +
+      (r.notDelivered > 0 ? ` (${s.totals.failed} failed, ${s.lines.malformed} malformed)` : '') +
+      ` · ${r.skipped} skipped`
+  )
   if (s.reasons.length > 0) {
-    out.push('', 'Not delivered, by reason (count · outcome · type · reason · first lines):')
-    for (const r of s.reasons) {
-      out.push(`  ${String(r.count).padStart(5)}  ${r.outcome} ${r.type}: ${r.reason} (line ${r.lines.join(', ')})`)
+    out.push('', 'Not delivered or skipped, by cause (count · outcome · type · reason · first lines):')
+    for (const reason of s.reasons) {
+      out.push(
+        `  ${String(reason.count).padStart(5)}  ${reason.outcome} ${reason.type}: ${reason.reason} ` +
+          `(line ${reason.lines.join(', ')}${reason.count > reason.lines.length ? ', …' : ''})`
+      )
     }
   }
   out.push('')
@@ -173,7 +267,7 @@ export function formatSummary(s: ReplaySummary): string {
       ` · ${s.http.retries} retries`
   )
   out.push(
-    `Time: ${formatDuration(s.elapsedMs)} (${(s.elapsedMs / 1000).toFixed(1)} s) · ${s.eventsPerSecond.toFixed(1)} events/s · ` +
+    `Time: ${formatDuration(s.elapsedMs)} · ${s.eventsPerSecond.toFixed(1)} events/s · ` +
       `rate limit ${s.rate} · concurrency ${s.concurrency} · peak memory ${(s.peakRssBytes / 1048576).toFixed(0)} MB`
   )
   out.push('')
@@ -185,5 +279,15 @@ export function formatSummary(s: ReplaySummary): string {
   if (s.checkpoint) out.push(`Checkpoint: ${s.checkpoint}`)
   if (s.target.page) out.push(`Sandbox page: ${s.target.page}`)
   out.push(...s.notes)
+  const code = exitCodeOf(s)
+  const meaning =
+    code === EXIT.ok
+      ? 'everything delivered or deliberately skipped'
+      : code === EXIT.notDelivered
+        ? 'some events were not delivered: see the rejects file'
+        : code === EXIT.credentials
+          ? 'the token was refused'
+          : 'interrupted: run the same command again to resume'
+  out.push(`Exit code ${code}: ${meaning}`)
   return out.join('\n')
 }

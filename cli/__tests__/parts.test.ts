@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { Checkpoint, CheckpointMismatchError, fingerprintInput } from '../checkpoint'
 import { LaneScheduler } from '../lanes'
-import { TokenBucket, backoffDelay, parseRate, parseRetryAfter } from '../pacer'
+import { backoffDelay, parseRetryAfterMs as parseRetryAfter } from '../../destinations/drift/retry'
+import { TokenBucket, parseRate } from '../pacer'
 import { decompressIfGzip, parseLine, splitLines } from '../read-events'
 import { Redactor } from '../redact'
 import { tempDir } from './helpers'
@@ -168,10 +169,16 @@ describe('lanes', () => {
 })
 
 describe('redactor', () => {
-  it('should replace a secret wherever it appears, JSON-escaped too', () => {
-    const r = new Redactor(['s3cr"et'])
-    expect(r.text('token s3cr"et here')).toBe('token [redacted] here')
-    expect(r.json({ note: 'x s3cr"et y' })).toBe('{"note":"x [redacted] y"}')
-    expect(r.text('Authorization: Bearer abc.def')).toBe('Authorization: Bearer [redacted]')
+  it('should replace the token itself (JSON-escaped too) and nothing else', () => {
+    const r = new Redactor(['s3cr"et-token'])
+    expect(r.text('token s3cr"et-token here')).toBe('token [redacted] here')
+    expect(r.json({ note: 'x s3cr"et-token y' })).toBe('{"note":"x [redacted] y"}')
+    // Only the token: other bearer values and look-alikes stay as they are.
+    expect(r.text('Authorization: Bearer abc.def, s3cr"et')).toBe('Authorization: Bearer abc.def, s3cr"et')
+  })
+
+  it('should never mangle output with a short secret (tokens under 8 characters are refused as tokens)', () => {
+    const r = new Redactor(['x', 'e'])
+    expect(r.text('examples/events.ndjson')).toBe('examples/events.ndjson')
   })
 })

@@ -90,20 +90,22 @@ describe('drift-destination replay (process)', () => {
 })
 
 describe('npm start', () => {
-  it('should replay the example into an embedded sandbox, print the summary and where to look, and exit 0', async () => {
+  it('should replay the example into an embedded sandbox, print the summary and where to look, and exit 1', async () => {
     const child = spawn('npm', ['start', '--silent'], {
       cwd: ROOT,
       env: { ...process.env, DRIFT_API_TOKEN: 'must-not-be-used-by-npm-start' },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     const { out, exit } = collect(child)
-    expect(await exit).toBe(0)
+    // The example holds deliberately bad lines: some events are not delivered, which exit code 1 says.
+    expect(await exit).toBe(1)
     const text = out()
+    expect(text).toContain('Exit code 1: some events were not delivered')
     expect(text).toContain('Replay done: examples/events.ndjson → the embedded sandbox')
     // Every generated event sent; the alias skipped; the four bad events failed with reasons.
     expect(text).toMatch(new RegExp(`total\\s+${exampleExpectations().deliverable}\\s+1\\s+4\\n`))
     expect(text).toMatch(/Sandbox page: http:\/\/127\.0\.0\.1:\d+\//)
-    expect(text).toContain('npm run sandbox')
+    expect(text).toContain('drift-destination sandbox --state <file>')
     expect(text).not.toContain('must-not-be-used-by-npm-start')
   })
 })

@@ -317,7 +317,8 @@ describe('replay secrets', () => {
       stderr,
       env: {}
     })
-    expect(code).toBe(0)
+    // Three lines not delivered (the alias is skipped on purpose): exit 1.
+    expect(code).toBe(1)
     expect(stdout.text()).toContain('Replay done')
     const rejectsText = readFileSync(rejects, 'utf8')
     expect(readRejects(rejects)).toHaveLength(3)
@@ -325,7 +326,7 @@ describe('replay secrets', () => {
     expect(rejectsText).toContain('[redacted]')
   })
 
-  it('should stop with exit code 1 and a clear message when the token is refused, without echoing it', async () => {
+  it('should stop with exit code 3 and a clear message when the token is refused, without echoing it', async () => {
     const { main } = await import('../index')
     const wrong = 'wrong-token-abcdef123456'
     const stdout = captureStream()
@@ -334,10 +335,8 @@ describe('replay secrets', () => {
       ['replay', EXAMPLE, '--api-base', sandbox.url, '--rejects', tmp.file('r.ndjson'), '--no-checkpoint', '--json'],
       { stdout, stderr, env: { DRIFT_API_TOKEN: wrong } }
     )
-    expect(code).toBe(1)
-    const summary = JSON.parse(stdout.text()) as { fatal: string; totals: { sent: number } }
-    expect(summary.fatal).toMatch(/401|token/i)
-    expect(summary.totals.sent).toBe(0)
+    expect(code).toBe(3)
+    expect(stderr.text()).toContain(`${sandbox.url} refused the token (401)`)
     expect(sandbox.counts()['POST /contacts'] ?? 0).toBe(0)
     for (const text of [stdout.text(), stderr.text()]) expect(text).not.toContain(wrong)
   })

@@ -217,9 +217,9 @@ describe('Drift.blockedAttributes', () => {
 
     it('should plug into the settings tables with the default list, a fresh copy each time', () => {
       const spec = { blockedAttributes: BLOCKED_ATTRIBUTES_SETTING }
-      const a = checkSettings<{ blockedAttributes: string[] }>(spec, {})
+      const a = checkSettings(spec, {})
       expect(a.blockedAttributes).toEqual(DEFAULT_BLOCKED_ATTRIBUTES)
-      a.blockedAttributes.push('mutated')
+      ;(a.blockedAttributes as string[]).push('mutated')
       expect(checkSettings(spec, {})).toEqual({ blockedAttributes: DEFAULT_BLOCKED_ATTRIBUTES })
       expect(checkSettings(spec, { blockedAttributes: [] })).toEqual({ blockedAttributes: [] })
       expect(() => checkSettings(spec, { blockedAttributes: ['*'] })).toThrow('blockedAttributes[0] "*"')

@@ -170,8 +170,8 @@ describe('Drift.consent', () => {
           'consentWhenMissing must be "send" or "skip"'
       )
       // Each settings object gets its own list, never the shared default.
-      const a = checkSettings<{ consentCategories: string[] }>(CONSENT_SETTINGS, {})
-      a.consentCategories.push('X')
+      const a = checkSettings(CONSENT_SETTINGS, {})
+      ;(a.consentCategories as string[]).push('X')
       expect(checkSettings(CONSENT_SETTINGS, {})).toEqual({ consentCategories: [], consentWhenMissing: 'send' })
     })
   })

@@ -110,3 +110,25 @@ describeWithChromium('playground in Chromium', () => {
     await open.page.screenshot({ path: SCREENSHOT, fullPage: true })
   })
 })
+
+describe('npm run playground', () => {
+  it('should pick a free port when the sandbox port is taken, and say so', async () => {
+    const { servePlayground } = await import('../../playground/serve')
+    const { startSandbox } = await import('../../sandbox')
+    // A sandbox already running holds the port the playground asks for.
+    const running = await startSandbox({ port: 0 })
+    const taken = Number(new URL(running.url).port)
+    const said: string[] = []
+    const playground = await servePlayground({ port: 0, sandboxPort: taken }, (t) => said.push(t))
+    try {
+      const used = Number(new URL(playground.sandbox.url).port)
+      expect(used).not.toBe(taken)
+      expect(said).toEqual([
+        `Port ${taken} is in use (a sandbox already running?): the playground's sandbox uses ${used}.`
+      ])
+      expect((await fetch(`${playground.sandbox.url}/_sandbox/state`)).status).toBe(200)
+    } finally {
+      await Promise.all([playground.close(), running.close()])
+    }
+  })
+})

@@ -53,7 +53,9 @@ it('should lose nothing and duplicate only events whose answer was lost', async 
     apiBase: proxy.url,
     token: DEFAULT_SANDBOX_TOKEN,
     rate: null,
-    timeoutMs: 300,
+    // Long enough that a starved event loop (a loaded CI machine) does not time out an answer that already
+    // arrived: that duplicate would be real but invisible to the proxy, so unexplained.
+    timeoutMs: 1500,
     // An identify needs two requests per attempt, each failing about 23% of the time here, so an attempt fails
     // about 41% of the time: 8 attempts (the default) run out for about 1 identify in 1,500, which made
     // `rejected === 0` fail about one run in fifteen. 16 attempts: about one run in 15,000.
@@ -87,7 +89,7 @@ it('should lose nothing and duplicate only events whose answer was lost', async 
 it('should resume a SIGKILLed replay without losing events or resending acknowledged ones', async () => {
   const checkpoint = join(dir, 'kill.checkpoint.json')
   const rejects = join(dir, 'kill.rejects.ndjson')
-  const args = [input.file, '--api-base', proxy.url, '--rate', 'off', '--timeout', '300', '--quiet']
+  const args = [input.file, '--api-base', proxy.url, '--rate', 'off', '--timeout', '1500', '--quiet']
   const files = ['--checkpoint', checkpoint, '--rejects', rejects, '--account-owner-id', '7']
   const { finishedAtKill, copiesAtKill, inFlight } = await replayKilledMidway(
     [...args, ...files],

@@ -164,7 +164,7 @@ describe('hostile NDJSON through the replay command', () => {
     expect(heapAfterGc() - start).toBeLessThan(30 * MB)
   })
 
-  it('as a process: exits 0 with a summary and names the malformed lines on stderr', async () => {
+  it('as a process: exits 1 (some lines not delivered) with a summary and names the malformed lines on stderr', async () => {
     const rejects = join(dir, 'process.rejects.ndjson')
     const child = spawn(
       process.execPath,
@@ -186,7 +186,8 @@ describe('hostile NDJSON through the replay command', () => {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     child.stderr.on('data', (d: Buffer) => (err += d.toString()))
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
-    expect(code).toBe(0)
+    expect(code).toBe(1)
+    expect(out).toContain('Exit code 1: some events were not delivered')
     for (const entry of lines.filter((l) => l.kind === 'raw' && l.expect === 'malformed')) {
       expect(err).toContain(`line ${entry.line}:`)
     }
