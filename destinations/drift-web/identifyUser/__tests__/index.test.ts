@@ -10,7 +10,7 @@ const settings = (extra: Record<string, unknown> = {}) => ({
 })
 
 describe('Drift.identifyUser', () => {
-  it('should identify the user with flat traits, Drift names and dates in seconds', async () => {
+  it("should identify the user with flat traits, Drift names and start_date in ms (Drift's unit)", async () => {
     const { analytics, client } = await loadDestination(settings(), subscriptions())
     await ready(client)
     const traits: Record<string, unknown> = {
@@ -25,7 +25,7 @@ describe('Drift.identifyUser', () => {
       [
         'identify',
         'user-1',
-        { first_name: 'Ann', start_date: 1709528767, company_name: 'Acme', company_size: 12, recent_source: 'ads' }
+        { first_name: 'Ann', start_date: 1709528767000, company_name: 'Acme', company_size: 12, recent_source: 'ads' }
       ]
     ])
   })
