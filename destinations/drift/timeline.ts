@@ -54,13 +54,11 @@ export async function sendTimelineEvent(
 
   if (userId !== undefined) {
     const key = { externalId: userId }
-    let createdContact = false
-    if (!(await findContactId(api, settings, key))) {
-      await createContactFor(api, settings, userId, email)
-      createdContact = true
-    }
+    let createdContact: boolean | undefined
+    if (!(await findContactId(api, settings, key)))
+      createdContact = await createContactFor(api, settings, userId, email)
     if ((await api.postTimeline({ externalId: userId, ...body })) === 'posted') {
-      return { event, by: 'externalId', ...(createdContact ? { createdContact } : {}) }
+      return { event, by: 'externalId', ...(createdContact !== undefined ? { createdContact } : {}) }
     }
     // Drift lost the contact this process knew (deleted or merged): forget it, confirm or create it, post once more.
     forgetContactId(settings, key)
@@ -95,13 +93,13 @@ export async function sendTimelineEvent(
   throw new PayloadValidationError("Drift has no contact with the event's email any more: send an identify first")
 }
 
-/** Creates the contact for a user id from the event's email; a duplicate answer means it exists: fine. */
+/** Creates the contact for a user id from the event's email (true); a duplicate answer means it exists (false). */
 async function createContactFor(
   api: DriftApi,
   settings: CloudSettings,
   userId: string,
   email: string | undefined
-): Promise<void> {
+): Promise<boolean> {
   if (email === undefined) {
     throw new PayloadValidationError(
       `Drift has no contact with externalId "${userId}" yet: send an identify with an email first, ` +
@@ -109,10 +107,9 @@ async function createContactFor(
     )
   }
   const created = await api.createContact({ email, externalId: userId })
-  if ('contact' in created) rememberContactId(settings, { externalId: userId }, created.contact.id)
-  else if (created.existingContactId !== undefined) {
-    rememberContactId(settings, { externalId: userId }, created.existingContactId)
-  }
+  const id = 'contact' in created ? created.contact.id : created.existingContactId
+  if (id !== undefined) rememberContactId(settings, { externalId: userId }, id)
+  return 'contact' in created
 }
 
 export interface PreparedTimelineEvent extends TimelineRequest {
