@@ -99,12 +99,13 @@ export class DriftApi {
     return { scopes: scope.split(/\s+/).filter(Boolean), organization, orgId }
   }
 
-  /** Drift's text says `data` is a list, its own example shows one object: both are read. */
+  /** Drift's text says `data` is a list, its own example shows one object: both are read; a 404 is no contact. */
   async findContacts(by: { externalId: string } | { email: string }): Promise<DriftContact[]> {
     const query: Record<string, string> =
       'externalId' in by ? { idType: 'external', id: by.externalId } : { email: by.email }
-    const { body } = await this.call('findContacts', { query })
-    const data = record(body).data
+    const answer = await this.call('findContacts', { query, expect: [404] })
+    if (answer.status === 404) return []
+    const data = record(answer.body).data
     const items = Array.isArray(data) ? data : data === undefined || data === null ? [] : [data]
     return items.map(toContact).filter((c): c is DriftContact => c !== undefined)
   }
