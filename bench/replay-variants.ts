@@ -13,9 +13,9 @@ import { runReplay } from './replay-child'
 // rejected with a reason, lost (acknowledged but not in the sandbox, or never accounted for: must be 0), requests
 // per event.
 
-const USERS = 300
-const EVENTS_PER_USER = 10
-const GHOSTS = 60
+const USERS = 100
+const EVENTS_PER_USER = 8
+const GHOSTS = 20
 const LIMIT = { requests: 1000, windowMs: 2000 }
 
 interface Row {
