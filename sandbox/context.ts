@@ -2,6 +2,7 @@ import type { Socket } from 'node:net'
 import type { FaultInjector } from './faults'
 import type { RateLimiter } from './rate-limit'
 import type { SandboxState } from './types'
+import type { Variants } from './variants'
 
 /** What the route plugins share: the live state, counters, fault and rate-limit machinery. */
 export interface SandboxContext {
@@ -11,6 +12,8 @@ export interface SandboxContext {
   rateLimiter: RateLimiter
   signedIdentitySecret?: string
   requireSignedIdentity: boolean
+  /** Live: routes read it on every request. */
+  variants: Variants
   widgetReadyDelayMs: number
   /** Set once the server listens. */
   url: string

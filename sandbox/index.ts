@@ -11,6 +11,7 @@ import { widgetRoutes } from './routes/widget'
 import { loadStateFile, saveStateFile } from './state-file'
 import { clearState, emptyState } from './store'
 import type { Sandbox, SandboxOptions } from './types'
+import { DEFAULT_VARIANTS, parseVariants, type Variants } from './variants'
 
 // A local stand-in for Drift: the REST API (driftapi.com), the widget script (js.driftt.com/include/...), and
 // a page showing what it received. See the README, "Drift sandbox".
@@ -32,6 +33,17 @@ export { signIdentity, verifyIdentity } from './signed-identity'
 export { EMBED_ID_PATTERN, widgetScript, type WidgetScriptOptions } from './widget'
 export { ROUTE_SCOPES } from './routes/drift-api'
 export { SANDBOX_ORG_ID, FIRST_CONTACT_ID, MAX_WIDGET_CALLS } from './store'
+export {
+  DEFAULT_VARIANTS,
+  VARIANT_CHOICES,
+  VARIANT_FLAGS,
+  parseVariants,
+  variantMatrix,
+  variantsFromArgs,
+  variantsSchema,
+  type VariantName,
+  type Variants
+} from './variants'
 
 export const DEFAULT_SANDBOX_TOKEN = 'sandbox-token'
 export const ALL_SCOPES: string[] = [
@@ -65,7 +77,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw new Error(`The sandbox listens on loopback only (127.0.0.1, ::1, localhost); refused host "${host}"`)
   }
   const state = emptyState()
-  if (options.stateFile) await loadStateFile(options.stateFile, state)
+  const variants: Variants = { ...DEFAULT_VARIANTS }
+  if (options.stateFile) await loadStateFile(options.stateFile, state, (saved) => Object.assign(variants, saved))
+  Object.assign(variants, parseVariants(options.variants))
 
   const requestCounts = new Map<string, number>()
   const hungSockets = new Set<Socket>()
@@ -81,6 +95,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     rateLimiter,
     signedIdentitySecret: options.signedIdentitySecret,
     requireSignedIdentity: options.requireSignedIdentity === true,
+    variants,
     widgetReadyDelayMs: options.widgetReadyDelayMs ?? 50,
     url: '',
     stateFile: options.stateFile,
@@ -104,7 +119,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     isClosing: () => closing,
     saveState: async () => {
       if (!options.stateFile) throw new Error('no stateFile set')
-      await saveStateFile(options.stateFile, state)
+      await saveStateFile(options.stateFile, state, variants)
       return options.stateFile
     }
   }
@@ -154,7 +169,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       for (const wake of [...sleepers]) wake()
       for (const socket of hungSockets) socket.destroy()
       await app.close()
-      if (options.stateFile) await saveStateFile(options.stateFile, state)
+      if (options.stateFile) await saveStateFile(options.stateFile, state, variants)
     })()
     return closed
   }
@@ -164,6 +179,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state,
     counts: ctx.counts,
     setFaults: (f) => faults.update(f),
+    variants: () => ({ ...variants }),
+    setVariants: (v) => void Object.assign(variants, parseVariants(v)),
     reset,
     close
   }

@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import { emptyState } from './store'
 import type { AttributeType, SandboxState } from './types'
 import { isFlatValue, isPlainObject } from './validate'
+import { parseVariants, type Variants } from './variants'
 
 // The optional JSON file the state is loaded from at start and saved to on close. Counts are not saved.
 
@@ -137,8 +138,15 @@ function stateProblem(saved: Record<string, unknown>): string | undefined {
   return undefined
 }
 
-/** Loads the file into `state` (in place). A missing file is fine; a broken one is an error naming the file. */
-export async function loadStateFile(file: string, state: SandboxState): Promise<boolean> {
+/**
+ * Loads the file into `state` (in place) and hands its optional `variants` field to `onVariants`. A missing file is
+ * fine; a broken one is an error naming the file.
+ */
+export async function loadStateFile(
+  file: string,
+  state: SandboxState,
+  onVariants?: (variants: Partial<Variants>) => void
+): Promise<boolean> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
@@ -160,6 +168,13 @@ export async function loadStateFile(file: string, state: SandboxState): Promise<
   // Checked whole before anything is copied: a broken file leaves the state empty and names the item and the rule.
   const problem = stateProblem(saved)
   if (problem) throw new Error(`stateFile ${file}: ${problem}`)
+  let variants: Partial<Variants>
+  try {
+    variants = parseVariants(saved.variants)
+  } catch (error) {
+    throw new Error(`stateFile ${file}: ${(error as Error).message}`)
+  }
+  onVariants?.(variants)
   const valid = saved as unknown as Partial<SandboxState>
   const fresh = emptyState()
   for (const key of LISTS) for (const item of valid[key] as unknown[]) (state[key] as unknown[]).push(item)
@@ -172,9 +187,13 @@ export async function loadStateFile(file: string, state: SandboxState): Promise<
 }
 
 /** Writes the whole state atomically (temporary file, then rename). */
-export async function saveStateFile(file: string, state: SandboxState): Promise<void> {
+export async function saveStateFile(file: string, state: SandboxState, variants?: Variants): Promise<void> {
   await mkdir(dirname(file), { recursive: true })
   const temporary = `${file}.${process.pid}.tmp`
-  await writeFile(temporary, JSON.stringify({ version: FORMAT_VERSION, ...state }), 'utf8')
+  await writeFile(
+    temporary,
+    JSON.stringify({ version: FORMAT_VERSION, ...state, ...(variants ? { variants } : {}) }),
+    'utf8'
+  )
   await rename(temporary, file)
 }

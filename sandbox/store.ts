@@ -295,8 +295,16 @@ export function findAccount(state: SandboxState, accountId: string): SandboxAcco
   return account
 }
 
-/** `PATCH /accounts/update`: merges the fields sent; custom properties merge by name. */
-export function updateAccount(state: SandboxState, body: unknown, now: number): SandboxAccount {
+/**
+ * `PATCH /accounts/update`: merges the fields sent; custom properties merge by name, or (the `replaced` variant:
+ * Drift does not say) the list sent replaces the stored one.
+ */
+export function updateAccount(
+  state: SandboxState,
+  body: unknown,
+  now: number,
+  customPropertiesMode: 'merged' | 'replaced' = 'merged'
+): SandboxAccount {
   const input = requireBody(body)
   const accountId = requireNonEmptyString(
     typeof input.accountId === 'number' ? String(input.accountId) : input.accountId,
@@ -313,6 +321,7 @@ export function updateAccount(state: SandboxState, body: unknown, now: number): 
   if (domain !== undefined) account.domain = domain
   if (name !== undefined) account.name = name
   if (targeted !== undefined) account.targeted = targeted
+  if (customPropertiesMode === 'replaced' && input.customProperties !== undefined) account.customProperties = []
   for (const prop of props) {
     const existing = account.customProperties.findIndex((p) => p.name === prop.name)
     if (existing >= 0) account.customProperties[existing] = { ...account.customProperties[existing], ...prop }

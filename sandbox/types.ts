@@ -1,3 +1,5 @@
+import type { Variants } from './variants'
+
 // Shapes shared by the sandbox's store, routes and page. Everything here is plain JSON so the state can be
 // saved to a file and served to the page as is.
 
@@ -102,8 +104,10 @@ export interface SandboxOptions {
   /** Leaky bucket per token, default `{ capacity: 1000, windowMs: 20000 }`; `false` turns it off. */
   rateLimit?: { capacity: number; windowMs: number } | false
   faults?: Partial<FaultOptions>
-  /** Loaded at start when present, saved on close and on `POST /_sandbox/save`. */
+  /** Loaded at start when present, saved on close and on `POST /_sandbox/save`; its `variants` field is read too. */
   stateFile?: string
+  /** How the sandbox answers where Drift's documentation is silent (see variants.ts); wins over the state file's. */
+  variants?: Partial<Variants>
   /** HS256 secret that signed identities sent to the widget are checked against. */
   signedIdentitySecret?: string
   /** The widget ignores `identify` without a token; the server verifies tokens. */
@@ -121,6 +125,10 @@ export interface Sandbox {
   /** Requests per endpoint ('POST /contacts', 'PATCH /contacts/:id', ...) plus error statuses ('429', '500', ...), 'dropped', 'hung'. */
   counts(): Record<string, number>
   setFaults(f: Partial<FaultOptions>): void
+  /** The answers chosen for behaviours Drift does not document. */
+  variants(): Variants
+  /** Changes some variants (checked: an unknown name or choice throws, naming it); the rest stay. */
+  setVariants(v: Partial<Variants>): void
   /** Clears state, counts and rate-limit buckets (fault settings stay; their PRNG restarts from the seed). */
   reset(): void
   /** Ends hung requests, closes the server and saves the state file when one is set. */

@@ -1,4 +1,5 @@
-import { DRIFT_DEFAULT_ATTRIBUTES, stringifyAttributeValue } from './defaults'
+import { toDriftDateMs } from './dates'
+import { DATE_ATTRIBUTES, DRIFT_DEFAULT_ATTRIBUTES, stringifyAttributeValue } from './defaults'
 import { toDriftAttributes, type FlattenOptions } from './flatten'
 import type { MappingResult, MappingWarning } from './types'
 
@@ -18,7 +19,8 @@ const STRING_DEFAULTS = DRIFT_DEFAULT_ATTRIBUTES.filter((a) => a.type === 'STRIN
 /**
  * Segment traits → Drift contact attributes, the same in the browser and on the server:
  * the `id` and `externalId` traits are removed (the user id travels on its own), spec traits are renamed to Drift's default
- * attributes (a Drift name given explicitly wins), string-typed defaults are stringified properly,
+ * attributes (a Drift name given explicitly wins), string-typed defaults are stringified properly, Drift's date
+ * attributes become epoch milliseconds (always: Drift's unit),
  * `recent_source` comes from the campaign source when not given, and everything is flattened.
  */
 export function toDriftContactAttributes(traits: unknown, options: ContactMappingOptions = {}): MappingResult {
@@ -61,6 +63,20 @@ export function toDriftContactAttributes(traits: unknown, options: ContactMappin
       prepared[name] = text
       warnings.push({ path: name, action: 'changed', reason: `"${name}" is a string attribute: sent as text` })
     }
+  }
+
+  // Drift's own dates are epoch milliseconds whatever dateUnit says (dateUnit governs custom Date values only).
+  for (const name of DATE_ATTRIBUTES) {
+    const value = prepared[name]
+    if (value === undefined || value === null) continue
+    const date = toDriftDateMs(value)
+    if ('reason' in date) {
+      warnings.push({ path: name, action: 'dropped', reason: `"${name}" ${date.reason}` })
+      delete prepared[name]
+      continue
+    }
+    prepared[name] = date.ms
+    if (date.note) warnings.push({ path: name, action: 'changed', reason: `"${name}": ${date.note}` })
   }
 
   // Drift finds and creates contacts by email: spaces around it would make another address, and a blank one is none.

@@ -41,3 +41,25 @@ export function toTimestamp(value: unknown, unit: DateUnit): number | undefined 
   }
   return undefined
 }
+
+/** Below this, a number given for a Drift date attribute is Unix seconds: 1e11 ms is March 1973, 1e11 s year 5138. */
+const SECONDS_BELOW = 1e11
+
+/**
+ * A value for one of Drift's own date attributes (`start_date`, `last_active`) in epoch milliseconds, Drift's
+ * unit: a Date, an ISO-8601 string, or a number (Unix seconds are recognised and converted, with a note).
+ * `reason` says why a value was refused.
+ */
+export function toDriftDateMs(value: unknown): { ms: number; note?: string } | { reason: string } {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return { reason: `${value} is not a finite number` }
+    if (Math.abs(value) < SECONDS_BELOW)
+      return { ms: Math.round(value * 1000), note: 'Unix seconds sent as milliseconds' }
+    return { ms: Math.round(value) }
+  }
+  if (value instanceof Date || typeof value === 'string') {
+    const ms = toTimestamp(value, 'milliseconds')
+    return ms === undefined ? { reason: 'is a date attribute and this is no ISO-8601 date' } : { ms }
+  }
+  return { reason: 'is a date attribute and takes a Date, an ISO-8601 string or a timestamp' }
+}

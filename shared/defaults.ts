@@ -24,16 +24,20 @@ export const DRIFT_DEFAULT_ATTRIBUTES: readonly DriftDefaultAttribute[] = [
   { name: 'phone', type: 'STRING', specTrait: 'phone', source: '[code]' },
   { name: 'title', type: 'STRING', specTrait: 'title', source: '[code]' },
   { name: 'start_date', type: 'DATE', specTrait: 'createdAt', source: '[code]' },
+  { name: 'last_active', type: 'DATE', specTrait: 'last_active', source: '[code]' },
   { name: 'recent_source', type: 'STRING', from: 'context.campaign.source (utm_source)', source: '[doc]' },
   { name: 'externalId', type: 'STRING', from: 'userId', source: '[doc]' }
 ]
 
-/** A lookup, not a Map built at load time: nine entries, and a bundle that never asks drops it entirely. */
+/** A lookup, not a Map built at load time: ten entries, and a bundle that never asks drops it entirely. */
 export function defaultAttribute(name: string): DriftDefaultAttribute | undefined {
   return DRIFT_DEFAULT_ATTRIBUTES.find((attribute) => attribute.name === name)
 }
 
-/** Names of the default attributes Drift stores as dates: ISO strings under these keys become timestamps. */
+/**
+ * Names of the default attributes Drift stores as dates. Drift keeps them in epoch milliseconds (every contact it
+ * returns has `start_date` like 1668615901358 [doc]), so they are always sent in ms, whatever `dateUnit` says.
+ */
 export const DATE_ATTRIBUTES: ReadonlySet<string> = new Set(
   DRIFT_DEFAULT_ATTRIBUTES.filter((attribute) => attribute.type === 'DATE').map((attribute) => attribute.name)
 )

@@ -12,8 +12,13 @@ const ROUTES = {
   deleteContact: { method: 'DELETE', route: '/contacts/:id', scope: 'contact_write', does: 'delete a contact' },
   timeline: { method: 'POST', route: '/contacts/timeline', scope: 'contact_write', does: 'add a timeline event' },
   createAccount: { method: 'POST', route: '/accounts/create', scope: 'account_write', does: 'create an account' },
-  updateAccount: { method: 'PATCH', route: '/accounts/update', scope: 'account_write', does: 'update an account' }
+  updateAccount: { method: 'PATCH', route: '/accounts/update', scope: 'account_write', does: 'update an account' },
+  getAccount: { method: 'GET', route: '/accounts/:id', scope: 'account_read', does: 'find an account by id' },
+  gdprDelete: { method: 'POST', route: '/gdpr/delete', scope: 'gdpr_write', does: 'erase a contact (GDPR)' }
 } as const
+
+/** Drift does not document its answer to a duplicate: a 409, or a 400/422 whose message says so. */
+const SAYS_EXISTS = /already exists|exists already|duplicate|already taken|not unique|already in use/i
 
 type RouteName = keyof typeof ROUTES
 
@@ -84,26 +89,41 @@ export class DriftApi {
     private readonly settings: CloudSettings
   ) {}
 
-  async tokenInfo(): Promise<{ scopes: string[]; organization?: string }> {
+  /** The token's scopes, and the organisation id from `authenticated_userid: "orgId:<N>"` when present. */
+  async tokenInfo(): Promise<{ scopes: string[]; organization?: string; orgId?: string }> {
     const { body } = await this.call('tokenInfo', { json: { access_token: this.settings.apiToken } })
     const data = record(body)
     const scope = typeof data.scope === 'string' ? data.scope : ''
     const organization = typeof data.authenticated_userid === 'string' ? data.authenticated_userid : undefined
-    return { scopes: scope.split(/\s+/).filter(Boolean), organization }
+    const orgId = /^orgId:(\d+)$/.exec(organization ?? '')?.[1]
+    return { scopes: scope.split(/\s+/).filter(Boolean), organization, orgId }
   }
 
+  /** Drift's text says `data` is a list, its own example shows one object: both are read; a 404 is no contact. */
   async findContacts(by: { externalId: string } | { email: string }): Promise<DriftContact[]> {
     const query: Record<string, string> =
       'externalId' in by ? { idType: 'external', id: by.externalId } : { email: by.email }
-    const { body } = await this.call('findContacts', { query })
-    const data = record(body).data
-    return (Array.isArray(data) ? data : []).map(toContact).filter((c): c is DriftContact => c !== undefined)
+    const answer = await this.call('findContacts', { query, expect: [404] })
+    if (answer.status === 404) return []
+    const data = record(answer.body).data
+    const items = Array.isArray(data) ? data : data === undefined || data === null ? [] : [data]
+    return items.map(toContact).filter((c): c is DriftContact => c !== undefined)
   }
 
-  /** `conflict` when Drift says the contact exists already (a guess at 409: Drift does not document it). */
-  async createContact(attributes: Record<string, unknown>): Promise<{ contact: DriftContact } | { conflict: string }> {
-    const answer = await this.call('createContact', { json: { attributes }, expect: [409] })
-    if (answer.status === 409) return { conflict: answer.message }
+  /**
+   * `conflict` when Drift says the contact exists already: 409, or a 400/422 whose message says so (Drift only
+   * documents "an error"), with the existing contact's id when the answer carries one.
+   */
+  async createContact(
+    attributes: Record<string, unknown>
+  ): Promise<{ contact: DriftContact } | { conflict: string; existingContactId?: string }> {
+    const answer = await this.call('createContact', { json: { attributes }, expect: [400, 409, 422] })
+    if (answer.status >= 300) {
+      if (answer.status !== 409 && !SAYS_EXISTS.test(answer.message)) throw this.failure('createContact', answer)
+      const body = record(answer.body)
+      const existingContactId = toExactId(record(body.error).existingContactId ?? body.existingContactId)
+      return { conflict: answer.message, existingContactId }
+    }
     const contact = toContact(record(answer.body).data)
     if (!contact) throw classifyAnswer({ what: this.what('createContact'), status: 502, message: 'no contact id' })
     return { contact }
@@ -134,7 +154,7 @@ export class DriftApi {
     const answer = await this.call('createAccount', { json: account, expect: [400, 409, 422] })
     if (answer.status >= 300) {
       // Drift does not document its answer for a duplicate domain: 409, or a 400/422 that says so.
-      if (answer.status === 409 || /already exists|duplicate|taken|not unique/i.test(answer.message)) {
+      if (answer.status === 409 || SAYS_EXISTS.test(answer.message)) {
         const existing = accountIdOf(
           record(record(answer.body).error).existingAccountId ?? record(answer.body).existingAccountId
         )
@@ -154,6 +174,19 @@ export class DriftApi {
     const answer = await this.call('updateAccount', { json: account, expect: [404] })
     if (answer.status === 404) return undefined
     return accountIdOf(record(record(answer.body).data).accountId) ?? account.accountId
+  }
+
+  /** Undefined when Drift has no account with that id (404). `GET /accounts/{id}` is a guess at the path. */
+  async getAccount(accountId: AccountId): Promise<AccountId | undefined> {
+    const path = `/accounts/${encodeURIComponent(String(accountId))}`
+    const answer = await this.call('getAccount', { path, expect: [404] })
+    if (answer.status === 404) return undefined
+    return accountIdOf(record(record(answer.body).data).accountId) ?? accountId
+  }
+
+  /** `POST /gdpr/delete`: Drift erases every contact with this email, with its conversations and messages. */
+  async gdprDelete(email: string): Promise<void> {
+    await this.call('gdprDelete', { json: { email } })
   }
 
   private what(name: RouteName): string {

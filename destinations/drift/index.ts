@@ -1,7 +1,7 @@
-import { IntegrationError, PayloadValidationError, defaultValues } from '@segment/actions-core'
+import { IntegrationError, defaultValues } from '@segment/actions-core'
 import type { DestinationDefinition } from '@segment/actions-core'
-import { cloudSettingFields, guardUserId } from '../../shared'
-import { forgetContactId } from './resolve-contact'
+import { cloudSettingFields } from '../../shared'
+import { deleteUser } from './delete-user'
 import { DriftApi } from './drift-api'
 import { cloudSettings, isUsableToken } from './settings'
 import type { Settings } from './generated-types'
@@ -50,29 +50,8 @@ export const destination: DestinationDefinition<Settings> = {
     return { headers, throwHttpErrors: false }
   },
 
-  /** A user deletion request: every contact with that externalId is deleted; no contact is success. */
-  onDelete: async (request, { settings, payload }) => {
-    const drift = cloudSettings(settings)
-    const check = guardUserId(payload.userId ?? undefined, { blockedIds: drift.blockedUserIds })
-    if (!check.ok) throw new PayloadValidationError(`onDelete needs the user's id: ${check.reason}`)
-    const api = new DriftApi(request, drift)
-    const contacts = await api.findContacts({ externalId: check.id })
-    const matching = contacts.filter(
-      (c) => c.attributes.externalId === undefined || String(c.attributes.externalId) === check.id
-    )
-    forgetContactId(drift, { externalId: check.id })
-    const deletedContactIds: string[] = []
-    for (const contact of matching) {
-      if (await api.deleteContact(contact.id)) deletedContactIds.push(contact.id)
-    }
-    return {
-      deletedContactIds,
-      output:
-        deletedContactIds.length > 0
-          ? `Deleted ${deletedContactIds.length} Drift contact(s) with this externalId`
-          : 'No Drift contact has this externalId: nothing to delete'
-    }
-  },
+  /** A user deletion request: see deleteUser (GDPR erasure with gdpr_write, else contact deletion). */
+  onDelete: async (request, { settings, payload }) => ({ ...(await deleteUser(request, settings, payload.userId)) }),
 
   presets: [
     {

@@ -1,5 +1,5 @@
 import type { CloudSettings } from '../../shared'
-import { cacheScope, contactIds, emailKey, externalIdKey } from './caches'
+import { cacheScope, contactIds, emailKey, externalIdKey, type KnownContact } from './caches'
 import type { DriftApi, DriftContact } from './drift-api'
 import { compareIds } from './json'
 
@@ -35,15 +35,21 @@ export async function findContactId(
 ): Promise<{ id: string; cached: boolean } | undefined> {
   const cacheKey = cacheKeyOf(settings, key)
   const known = contactIds.get(cacheKey)
-  if (known !== undefined) return { id: known, cached: true }
+  if (known !== undefined) return { id: known.id, cached: true }
   const contact = pickContact(await api.findContacts(key), key)
   if (!contact) return undefined
-  contactIds.set(cacheKey, contact.id)
+  contactIds.set(cacheKey, { id: contact.id })
   return { id: contact.id, cached: false }
 }
 
-export function rememberContactId(settings: CloudSettings, key: ContactKey, id: string): void {
-  contactIds.set(cacheKeyOf(settings, key), id)
+/** The cached contact for a user (id and fingerprint of the last write), without asking Drift. */
+export function knownContact(settings: CloudSettings, key: ContactKey): KnownContact | undefined {
+  return contactIds.get(cacheKeyOf(settings, key))
+}
+
+/** Remembers the contact id, and the fingerprint of what was just written to it (if anything was). */
+export function rememberContactId(settings: CloudSettings, key: ContactKey, id: string, fingerprint?: string): void {
+  contactIds.set(cacheKeyOf(settings, key), fingerprint === undefined ? { id } : { id, fingerprint })
 }
 
 export function forgetContactId(settings: CloudSettings, key: ContactKey): void {

@@ -33,10 +33,12 @@ export interface TimelineOutcome {
 }
 
 /**
- * Posts one timeline event. With a user id: one request, by externalId. If Drift has no such contact and the
- * event carries an email, the contact is created (externalId + email) and the event posted again; without an
- * email, a PayloadValidationError says to identify the user first. Without a user id: the contact is found by
- * email (cached) and the event posted by contact id.
+ * Posts one timeline event. With a user id: by externalId, one request once the contact is known. A user id this
+ * process has no contact for yet (cold cache) is first confirmed with one lookup (cached), because Drift does not
+ * document its answer for an unknown externalId: a 200 that drops the event would otherwise lose it unseen. If
+ * Drift has no such contact and the event carries an email, the contact is created (externalId + email) first;
+ * without an email, a PayloadValidationError says to identify the user first. Without a user id: the contact is
+ * found by email (cached) and the event posted by contact id.
  */
 export async function sendTimelineEvent(
   api: DriftApi,
@@ -51,21 +53,19 @@ export async function sendTimelineEvent(
   }
 
   if (userId !== undefined) {
-    if ((await api.postTimeline({ externalId: userId, ...body })) === 'posted') return { event, by: 'externalId' }
-    if (email === undefined) {
-      throw new PayloadValidationError(
-        `Drift has no contact with externalId "${userId}" yet: send an identify with an email first, ` +
-          'or include the email in the event (context.traits.email)'
-      )
-    }
-    const created = await api.createContact({ email, externalId: userId })
-    if ('contact' in created) rememberContactId(settings, { externalId: userId }, created.contact.id)
-    // A conflict means the contact appeared meanwhile (another event for the same user): post again all the same.
+    const key = { externalId: userId }
+    let createdContact: boolean | undefined
+    if (!(await findContactId(api, settings, key)))
+      createdContact = await createContactFor(api, settings, userId, email)
     if ((await api.postTimeline({ externalId: userId, ...body })) === 'posted') {
-      return { event, by: 'externalId', createdContact: 'contact' in created }
+      return { event, by: 'externalId', ...(createdContact !== undefined ? { createdContact } : {}) }
     }
+    // Drift lost the contact this process knew (deleted or merged): forget it, confirm or create it, post once more.
+    forgetContactId(settings, key)
+    if (!(await findContactId(api, settings, key))) await createContactFor(api, settings, userId, email)
+    if ((await api.postTimeline({ externalId: userId, ...body })) === 'posted') return { event, by: 'externalId' }
     throw new DriftRetryableError(
-      `Drift created the contact for externalId "${userId}" but does not find it yet for the timeline event`,
+      `Drift has the contact for externalId "${userId}" but does not find it yet for the timeline event`,
       503
     )
   }
@@ -91,6 +91,25 @@ export async function sendTimelineEvent(
     if (!found.cached) break
   }
   throw new PayloadValidationError("Drift has no contact with the event's email any more: send an identify first")
+}
+
+/** Creates the contact for a user id from the event's email (true); a duplicate answer means it exists (false). */
+async function createContactFor(
+  api: DriftApi,
+  settings: CloudSettings,
+  userId: string,
+  email: string | undefined
+): Promise<boolean> {
+  if (email === undefined) {
+    throw new PayloadValidationError(
+      `Drift has no contact with externalId "${userId}" yet: send an identify with an email first, ` +
+        'or include the email in the event (context.traits.email)'
+    )
+  }
+  const created = await api.createContact({ email, externalId: userId })
+  const id = 'contact' in created ? created.contact.id : created.existingContactId
+  if (id !== undefined) rememberContactId(settings, { externalId: userId }, id)
+  return 'contact' in created
 }
 
 export interface PreparedTimelineEvent extends TimelineRequest {
@@ -157,7 +176,7 @@ export async function performTimelineBatch<P extends object>(
 
 /**
  * `perform` and `performBatch` of a timeline action (trackEvent, trackPage): the two differ only in how a payload
- * becomes a timeline event. One request per event.
+ * becomes a timeline event. One request per event once the user's contact is known.
  */
 export function timelineHandlers<P extends object>(
   prepare: (payload: P, settings: CloudSettings) => PreparedTimelineEvent
@@ -176,10 +195,11 @@ export function timelineHandlers<P extends object>(
   }
 }
 
-/** The user id field of both timeline actions: the event is posted by externalId, without a lookup. */
+/** The user id field of both timeline actions: the event is posted by externalId. */
 export const timelineExternalIdField: InputField = {
   label: 'External Id',
-  description: "Your unique id for the user (Drift's externalId): the event is posted by it, without a lookup.",
+  description:
+    "Your unique id for the user (Drift's externalId): the event is posted by it; a user id not seen before is first confirmed with one lookup.",
   type: 'string',
   required: false,
   default: { '@path': '$.userId' }

@@ -4,6 +4,7 @@ import { badRequest } from '../errors'
 import { validateFaults } from '../faults'
 import { PAGE_CSP, PAGE_HTML } from '../page'
 import { snapshot } from '../snapshot'
+import { parseVariants } from '../variants'
 
 // Routes for people and tests: the page, the state, counts, faults, reset and save. Not part of Drift's API:
 // no auth, no faults, no rate limit (the sandbox only listens on loopback).
@@ -42,6 +43,17 @@ export function adminRoutes(ctx: SandboxContext, reset: () => void) {
         throw badRequest((error as Error).message)
       }
       return ctx.faults.current
+    })
+
+    app.get('/_sandbox/variants', async () => ctx.variants)
+
+    app.post('/_sandbox/variants', async (request) => {
+      try {
+        Object.assign(ctx.variants, parseVariants(request.body ?? {}))
+      } catch (error) {
+        throw badRequest((error as Error).message)
+      }
+      return ctx.variants
     })
 
     app.post('/_sandbox/save', async () => {

@@ -16,6 +16,7 @@ import {
   patchContact,
   updateAccount
 } from '../store'
+import type { SandboxContact } from '../types'
 import { parseIdParam, requireBody } from '../validate'
 
 // Drift's REST API (driftapi.com) as documented: bearer tokens with scopes, then the contact, timeline, account
@@ -69,7 +70,10 @@ function authorize(ctx: SandboxContext, request: FastifyRequest, scope: string):
 async function gate(ctx: SandboxContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
   const key = routeKey(request)
   ctx.count(key)
-  const { latencyMs, retryAfterSeconds } = ctx.faults.current
+  const { latencyMs } = ctx.faults.current
+  // The retryAfter variant: Drift may send no Retry-After on its 429s.
+  const retryAfterSeconds = ctx.variants.retryAfter === 'absent' ? undefined : ctx.faults.current.retryAfterSeconds
+  const limitHeader = ctx.variants.retryAfter !== 'absent'
   if (latencyMs > 0) await ctx.sleep(latencyMs)
   const socket = request.raw.socket
   if (ctx.isClosing()) {
@@ -102,13 +106,41 @@ async function gate(ctx: SandboxContext, request: FastifyRequest, reply: Fastify
   const token = bearerToken(request)
   const limit = ctx.rateLimiter.take(token !== undefined && ctx.tokens[token] ? token : '(unauthenticated)', Date.now())
   if (!limit.allowed) {
-    reply.header('retry-after', String(limit.retryAfterSeconds))
+    if (limitHeader) reply.header('retry-after', String(limit.retryAfterSeconds))
     return reply.code(429).send({
       error: { type: 'rate_limit', message: `Rate limit exceeded: retry after ${limit.retryAfterSeconds} s` }
     })
   }
   const scope = ROUTE_SCOPES[key]
   if (scope) authorize(ctx, request, scope)
+}
+
+/** `GET /contacts` under the lookupShape variant: `data` as a list, or one object (the oldest match; 404 if none). */
+function lookupAnswer(ctx: SandboxContext, contacts: SandboxContact[]): { data: SandboxContact[] | SandboxContact } {
+  if (ctx.variants.lookupShape === 'list') return { data: contacts }
+  if (contacts.length === 0) throw new ApiError(404, 'not_found', 'No contact found')
+  return { data: contacts[0] }
+}
+
+/** A duplicate contact under the duplicateContact variant: 409 with the id, 409 without it, or a 400 that says so. */
+function duplicateContactAnswer(ctx: SandboxContext, error: unknown): unknown {
+  if (!(error instanceof ApiError) || error.statusCode !== 409) return error
+  switch (ctx.variants.duplicateContact) {
+    case '409-with-id':
+      return error
+    case '409-without-id':
+      return new ApiError(409, 'conflict', 'Contact already exists')
+    case '400-message':
+      return badRequest('Contact already exists')
+  }
+}
+
+/** The externalId of a timeline body when no contact has it (undefined otherwise, or when the body is malformed). */
+function unknownExternalId(ctx: SandboxContext, body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined
+  const { externalId, contactId } = body as { externalId?: unknown; contactId?: unknown }
+  if (contactId !== undefined || (typeof externalId !== 'string' && typeof externalId !== 'number')) return undefined
+  return contactsByExternalId(ctx.state, String(externalId)).length === 0 ? String(externalId) : undefined
 }
 
 export function driftApiRoutes(ctx: SandboxContext) {
@@ -134,7 +166,13 @@ export function driftApiRoutes(ctx: SandboxContext) {
       }
     })
 
-    api.post('/contacts', async (request) => ({ data: createContact(ctx.state, request.body, Date.now()) }))
+    api.post('/contacts', async (request) => {
+      try {
+        return { data: createContact(ctx.state, request.body, Date.now()) }
+      } catch (error) {
+        throw duplicateContactAnswer(ctx, error)
+      }
+    })
 
     api.get('/contacts', async (request) => {
       const query: Record<string, string | undefined> = {}
@@ -151,12 +189,12 @@ export function driftApiRoutes(ctx: SandboxContext) {
       }
       if (query.email !== undefined) {
         if (query.email === '') throw badRequest('email must not be empty', { field: 'email' })
-        return { data: contactsByEmail(ctx.state, query.email) }
+        return lookupAnswer(ctx, contactsByEmail(ctx.state, query.email))
       }
       if (query.idType !== undefined || query.id !== undefined) {
         if (query.idType !== 'external') throw badRequest('idType must be "external"', { field: 'idType' })
         if (!query.id) throw badRequest('id is required with idType=external', { field: 'id' })
-        return { data: contactsByExternalId(ctx.state, query.id) }
+        return lookupAnswer(ctx, contactsByExternalId(ctx.state, query.id))
       }
       throw badRequest(LOOKUP_HINT, { field: 'email' })
     })
@@ -177,11 +215,37 @@ export function driftApiRoutes(ctx: SandboxContext) {
       return { data: { id, deleted: true } }
     })
 
-    api.post('/contacts/timeline', async (request) => ({ data: addTimelineEvent(ctx.state, request.body, Date.now()) }))
+    api.post('/contacts/timeline', async (request) => {
+      const unknown = unknownExternalId(ctx, request.body)
+      if (unknown !== undefined && ctx.variants.unknownTimeline === '400') {
+        throw badRequest('Invalid contact', { field: 'externalId' })
+      }
+      if (unknown !== undefined && ctx.variants.unknownTimeline === '200-dropped') {
+        // Drift might accept the event and drop it: counted, so a test can see that it happened.
+        ctx.count('timeline dropped')
+        return { data: { event: (request.body as { event?: unknown }).event } }
+      }
+      return { data: addTimelineEvent(ctx.state, request.body, Date.now()) }
+    })
 
-    api.post('/accounts/create', async (request) => ({ data: createAccount(ctx.state, request.body, Date.now()) }))
+    api.post('/accounts/create', async (request) => {
+      try {
+        return { data: createAccount(ctx.state, request.body, Date.now()) }
+      } catch (error) {
+        if (
+          !(error instanceof ApiError) ||
+          error.statusCode !== 409 ||
+          ctx.variants.duplicateAccount === '409-with-id'
+        ) {
+          throw error
+        }
+        throw badRequest('An account with this domain already exists', { field: 'domain' })
+      }
+    })
 
-    api.patch('/accounts/update', async (request) => ({ data: updateAccount(ctx.state, request.body, Date.now()) }))
+    api.patch('/accounts/update', async (request) => ({
+      data: updateAccount(ctx.state, request.body, Date.now(), ctx.variants.accountCustomProperties)
+    }))
 
     api.get<{ Params: { id: string } }>('/accounts/:id', async (request) => ({
       data: findAccount(ctx.state, request.params.id)

@@ -36,7 +36,7 @@ describe('Drift default attributes table', () => {
     expect(defaultAttribute('recent_source')).toMatchObject({ type: 'STRING' })
     expect(defaultAttribute('recent_source')?.from).toMatch(/context\.campaign\.source/)
     expect(defaultAttribute('nope')).toBeUndefined()
-    expect([...DATE_ATTRIBUTES]).toEqual(['start_date'])
+    expect([...DATE_ATTRIBUTES]).toEqual(['start_date', 'last_active'])
   })
 })
 
@@ -135,13 +135,29 @@ describe('toDriftContactAttributes', () => {
     expect(toDriftContactAttributes({ firstName: 'Spec', first_name: null }).attributes).toEqual({ first_name: 'Spec' })
   })
 
-  it('should convert createdAt into start_date in the configured unit', () => {
-    expect(toDriftContactAttributes({ createdAt: '2024-01-02T03:04:05Z' }).attributes).toEqual({
-      start_date: 1704164645
-    })
-    expect(
-      toDriftContactAttributes({ createdAt: new Date('2024-01-02T03:04:05Z') }, { dateUnit: 'milliseconds' }).attributes
-    ).toEqual({ start_date: 1704164645000 })
+  it("should send Drift's own dates in epoch milliseconds whatever dateUnit says, and custom dates in dateUnit", () => {
+    for (const dateUnit of ['seconds', 'milliseconds'] as const) {
+      const traits = {
+        createdAt: '2024-01-02T03:04:05Z',
+        last_active: new Date('2024-03-04T05:06:07.890Z'),
+        renewsAt: new Date('2024-01-02T03:04:05Z')
+      }
+      expect(toDriftContactAttributes(traits, { dateUnit }).attributes).toEqual({
+        start_date: 1704164645000,
+        last_active: 1709528767890,
+        renewsAt: dateUnit === 'seconds' ? 1704164645 : 1704164645000
+      })
+    }
+    // A timestamp in milliseconds is kept; Unix seconds (Segment's classic unit) become milliseconds, with a note.
+    expect(toDriftContactAttributes({ start_date: 1668615901358 }).attributes).toEqual({ start_date: 1668615901358 })
+    const seconds = toDriftContactAttributes({ createdAt: 1668615901 })
+    expect(seconds.attributes).toEqual({ start_date: 1668615901000 })
+    expect(seconds.warnings).toEqual([
+      { path: 'start_date', action: 'changed', reason: '"start_date": Unix seconds sent as milliseconds' }
+    ])
+    expect(toDriftContactAttributes({ start_date: true }).warnings[0].reason).toMatch(
+      /"start_date" is a date attribute/
+    )
     const invalid = toDriftContactAttributes({ createdAt: '2024-02-30' })
     expect(invalid.attributes).toEqual({})
     expect(invalid.warnings).toHaveLength(1)

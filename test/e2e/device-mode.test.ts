@@ -132,7 +132,7 @@ describeWithChromium('device mode in Chromium (analytics-next + driftPlugin + th
       address_city: 'Paris',
       address_geo_lat: 48.85,
       tags: 'a,b',
-      start_date: 1705312800000 // createdAt: Drift's default attribute, in milliseconds (the default dateUnit)
+      start_date: 1705312800000 // createdAt: Drift's default attribute, always epoch milliseconds (Drift's unit)
     })
     const [track] = callsTo(calls, 'track')
     expect(track.args[0]).toBe('Order Completed')

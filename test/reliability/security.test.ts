@@ -295,7 +295,7 @@ describe('the sandbox enforces scopes', () => {
     resetDriftCaches()
     const outcome = await runCloud(
       new Destination(driftCloudDestination),
-      { type: 'track', userId: 'scoped-1', event: 'E' },
+      { type: 'track', userId: 'scoped-1', event: 'E', context: { traits: { email: 'scoped@example.com' } } },
       cloudSettings(sandbox.url, 'read-only')
     )
     expect(outcome).toMatchObject({ outcome: 'refused', reason: expect.stringContaining('contact_write') })

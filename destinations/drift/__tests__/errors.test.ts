@@ -11,13 +11,15 @@ import {
   retryAfterSecondsOf,
   setDriftRequestTimeout
 } from '..'
-import { drift, freshDrift, settings, setUpNock, TOKEN } from './helpers'
+import { drift, freshDrift, knownUser, settings, setUpNock, TOKEN } from './helpers'
 
 setUpNock()
 
 const track = { type: 'track' as const, userId: 'u1', event: 'E', properties: {} }
 
+/** A fresh destination (cold cache: the user id is confirmed by a lookup first), then the timeline post that fails. */
 async function failure(): Promise<unknown> {
+  knownUser('u1')
   try {
     await freshDrift().testAction('trackEvent', { event: track, settings, useDefaultMappings: true })
   } catch (error) {

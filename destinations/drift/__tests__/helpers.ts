@@ -41,3 +41,13 @@ export function afterTest(cleanup: () => void): void {
 afterEach(() => {
   while (cleanups.length > 0) cleanups.pop()?.()
 })
+
+/** Drift's answer to the one lookup a timeline action makes for a user id it has no contact for yet. */
+export function lookup(externalId: string, contacts: ReturnType<typeof contact>[]) {
+  return drift().get('/contacts').query({ idType: 'external', id: externalId }).reply(200, { data: contacts })
+}
+
+/** The cold-cache lookup finds the user's contact. */
+export function knownUser(externalId: string, id = 1) {
+  return lookup(externalId, [contact(id, { externalId })])
+}

@@ -75,6 +75,10 @@ describe('Drift settings', () => {
 
   it('should send requests to the apiBaseUrl setting (the sandbox)', async () => {
     const nock = (await import('nock')).default
+    nock('http://127.0.0.1:4010')
+      .get('/contacts')
+      .query(true)
+      .reply(200, { data: [contact(1, { externalId: 'user-1' })] })
     nock('http://127.0.0.1:4010').post('/contacts/timeline').reply(200, {})
     await freshDrift().testAction('trackEvent', {
       event,
@@ -87,16 +91,57 @@ describe('Drift settings', () => {
 describe('Drift.onDelete', () => {
   const deleteSettings = { ...settings }
 
-  it('should delete every contact with the user id as externalId', async () => {
+  const tokenInfo = (scope: string) =>
+    drift().post('/app/token_info', { access_token: TOKEN }).reply(200, { authenticated_userid: 'orgId:77', scope })
+
+  it('should delete only the contacts whose externalId is the user id, and say conversations were not erased without gdpr_write', async () => {
     drift()
       .get('/contacts')
       .query({ idType: 'external', id: 'user-1' })
-      .reply(200, { data: [contact(3, { externalId: 'user-1' }), contact(4, { externalId: 'user-1' })] })
+      .reply(200, {
+        data: [
+          contact(3, { externalId: 'user-1' }),
+          contact(4, { externalId: 'user-1' }),
+          contact(5, { externalId: 'user-10' }),
+          contact(6, { email: 'someone@example.com' })
+        ]
+      })
+    tokenInfo('contact_read contact_write')
     drift().delete('/contacts/3').reply(200, {})
     drift().delete('/contacts/4').reply(404, {})
     const t = freshDrift()
     const result = await t.onDelete?.({ type: 'delete', userId: 'user-1' }, deleteSettings)
-    expect(result).toMatchObject({ deletedContactIds: ['3'] })
+    expect(result).toMatchObject({
+      deletedContactIds: ['3'],
+      erasedContactIds: [],
+      conversationsErased: false,
+      output: expect.stringContaining('conversations were not erased (the token lacks gdpr_write)')
+    })
+  })
+
+  it('should erase by email with POST /gdpr/delete when the token has gdpr_write (asked once), deleting contacts without email', async () => {
+    const contacts = [
+      contact(3, { externalId: 'user-1', email: 'ada@example.com' }),
+      contact(4, { externalId: 'user-1', email: 'ADA@example.com' }),
+      contact(7, { externalId: 'user-1' })
+    ]
+    drift().get('/contacts').query({ idType: 'external', id: 'user-1' }).times(2).reply(200, { data: contacts })
+    tokenInfo('contact_read contact_write gdpr_write')
+    drift()
+      .post('/gdpr/delete', { email: 'ada@example.com' })
+      .times(2)
+      .reply(200, { data: { message: 'Your delete is processing' } })
+    drift().delete('/contacts/7').times(2).reply(200, {})
+    const t = freshDrift()
+    for (let i = 0; i < 2; i++) {
+      const result = await t.onDelete?.({ type: 'delete', userId: 'user-1' }, deleteSettings)
+      expect(result).toMatchObject({
+        erasedContactIds: ['3', '4'],
+        deletedContactIds: ['7'],
+        conversationsErased: false
+      })
+      expect(JSON.stringify(result)).not.toContain('ada@example.com')
+    }
   })
 
   it('should succeed when no contact has the user id', async () => {
@@ -120,7 +165,8 @@ describe('Drift.onDelete', () => {
     drift()
       .get('/contacts')
       .query({ idType: 'external', id: 'user-1' })
-      .reply(200, { data: [contact(3)] })
+      .reply(200, { data: [contact(3, { externalId: 'user-1' })] })
+    tokenInfo('contact_read contact_write')
     drift().delete('/contacts/3').reply(200, {})
     await t.onDelete?.({ type: 'delete', userId: 'user-1' }, deleteSettings)
     drift().get('/contacts').query({ idType: 'external', id: 'user-1' }).reply(200, { data: [] })

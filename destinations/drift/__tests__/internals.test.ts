@@ -1,4 +1,4 @@
-import { LruCache } from '../lru-cache'
+import { fingerprintOf } from '../caches'
 import { compareIds, parseJsonKeepingBigIntegers, toExactId } from '../json'
 
 describe('parseJsonKeepingBigIntegers', () => {
@@ -32,19 +32,12 @@ describe('parseJsonKeepingBigIntegers', () => {
   })
 })
 
-describe('LruCache', () => {
-  it('should stay within its size, evicting the least recently used entry', () => {
-    const cache = new LruCache<number>(3)
-    cache.set('a', 1)
-    cache.set('b', 2)
-    cache.set('c', 3)
-    expect(cache.get('a')).toBe(1)
-    cache.set('d', 4)
-    expect(cache.size).toBe(3)
-    expect(cache.get('b')).toBeUndefined()
-    expect(cache.get('a')).toBe(1)
-    for (let i = 0; i < 1000; i++) cache.set(`k${i}`, i)
-    expect(cache.size).toBe(3)
-    expect(() => new LruCache(0)).toThrow(RangeError)
+describe('fingerprintOf', () => {
+  it('should give the same fingerprint for the same attributes in any order, and another for any change', () => {
+    const a = fingerprintOf({ email: 'ada@example.com', plan: 'pro', seats: 3 })
+    expect(fingerprintOf({ seats: 3, plan: 'pro', email: 'ada@example.com' })).toBe(a)
+    expect(fingerprintOf({ email: 'ada@example.com', plan: 'pro', seats: 4 })).not.toBe(a)
+    expect(fingerprintOf({ email: 'ada@example.com', plan: 'pro' })).not.toBe(a)
+    expect(fingerprintOf({ email: 'ada@example.com', plan: 'pro', seats: '3' })).not.toBe(a)
   })
 })

@@ -2,7 +2,7 @@
 
 export interface Payload {
   /**
-   * Your unique id for the user (Drift's externalId): the event is posted by it, without a lookup.
+   * Your unique id for the user (Drift's externalId): the event is posted by it; a user id not seen before is first confirmed with one lookup.
    */
   external_id?: string
   /**

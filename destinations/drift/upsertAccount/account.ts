@@ -3,6 +3,7 @@ import { isDriftUserId, type CloudSettings, type DriftValue } from '../../../sha
 import { accountIds, cacheScope, domainKey } from '../caches'
 import type { AccountId, DriftApi } from '../drift-api'
 import { mapProperties } from '../mapping'
+import { tokenFactsOf } from '../token-facts'
 
 /** Group traits that are sent as account fields, never again as custom properties. */
 const ACCOUNT_FIELD_TRAITS = new Set(['id', 'name', 'domain', 'website'])
@@ -72,15 +73,27 @@ export interface AccountOutcome {
   action: 'created' | 'updated'
 }
 
+export interface AccountInput {
+  ownerId: number
+  domain: string
+  name?: string
+  customProperties: unknown[]
+  targeted?: boolean
+  /** Drift's id for the account, when the user maps one (the account_id field): updated without a create. */
+  accountId?: AccountId
+}
+
 /**
- * Creates the account (POST /accounts/create) or, when this process created or updated that domain before,
- * updates it (PATCH /accounts/update). Drift has no documented lookup of accounts by domain: when Drift says
- * the domain exists and does not give its accountId, the error says so.
+ * Updates the account when its id is known (the account_id field, or this process created, updated or found that
+ * domain before), else creates it (POST /accounts/create). A create Drift refuses as a duplicate domain is
+ * followed by an update of the existing account: by the id Drift's answer carries, else by Drift's id form
+ * `<orgId>_<domain>` (orgId from token_info), confirmed with GET /accounts/{id}. When neither finds it, the error
+ * says to map account_id.
  */
 export async function upsertAccount(
   api: DriftApi,
   settings: CloudSettings,
-  account: { ownerId: number; domain: string; name?: string; customProperties: unknown[]; targeted?: boolean }
+  account: AccountInput
 ): Promise<AccountOutcome> {
   const key = domainKey(cacheScope(settings), account.domain)
   const body = {
@@ -90,14 +103,17 @@ export async function upsertAccount(
     customProperties: account.customProperties,
     ...(account.targeted !== undefined ? { targeted: account.targeted } : {})
   }
+  const update = async (accountId: AccountId): Promise<AccountOutcome | undefined> => {
+    const updated = await api.updateAccount({ accountId, ...body })
+    if (updated === undefined) return undefined
+    accountIds.set(key, updated)
+    return { accountId: updated, domain: account.domain, action: 'updated' }
+  }
 
-  const known = accountIds.get(key)
+  const known = account.accountId ?? accountIds.get(key)
   if (known !== undefined) {
-    const updated = await api.updateAccount({ accountId: known, ...body })
-    if (updated !== undefined) {
-      accountIds.set(key, updated)
-      return { accountId: updated, domain: account.domain, action: 'updated' }
-    }
+    const updated = await update(known)
+    if (updated) return updated
     accountIds.delete(key)
   }
 
@@ -106,17 +122,23 @@ export async function upsertAccount(
     accountIds.set(key, created.accountId)
     return { accountId: created.accountId, domain: account.domain, action: 'created' }
   }
-  if (created.existingAccountId !== undefined) {
-    const updated = await api.updateAccount({ accountId: created.existingAccountId, ...body })
-    if (updated !== undefined) {
-      accountIds.set(key, updated)
-      return { accountId: updated, domain: account.domain, action: 'updated' }
-    }
-  }
+  const existing = created.existingAccountId ?? (await guessedAccountId(api, settings, account.domain))
+  const updated = existing === undefined ? undefined : await update(existing)
+  if (updated) return updated
   throw new IntegrationError(
-    `An account with domain ${account.domain} already exists in Drift, and Drift's API cannot find an account by ` +
-      `domain, so it cannot be updated from here (Drift said: ${created.duplicate})`,
+    `An account with domain ${account.domain} already exists in Drift, but Drift's answer gives no id and no account ` +
+      `has the id Drift's form suggests: map the account_id field to the Drift account id (Drift said: ${created.duplicate})`,
     'ACCOUNT_EXISTS',
     409
   )
+}
+
+/** `<orgId>_<domain>` (the form of Drift's documented example id) when Drift confirms an account has it. */
+async function guessedAccountId(
+  api: DriftApi,
+  settings: CloudSettings,
+  domain: string
+): Promise<AccountId | undefined> {
+  const { orgId } = await tokenFactsOf(api, settings)
+  return orgId === undefined ? undefined : api.getAccount(`${orgId}_${domain}`)
 }

@@ -6,6 +6,10 @@ export interface Payload {
    */
   domain?: string
   /**
+   * Drift's id for the account (as in Drift, e.g. 123458_example.com), for accounts created outside this destination: the account is updated by it.
+   */
+  account_id?: string
+  /**
    * The account name.
    */
   name?: string

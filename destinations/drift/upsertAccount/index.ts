@@ -9,7 +9,7 @@ import { customPropertiesOf, domainOf, ownerIdOf, upsertAccount } from './accoun
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Upsert Account',
   description:
-    'Create a Drift account for a group (unique by domain), or update the one this destination created or updated before.',
+    'Create a Drift account for a group (unique by domain), or update it when it exists: by the mapped account id, the id Drift gives, or its <orgId>_<domain> id.',
   defaultSubscription: 'type = "group"',
   fields: {
     domain: {
@@ -24,6 +24,13 @@ const action: ActionDefinition<Settings, Payload> = {
           else: { '@path': '$.traits.domain' }
         }
       }
+    },
+    account_id: {
+      label: 'Account Id',
+      description:
+        "Drift's id for the account (as in Drift, e.g. 123458_example.com), for accounts created outside this destination: the account is updated by it.",
+      type: 'string',
+      required: false
     },
     name: {
       label: 'Name',
@@ -72,10 +79,24 @@ const action: ActionDefinition<Settings, Payload> = {
       domain,
       name: typeof payload.name === 'string' && payload.name.trim() !== '' ? payload.name : undefined,
       customProperties,
-      targeted: payload.targeted
+      targeted: payload.targeted,
+      ...(accountIdField(payload.account_id) ?? {})
     })
     return { ...outcome, warnings }
   }
+}
+
+/** A mapped account id, trimmed; blank means none. Drift's ids are `<orgId>_<domain>` text or whole numbers. */
+function accountIdField(value: unknown): { accountId: string } | undefined {
+  if (value === undefined || value === null) return undefined
+  const text = String(value).trim()
+  if (text === '') return undefined
+  if (text.length > 300 || /[\s/?#]/.test(text)) {
+    throw new PayloadValidationError(
+      'account_id must be a Drift account id such as 123458_example.com (no spaces or /?#)'
+    )
+  }
+  return { accountId: text }
 }
 
 export default action

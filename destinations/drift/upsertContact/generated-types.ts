@@ -26,7 +26,7 @@ export interface Payload {
    */
   phone?: string
   /**
-   * When the user signed up, sent as the start_date attribute: an ISO-8601 date becomes a timestamp in the Date Unit setting; a number is sent as is.
+   * When the user signed up, sent as the start_date attribute: always epoch milliseconds (the unit Drift stores, whatever the Date Unit setting): an ISO-8601 date is converted, Unix seconds are multiplied by 1000.
    */
   start_date?: string | number
   /**

@@ -106,7 +106,7 @@ const action: ActionDefinition<Settings, Payload> = {
     start_date: {
       label: 'Start Date',
       description:
-        'When the user signed up, sent as the start_date attribute: an ISO-8601 date becomes a timestamp in the Date Unit setting; a number is sent as is.',
+        'When the user signed up, sent as the start_date attribute: always epoch milliseconds (the unit Drift stores, whatever the Date Unit setting): an ISO-8601 date is converted, Unix seconds are multiplied by 1000.',
       type: 'datetime',
       required: false,
       default: { '@path': '$.traits.createdAt' }

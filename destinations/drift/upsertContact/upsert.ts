@@ -1,17 +1,23 @@
-import { IntegrationError, PayloadValidationError } from '@segment/actions-core'
+import { PayloadValidationError } from '@segment/actions-core'
 import type { CloudSettings, DriftAttributes } from '../../../shared'
+import { fingerprintOf } from '../caches'
 import type { DriftApi } from '../drift-api'
-import { findContactId, forgetContactId, rememberContactId, type ContactKey } from '../resolve-contact'
+import { DriftRetryableError } from '../errors'
+import { findContactId, forgetContactId, knownContact, rememberContactId, type ContactKey } from '../resolve-contact'
 
 export interface UpsertOutcome {
   contactId: string
-  /** `skipped`: the contact exists and there was nothing to write (no PATCH with empty attributes). */
+  /**
+   * `skipped`: nothing was sent, because there was nothing to write or this process last wrote exactly these
+   * attributes to the contact (every write keeps a Drift contact active, i.e. billed).
+   */
   action: 'updated' | 'created' | 'skipped'
 }
 
 /**
  * Finds the contact (cache, else one lookup) and PATCHes it; if Drift has none, creates it with POST /contacts,
- * which needs an email. A cached id Drift no longer knows (404) is forgotten and looked up again once.
+ * which needs an email. A create Drift refuses as a duplicate is followed by one lookup and an update, never a
+ * permanent failure. A cached id Drift no longer knows (404) is forgotten and looked up again once.
  * `attributes` must not hold `externalId`: it comes from `userId` only.
  */
 export async function upsertContact(
@@ -26,8 +32,11 @@ export async function upsertContact(
   if (key === undefined) {
     throw new PayloadValidationError('upsertContact needs a user id (external_id) or an email to find the contact')
   }
+  const fingerprint = fingerprintOf(attributes)
+  const cached = knownContact(settings, key)
+  if (cached?.fingerprint === fingerprint) return { contactId: cached.id, action: 'skipped' }
 
-  const updated = await updateExisting(api, settings, key, attributes)
+  const updated = await updateExisting(api, settings, key, attributes, fingerprint)
   if (updated) return updated
 
   if (email === undefined) {
@@ -37,27 +46,39 @@ export async function upsertContact(
   }
   const created = await api.createContact(userId !== undefined ? { ...attributes, externalId: userId } : attributes)
   if ('contact' in created) {
-    rememberContactId(settings, key, created.contact.id)
+    rememberContactId(settings, key, created.contact.id, fingerprint)
     return { contactId: created.contact.id, action: 'created' }
   }
   // Drift says the contact exists (created meanwhile, or an email duplicate): update that one instead.
-  const after = await updateExisting(api, settings, key, attributes)
+  const after = await updateExisting(api, settings, key, attributes, fingerprint)
   if (after) return after
-  throw new IntegrationError(`Drift refused to create the contact: ${created.conflict}`, 'CONFLICT', 409)
+  if (created.existingContactId !== undefined && (await api.updateContact(created.existingContactId, attributes))) {
+    rememberContactId(settings, key, created.existingContactId, fingerprint)
+    return { contactId: created.existingContactId, action: 'updated' }
+  }
+  // Drift says it exists but cannot show it yet (its lookups may lag a create): a retry will find it.
+  throw new DriftRetryableError(
+    `Drift refused to create the contact as a duplicate (${created.conflict}) but its lookup does not find it yet`,
+    503
+  )
 }
 
 async function updateExisting(
   api: DriftApi,
   settings: CloudSettings,
   key: ContactKey,
-  attributes: DriftAttributes
+  attributes: DriftAttributes,
+  fingerprint: string
 ): Promise<UpsertOutcome | undefined> {
   for (let attempt = 0; attempt < 2; attempt++) {
     const found = await findContactId(api, settings, key)
     if (!found) return undefined
     if (Object.keys(attributes).length === 0) return { contactId: found.id, action: 'skipped' }
     const contact = await api.updateContact(found.id, attributes)
-    if (contact) return { contactId: found.id, action: 'updated' }
+    if (contact) {
+      rememberContactId(settings, key, found.id, fingerprint)
+      return { contactId: found.id, action: 'updated' }
+    }
     // Drift no longer has this contact (deleted or merged): forget it; a cached id gets one more lookup.
     forgetContactId(settings, key)
     if (!found.cached) return undefined

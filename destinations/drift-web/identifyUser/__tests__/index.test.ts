@@ -10,7 +10,7 @@ const settings = (extra: Record<string, unknown> = {}) => ({
 })
 
 describe('Drift.identifyUser', () => {
-  it('should identify the user with flat traits, Drift names and dates in milliseconds (the default)', async () => {
+  it("should identify the user with flat traits, Drift names and start_date in ms (Drift's unit)", async () => {
     const { analytics, client } = await loadDestination(settings(), subscriptions())
     await ready(client)
     const traits: Record<string, unknown> = {

@@ -1,6 +1,6 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
-import { contact, drift, freshDrift, settings, setUpNock } from '../../__tests__/helpers'
+import { contact, drift, freshDrift, knownUser, lookup, settings, setUpNock } from '../../__tests__/helpers'
 
 setUpNock()
 
@@ -16,8 +16,9 @@ function track(overrides: Partial<SegmentEvent> = {}): Partial<SegmentEvent> {
 }
 
 describe('Drift.trackEvent', () => {
-  it('should post one timeline event by externalId, createdAt in ms and flattened properties', async () => {
+  it('should confirm a new user id with one lookup, then post each event by externalId: one request per event', async () => {
     const t = freshDrift()
+    knownUser('user-1')
     drift()
       .post('/contacts/timeline', {
         externalId: 'user-1',
@@ -27,12 +28,25 @@ describe('Drift.trackEvent', () => {
       })
       .reply(200, { data: { id: 1 } })
     const responses = await t.testAction('trackEvent', { event: track(), settings, useDefaultMappings: true })
-    expect(responses).toHaveLength(1)
-    expect(responses[0].status).toBe(200)
+    expect(responses.map((r) => `${r.request.method} ${new URL(r.request.url).pathname}`)).toEqual([
+      'GET /contacts',
+      'POST /contacts/timeline'
+    ])
+    // Steady state: the contact is known now, so the next event is one request.
+    drift()
+      .post('/contacts/timeline', { externalId: 'user-1', event: 'Again', createdAt: 1704067200000 })
+      .reply(200, {})
+    const next = await t.testAction('trackEvent', {
+      event: track({ event: 'Again', properties: {} }),
+      settings,
+      useDefaultMappings: true
+    })
+    expect(next).toHaveLength(1)
   })
 
   it('should omit attributes when there are no properties and use the separator setting', async () => {
     const t = freshDrift()
+    knownUser('user-1')
     drift().post('/contacts/timeline', { externalId: 'user-1', event: 'Ping', createdAt: 1704067200000 }).reply(200, {})
     await t.testAction('trackEvent', {
       event: track({ event: 'Ping', properties: {} }),
@@ -40,6 +54,7 @@ describe('Drift.trackEvent', () => {
       useDefaultMappings: true
     })
     const t2 = freshDrift()
+    knownUser('user-1')
     drift()
       .post('/contacts/timeline', {
         externalId: 'user-1',
@@ -55,12 +70,10 @@ describe('Drift.trackEvent', () => {
     })
   })
 
-  it('should create the contact from context.traits.email when Drift does not know the user id, then post again', async () => {
+  it('should create the contact from context.traits.email when the lookup finds no contact for the user id, then post', async () => {
     const t = freshDrift()
     const body = { externalId: 'user-1', event: 'Order Completed', createdAt: 1704067200000 }
-    drift()
-      .post('/contacts/timeline', body)
-      .reply(404, { error: { message: 'No contact with externalId' } })
+    lookup('user-1', [])
     drift()
       .post('/contacts', { attributes: { email: 'ada@example.com', externalId: 'user-1' } })
       .reply(200, { data: contact(501, { email: 'ada@example.com', externalId: 'user-1' }) })
@@ -73,9 +86,9 @@ describe('Drift.trackEvent', () => {
     expect(t.results[t.results.length - 1].data).toMatchObject({ by: 'externalId', createdContact: true })
   })
 
-  it('should post again when creating the contact conflicts (another event created it meanwhile)', async () => {
+  it('should post when creating the contact conflicts (another event created it meanwhile)', async () => {
     const t = freshDrift()
-    drift().post('/contacts/timeline').reply(404, {})
+    lookup('user-1', [])
     drift()
       .post('/contacts')
       .reply(409, { error: { message: 'A contact with this externalId already exists' } })
@@ -88,11 +101,9 @@ describe('Drift.trackEvent', () => {
     expect(t.results[t.results.length - 1].data).toMatchObject({ createdContact: false })
   })
 
-  it('should refuse honestly when the contact does not exist and the event has no email', async () => {
+  it('should refuse honestly, without posting, when the contact does not exist and the event has no email', async () => {
     const t = freshDrift()
-    drift()
-      .post('/contacts/timeline')
-      .reply(404, { error: { message: 'not found' } })
+    lookup('user-1', [])
     const attempt = t.testAction('trackEvent', { event: track(), settings, useDefaultMappings: true })
     await expect(attempt).rejects.toThrow(PayloadValidationError)
     await expect(attempt).rejects.toThrow('Drift has no contact with externalId "user-1" yet: send an identify')
@@ -190,8 +201,10 @@ describe('Drift.trackEvent', () => {
 
   it('should report one honest entry per event in a batch', async () => {
     const t = freshDrift()
+    knownUser('u1')
+    lookup('u2', [])
+    knownUser('u3')
     drift().post('/contacts/timeline', { externalId: 'u1', event: 'One', createdAt: 1704067200000 }).reply(200, {})
-    drift().post('/contacts/timeline', { externalId: 'u2', event: 'Two', createdAt: 1704067200000 }).reply(404, {})
     drift()
       .post('/contacts/timeline', { externalId: 'u3', event: 'Three', createdAt: 1704067200000 })
       .reply(429, { error: { message: 'slow down' } }, { 'retry-after': '12' })
@@ -230,6 +243,8 @@ describe('Drift.trackEvent', () => {
       order.push(event)
       return {}
     }
+    knownUser('a')
+    knownUser('b', 2)
     // a1 is answered 50 ms late: a2 and a3 (same user) must wait for it, b1 (another user) must not.
     drift()
       .post('/contacts/timeline', (body: { event?: string }) => body.event === 'a1')

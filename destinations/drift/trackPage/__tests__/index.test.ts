@@ -1,6 +1,6 @@
 import type { SegmentEvent } from '@segment/actions-core'
 import { pageEventName } from '..'
-import { drift, freshDrift, settings, setUpNock } from '../../__tests__/helpers'
+import { drift, freshDrift, knownUser, settings, setUpNock } from '../../__tests__/helpers'
 
 setUpNock()
 
@@ -24,6 +24,7 @@ function page(overrides: Partial<SegmentEvent> = {}): Partial<SegmentEvent> {
 describe('Drift.trackPage', () => {
   it('should post a "Page - <name>" timeline event with url, path, title and referrer', async () => {
     const t = freshDrift()
+    knownUser('user-1')
     drift()
       .post('/contacts/timeline', {
         externalId: 'user-1',
@@ -43,6 +44,7 @@ describe('Drift.trackPage', () => {
 
   it('should fall back to the path, taken from context.page when the properties lack it', async () => {
     const t = freshDrift()
+    knownUser('user-1')
     drift()
       .post('/contacts/timeline', {
         externalId: 'user-1',
@@ -70,6 +72,8 @@ describe('Drift.trackPage', () => {
 
   it('should report one entry per page view in a batch', async () => {
     const t = freshDrift()
+    knownUser('a')
+    knownUser('b', 2)
     drift().post('/contacts/timeline').reply(200, {})
     drift()
       .post('/contacts/timeline')

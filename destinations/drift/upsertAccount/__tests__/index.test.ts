@@ -1,7 +1,7 @@
 import { IntegrationError, PayloadValidationError } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
 import { domainOf } from '../account'
-import { drift, freshDrift, settings, setUpNock } from '../../__tests__/helpers'
+import { drift, freshDrift, settings, setUpNock, TOKEN } from '../../__tests__/helpers'
 
 setUpNock()
 
@@ -89,16 +89,69 @@ describe('Drift.upsertAccount', () => {
     expect(lastData(t)).toMatchObject({ accountId: 'acc-9', action: 'updated' })
   })
 
-  it('should explain a duplicate domain it cannot update (409, or a 400 that says so)', async () => {
-    for (const status of [409, 400]) {
+  const tokenInfo = () =>
+    drift()
+      .post('/app/token_info', { access_token: TOKEN })
+      .reply(200, { authenticated_userid: 'orgId:77', scope: 'contact_read contact_write account_read account_write' })
+
+  it.each([409, 400])(
+    'should find an existing domain by the <orgId>_<domain> id when Drift answers %i without an id, then update it',
+    async (status) => {
       const t = freshDrift()
       drift().post('/accounts/create').reply(status, { message: 'domain already exists' })
-      const attempt = t.testAction('upsertAccount', { event: group(), settings: withOwner, useDefaultMappings: true })
-      await expect(attempt).rejects.toThrow(IntegrationError)
-      await expect(attempt).rejects.toThrow(
-        "An account with domain example.com already exists in Drift, and Drift's API cannot find an account by domain"
-      )
+      tokenInfo()
+      drift()
+        .get('/accounts/77_example.com')
+        .reply(200, { data: { accountId: '77_example.com', domain: 'example.com' } })
+      drift()
+        .patch('/accounts/update', (body: { accountId?: string }) => body.accountId === '77_example.com')
+        .times(2)
+        .reply(200, { data: { accountId: '77_example.com' } })
+      await t.testAction('upsertAccount', { event: group(), settings: withOwner, useDefaultMappings: true })
+      expect(lastData(t)).toMatchObject({ accountId: '77_example.com', action: 'updated' })
+      // Remembered: the next group call for the domain is one request.
+      const again = await t.testAction('upsertAccount', {
+        event: group(),
+        settings: withOwner,
+        useDefaultMappings: true
+      })
+      expect(again).toHaveLength(1)
     }
+  )
+
+  it('should say to map account_id when neither the answer nor the <orgId>_<domain> id finds the account', async () => {
+    const t = freshDrift()
+    drift().post('/accounts/create').reply(400, { message: 'domain already exists' })
+    tokenInfo()
+    drift()
+      .get('/accounts/77_example.com')
+      .reply(404, { error: { message: 'not found' } })
+    const attempt = t.testAction('upsertAccount', { event: group(), settings: withOwner, useDefaultMappings: true })
+    await expect(attempt).rejects.toThrow(IntegrationError)
+    await expect(attempt).rejects.toThrow(
+      "An account with domain example.com already exists in Drift, but Drift's answer gives no id and no account has " +
+        "the id Drift's form suggests: map the account_id field to the Drift account id (Drift said: domain already exists)"
+    )
+  })
+
+  it('should update by a mapped account_id without creating, and refuse a malformed one', async () => {
+    const t = freshDrift()
+    drift()
+      .patch('/accounts/update', (body: { accountId?: string; domain?: string }) => body.accountId === 'crm_42')
+      .reply(200, { data: { accountId: 'crm_42' } })
+    await t.testAction('upsertAccount', {
+      event: group(),
+      mapping: { account_id: ' crm_42 ', domain: 'example.com' },
+      settings: withOwner
+    })
+    expect(lastData(t)).toMatchObject({ accountId: 'crm_42', action: 'updated' })
+    const bad = freshDrift().testAction('upsertAccount', {
+      event: group(),
+      mapping: { account_id: 'a/b', domain: 'example.com' },
+      settings: withOwner
+    })
+    await expect(bad).rejects.toThrow(PayloadValidationError)
+    await expect(bad).rejects.toThrow('account_id must be a Drift account id')
   })
 
   it('should take the owner and domain from the fields, and send targeted', async () => {

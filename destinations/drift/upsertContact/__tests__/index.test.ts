@@ -1,4 +1,4 @@
-import { IntegrationError, PayloadValidationError } from '@segment/actions-core'
+import { PayloadValidationError, RetryableError } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
 import { BATCH_CONCURRENCY, onDriftRequest } from '../..'
 import { afterTest, contact, drift, freshDrift, settings, setUpNock } from '../../__tests__/helpers'
@@ -75,21 +75,28 @@ describe('Drift.upsertContact', () => {
     })
   })
 
-  it('should send start_date in milliseconds when the dateUnit setting says so', async () => {
-    const t = freshDrift()
-    drift()
-      .get('/contacts')
-      .query(byExternalId('user-1'))
-      .reply(200, { data: [contact(11)] })
-    drift()
-      .patch('/contacts/11', { attributes: { start_date: 1704067200000 } })
-      .reply(200, {})
-    await t.testAction('upsertContact', {
-      event: identify({ traits: { createdAt: '2024-01-01T00:00:00Z' } }),
-      settings: { ...settings, dateUnit: 'milliseconds' },
-      useDefaultMappings: true
-    })
-  })
+  it.each(['seconds', 'milliseconds'] as const)(
+    'should send start_date in milliseconds, and custom dates in the dateUnit setting (%s)',
+    async (dateUnit) => {
+      const t = freshDrift()
+      drift()
+        .get('/contacts')
+        .query(byExternalId('user-1'))
+        .reply(200, { data: [contact(11)] })
+      drift()
+        .patch('/contacts/11', {
+          attributes: { start_date: 1704067200000, renewed: dateUnit === 'seconds' ? 1704067200 : 1704067200000 }
+        })
+        .reply(200, {})
+      await t.testAction('upsertContact', {
+        event: identify({
+          traits: { createdAt: '2024-01-01T00:00:00Z', renewed: new Date('2024-01-01T00:00:00Z') as unknown as string }
+        }),
+        settings: { ...settings, dateUnit },
+        useDefaultMappings: true
+      })
+    }
+  )
 
   it('should cost one PATCH per identify once the contact id is cached', async () => {
     const t = freshDrift()
@@ -153,11 +160,12 @@ describe('Drift.upsertContact', () => {
     drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
     drift()
       .post('/contacts', {
-        attributes: { email: 'ada@example.com', first_name: 'Ada', plan: 'pro', externalId: 'user-1' }
+        attributes: { email: 'ada@example.com', first_name: 'Ada', plan: 'team', externalId: 'user-1' }
       })
       .reply(200, { data: contact(13) })
+    const team = identify({ traits: { email: 'ada@example.com', firstName: 'Ada', plan: 'team' } })
     await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
-    await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
+    await t.testAction('upsertContact', { event: team, settings, useDefaultMappings: true })
     expect(lastData(t)).toMatchObject({ contactId: '13', action: 'created' })
   })
 
@@ -210,7 +218,7 @@ describe('Drift.upsertContact', () => {
     expect(lastData(t)).toMatchObject({ contactId: '21', action: 'updated' })
   })
 
-  it("should report a conflict it cannot resolve as an IntegrationError with Drift's message", async () => {
+  it("should report a duplicate it cannot find yet as retryable, with Drift's message", async () => {
     const t = freshDrift()
     drift().get('/contacts').query({ email: 'ada@example.com' }).reply(200, { data: [] })
     drift()
@@ -222,8 +230,73 @@ describe('Drift.upsertContact', () => {
       settings,
       useDefaultMappings: true
     })
-    await expect(attempt).rejects.toThrow(IntegrationError)
-    await expect(attempt).rejects.toThrow('Drift refused to create the contact: email taken')
+    await expect(attempt).rejects.toThrow(RetryableError)
+    await expect(attempt).rejects.toThrow(
+      'Drift refused to create the contact as a duplicate (email taken) but its lookup does not find it yet'
+    )
+  })
+
+  it.each([
+    [400, { error: { message: 'Contact already exists' } }],
+    [422, { errors: [{ message: 'externalId is not unique' }] }]
+  ])(
+    'should treat a %i whose message says the contact exists as a duplicate: lookup, then update',
+    async (status, body) => {
+      const t = freshDrift()
+      drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
+      drift().post('/contacts').reply(status, body)
+      drift()
+        .get('/contacts')
+        .query(byExternalId('user-1'))
+        .reply(200, { data: contact(21, { externalId: 'user-1' }) })
+      drift().patch('/contacts/21').reply(200, {})
+      await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
+      expect(lastData(t)).toMatchObject({ contactId: '21', action: 'updated' })
+    }
+  )
+
+  it("should refuse a 400 that does not say the contact exists, with Drift's message", async () => {
+    const t = freshDrift()
+    drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
+    drift()
+      .post('/contacts')
+      .reply(400, { error: { message: 'attributes.email is not an email' } })
+    const attempt = t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
+    await expect(attempt).rejects.toThrow(PayloadValidationError)
+    await expect(attempt).rejects.toThrow('attributes.email is not an email')
+  })
+
+  it('should update by the id a 409 carries when the lookup does not show the contact', async () => {
+    const t = freshDrift()
+    drift().get('/contacts').query(byExternalId('user-1')).times(2).reply(200, { data: [] })
+    drift().post('/contacts').reply(409, '{"error":{"message":"exists","existingContactId":9007199254740993}}', {
+      'content-type': 'application/json'
+    })
+    drift().patch('/contacts/9007199254740993').reply(200, {})
+    await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
+    expect(lastData(t)).toMatchObject({ contactId: '9007199254740993', action: 'updated' })
+  })
+
+  it('should send nothing and report skipped when an identify would write the attributes last written', async () => {
+    const t = freshDrift()
+    const routes: string[] = []
+    afterTest(onDriftRequest((request) => routes.push(request.route)))
+    drift()
+      .get('/contacts')
+      .query(byExternalId('user-1'))
+      .reply(200, { data: [contact(11)] })
+    drift().patch('/contacts/11').times(2).reply(200, {})
+    const same = identify({ traits: { plan: 'pro', firstName: 'Ada', email: 'ada@example.com' } })
+    await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
+    await t.testAction('upsertContact', { event: same, settings, useDefaultMappings: true })
+    expect(lastData(t)).toMatchObject({ contactId: '11', action: 'skipped' })
+    await t.testAction('upsertContact', {
+      event: identify({ traits: { plan: 'team' } }),
+      settings,
+      useDefaultMappings: true
+    })
+    expect(lastData(t)).toMatchObject({ action: 'updated' })
+    expect(routes).toEqual(['GET /contacts', 'PATCH /contacts/:id', 'PATCH /contacts/:id'])
   })
 
   it('should find the contact by email without a user id, and create it without externalId when missing', async () => {
