@@ -1,5 +1,6 @@
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import { DEFAULT_SANDBOX_TOKEN, startSandbox, type Sandbox, type SandboxOptions } from '../sandbox'
+import { VARIANT_CHOICES, VARIANT_FLAGS, parseVariants, type VariantName } from '../sandbox/variants'
 import { UsageError } from './errors'
 
 // `drift-destination sandbox`: serves the Drift sandbox and its page until interrupted, and says how to use it.
@@ -12,13 +13,23 @@ export const DEFAULT_SANDBOX_PORT = 4010
  * declared, for both `sandbox` and `replay --sandbox`. Each flag added here must be mapped in `variantOptions`.
  */
 export function addVariantOptions(command: Command): Command {
+  for (const name of Object.keys(VARIANT_CHOICES) as VariantName[]) {
+    const choices = VARIANT_CHOICES[name]
+    command.addOption(
+      new Option(`${VARIANT_FLAGS[name]} <choice>`, `sandbox variant: ${name} (default ${choices[0]})`).choices(choices)
+    )
+  }
   return command
 }
 
-/** The SandboxOptions the variant flags (declared in addVariantOptions) ask for. */
+/** The SandboxOptions the variant flags (declared in addVariantOptions) ask for; commander has checked the choices. */
 export function variantOptions(flags: Record<string, unknown>): Partial<SandboxOptions> {
-  void flags
-  return {}
+  const given = Object.fromEntries(
+    (Object.keys(VARIANT_CHOICES) as VariantName[])
+      .filter((name) => flags[name] !== undefined)
+      .map((name) => [name, flags[name]])
+  )
+  return Object.keys(given).length === 0 ? {} : { variants: parseVariants(given) }
 }
 
 export interface ServeIO {
