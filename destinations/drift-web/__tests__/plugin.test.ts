@@ -574,8 +574,10 @@ describe('driftPlugin: a widget that never loads', () => {
     expect(driftCalls()).toEqual([['track', 'Queued on the stub', {}]])
   })
 
+  // 102 deliveries, each one turn of analytics-next's queue: on a loaded machine that alone can take seconds, so
+  // neither the readiness timeout (not what is tested here) nor the test's time limit may be close to it.
   it('keeps at most 100 calls waiting for ready and warns when full', async () => {
-    const { plugin, analytics } = await setup({ embedId: 'never-ready', readyTimeoutMs: 5000 })
+    const { plugin, analytics } = await setup({ embedId: 'never-ready', readyTimeoutMs: 120000 })
     const contexts: Context[] = []
     for (let i = 0; i < 102; i++) contexts.push(await analytics.group(`g${i}`, {}))
     const full = '[Drift] 100 calls are already waiting for the Drift widget; this call was dropped'
@@ -583,5 +585,5 @@ describe('driftPlugin: a widget that never loads', () => {
     expect(droppedAt).toEqual([101, 102])
     expect(page.warn().mock.calls.filter(([message]) => message === full)).toHaveLength(1)
     expect(plugin.client?.status).toBe('loading')
-  })
+  }, 60000)
 })
