@@ -1,5 +1,6 @@
 import { toDriftCompanyAttributes, toDriftContactAttributes } from '../../../shared/contact'
-import { flattenOptionsOf, toDriftAttributes } from '../../../shared/flatten'
+import { toDriftAttributes } from '../../../shared/flatten'
+import { flattenOptionsOf } from '../../../shared/flatten-options'
 import { guardUserId } from '../../../shared/identity'
 import type { DeviceSettings } from '../../../shared/settings-rules'
 import type { DriftAttributes, MappingResult } from '../../../shared/types'
