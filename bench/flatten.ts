@@ -34,6 +34,8 @@ const contenders: Contender[] = [
 // Many short rounds, alternating between the two, so both see the same machine load (shared CI machines are
 // noisy); the median round of each is reported.
 const EVENTS_PER_ROUND = 2_000
+/** Issue 14: at least 1.5x as fast as `flat` plus a Date pass. */
+const RATIO_GOAL = 1.5
 const WARMUP_ROUNDS = 10
 const ROUNDS = 61
 
@@ -88,9 +90,8 @@ function main(): void {
     )
   }
   const ratio = rows[0].opsPerSecond / rows[1].opsPerSecond
-  console.log(
-    `\nratio (toDriftAttributes / flat + Date pass): ${ratio.toFixed(2)}x ${ratio >= 2 ? '(goal ≥ 2x met)' : '(goal ≥ 2x NOT met)'}`
-  )
+  const met = ratio >= RATIO_GOAL ? 'met' : 'NOT met'
+  console.log(`\nratio (toDriftAttributes / flat + Date pass): ${ratio.toFixed(2)}x (goal ≥ ${RATIO_GOAL}x ${met})`)
   if (sink === 0) console.log('(no output?)')
 }
 

@@ -1,4 +1,4 @@
-import { isWellFormed } from './flatten'
+import { isWellFormed } from './text'
 
 /**
  * The identity guard. Drift ties a visitor to the id given to `identify`; visitors who share an id see each

@@ -1,7 +1,19 @@
 import type { Context } from '@segment/analytics-next'
-import { PayloadValidationError } from './errors'
-import { contextLog } from './plugin'
+import { contextLog } from './widget/context'
 import { keptFromDrift, tokenFromIntegrations } from './widget/integrations'
+
+/**
+ * Bad input in a mapped payload: not retried. Same name, code and status as actions-core's class, whose package
+ * root cannot go into a browser bundle (~77 KB gzip, Node's `events`).
+ */
+export class PayloadValidationError extends Error {
+  readonly code = 'PAYLOAD_VALIDATION_FAILED'
+  readonly status = 400
+  constructor(message: string) {
+    super(message)
+    this.name = 'PayloadValidationError'
+  }
+}
 
 /** The keys an event's `integrations` may use for this destination: Segment's plugin name and the catalog name. */
 export const DESTINATION_NAME = 'Drift Web (Actions)'

@@ -1,7 +1,8 @@
 import type { Analytics, Context, Plugin } from '@segment/analytics-next'
 import type { DeviceSettingsInput } from '../../shared/settings-rules'
-import type { DriftClient, KnownUser } from './widget/client'
+import type { DriftClient } from './widget/client'
 import { connectDrift, reportUnknownSettings } from './widget/connect'
+import { campaignSource, contextLog, knownUser, pageName } from './widget/context'
 import { DRIFT_KEYS, keptFromDrift, tokenFromIntegrations } from './widget/integrations'
 import { PREFIX, type Log } from './widget/types'
 
@@ -9,46 +10,13 @@ import { PREFIX, type Log } from './widget/types'
 
 export const PLUGIN_VERSION = '0.1.0'
 
+/** Re-exported for the package's `./web` entry, which has always offered it. */
+export { pageName }
+
 /** The analytics-next Plugin with access to the controller, for tests and the playground. */
 export interface DriftPlugin extends Plugin {
   /** The widget controller, once `load` has run. */
   readonly client: DriftClient | undefined
-}
-
-/** A Context's log as the controller's `Log`. */
-export function contextLog(ctx: Context): Log {
-  return (level, message, extras) => ctx.log(level, message, extras)
-}
-
-/** `page` naming like Segment's classic integration: `category name`, the name, then the page title. */
-export function pageName(name: unknown, category: unknown, title: unknown): string {
-  const parts = [category, name].filter((part) => typeof part === 'string' && part !== '')
-  if (parts.length > 0) return parts.join(' ')
-  if (typeof title === 'string' && title !== '') return title
-  return typeof document === 'undefined' ? '' : document.title
-}
-
-function campaignSource(ctx: Context): unknown {
-  return (ctx.event.context as { campaign?: { source?: unknown } } | undefined)?.campaign?.source
-}
-
-/**
- * The user analytics knows, for the identify a first page makes: both faces use it. `keys` are the names the
- * event's `integrations` may address this destination by (for the signed identity).
- */
-export function knownUser(
-  ctx: Context,
-  userId: unknown,
-  analytics: Analytics | undefined,
-  keys: readonly string[] = DRIFT_KEYS
-): KnownUser | undefined {
-  if (userId === undefined || userId === null || userId === '') return undefined
-  return {
-    userId,
-    traits: analytics?.user().traits(),
-    token: tokenFromIntegrations(ctx.event.integrations, keys, contextLog(ctx)),
-    campaignSource: campaignSource(ctx)
-  }
 }
 
 /**
@@ -58,13 +26,16 @@ export function knownUser(
  */
 export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
   let client: DriftClient | undefined
+  /** The `load` under way: analytics-next does not await a destination's `load` before delivering to it. */
+  let loading: Promise<DriftClient> | undefined
   let analyticsInstance: Analytics | undefined
 
   /** Runs one analytics call against the widget, unless the event keeps Drift out. */
   async function deliver(ctx: Context, send: (client: DriftClient, log: Log) => Promise<void>): Promise<Context> {
     if (keptFromDrift(ctx)) return ctx
-    if (!client) throw new Error(`${PREFIX} the plugin is not loaded`)
     try {
+      // A call made while `load` still waits (a returning user's signed identity) waits with it, in order.
+      const client = await (loading ?? Promise.reject(new Error(`${PREFIX} the plugin is not loaded`)))
       await send(client, contextLog(ctx))
     } catch (error) {
       ctx.setFailedDelivery({ reason: error })
@@ -85,7 +56,8 @@ export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
     async load(ctx: Context, analytics: Analytics) {
       analyticsInstance = analytics
       reportUnknownSettings(settings, contextLog(ctx))
-      client = await connectDrift(settings, analytics, contextLog(ctx))
+      loading = connectDrift(settings, analytics, contextLog(ctx))
+      client = await loading
     },
 
     identify: (ctx) =>

@@ -1,8 +1,7 @@
 import type { BrowserActionDefinition } from '@segment/browser-destination-runtime/types'
-import { PayloadValidationError } from '../errors'
-import { optionalObject, optionalString, skipped } from '../action-input'
+import { PayloadValidationError, optionalObject, optionalString, skipped } from '../action-input'
 import type { Settings } from '../generated-types'
-import { contextLog } from '../plugin'
+import { contextLog } from '../widget/context'
 import type { DriftClient } from '../widget/client'
 import type { Payload } from './generated-types'
 

@@ -1,7 +1,7 @@
 import type { BrowserActionDefinition } from '@segment/browser-destination-runtime/types'
 import { INTEGRATION_KEYS, optionalString, skipped } from '../action-input'
 import type { Settings } from '../generated-types'
-import { contextLog, knownUser, pageName } from '../plugin'
+import { contextLog, knownUser, pageName } from '../widget/context'
 import type { DriftClient } from '../widget/client'
 import type { Payload } from './generated-types'
 

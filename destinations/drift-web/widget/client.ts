@@ -1,11 +1,12 @@
 import { toDriftCompanyAttributes, toDriftContactAttributes } from '../../../shared/contact'
-import { flattenOptionsOf, toDriftAttributes } from '../../../shared/flatten'
+import { toDriftAttributes } from '../../../shared/flatten'
+import { flattenOptionsOf } from '../../../shared/flatten-options'
 import { guardUserId } from '../../../shared/identity'
 import type { DeviceSettings } from '../../../shared/settings-rules'
 import type { DriftAttributes, MappingResult } from '../../../shared/types'
 import { insertWidgetScript } from './load'
 import { installStub } from './stub'
-import { PREFIX, type DriftApi, type DriftWidget, type Log } from './types'
+import { PREFIX, type DriftWidgetApi, type DriftWidget, type Log } from './types'
 
 /** At most this many calls wait for `ready`; more are dropped with a warning rather than piling up. */
 export const MAX_HELD_CALLS = 100
@@ -78,7 +79,7 @@ export class DriftClient {
   readonly settings: DeviceSettings
   private readonly win: Window
   private drift: DriftWidget | undefined
-  private api: DriftApi | undefined
+  private api: DriftWidgetApi | undefined
   private failure: Error | undefined
   private readonly steps: Step[] = []
   private running = false
@@ -208,7 +209,7 @@ export class DriftClient {
       log('warn', `${PREFIX} no attributes left to send after mapping; setUserAttributes skipped`)
       return Promise.resolve()
     }
-    return this.enqueue({ needsApi: true, log, run: () => (this.api as DriftApi).setUserAttributes(attributes) })
+    return this.enqueue({ needsApi: true, log, run: () => (this.api as DriftWidgetApi).setUserAttributes(attributes) })
   }
 
   /**
@@ -255,7 +256,7 @@ export class DriftClient {
   }
 
   private onReady(api: unknown): void {
-    const ready = (api as DriftApi | undefined) ?? this.widget().api
+    const ready = (api as DriftWidgetApi | undefined) ?? this.widget().api
     if (!ready || typeof ready.setUserAttributes !== 'function') {
       return this.fail('the Drift widget fired "ready" without an api')
     }
@@ -323,7 +324,7 @@ export class DriftClient {
 
   /** Anonymous attributes found while identifying go first in the queue, where the identify stood. */
   private attributesStep(attributes: DriftAttributes, log: Log): Step {
-    const run = () => (this.api as DriftApi).setUserAttributes(attributes)
+    const run = () => (this.api as DriftWidgetApi).setUserAttributes(attributes)
     return { needsApi: true, log, run, settle: settler(log, noop, noop) }
   }
 

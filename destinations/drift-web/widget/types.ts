@@ -1,7 +1,7 @@
 import type { DriftAttributes } from '../../../shared/types'
 
-/** `drift.api`, which Drift offers only once the widget is ready. */
-export interface DriftApi {
+/** `drift.api`, which the widget offers only once ready (not the REST client, which cloud mode calls DriftApi). */
+export interface DriftWidgetApi {
   setUserAttributes(attributes: DriftAttributes): void
 }
 
@@ -27,7 +27,7 @@ export interface DriftWidget {
   init?: unknown
   /** Set by the stub: a snippet already ran. */
   invoked?: boolean
-  api?: DriftApi
+  api?: DriftWidgetApi
   SNIPPET_VERSION?: string
 }
 

@@ -13,16 +13,23 @@ export interface WidgetServer {
   widgets: Map<string, Omit<WidgetScriptOptions, 'embedId'>>
   /** Every path requested, in order. */
   requests: string[]
+  /**
+   * Holds the answer to requests for `embedId` until the returned function is called, so a test decides when the
+   * script loads or fails instead of racing the HTTP round trip against its own calls.
+   */
+  hold(embedId: string): () => void
   close(): Promise<void>
 }
 
 export async function startWidgetServer(): Promise<WidgetServer> {
   const widgets = new Map<string, Omit<WidgetScriptOptions, 'embedId'>>()
   const requests: string[] = []
-  const server = http.createServer((req, res) => {
+  const gates = new Map<string, { opened: Promise<void>; open: () => void }>()
+  const server = http.createServer(async (req, res) => {
     const url = req.url ?? ''
     requests.push(url)
     const match = /^\/include\/(\d+)\/([A-Za-z0-9-]+)\.js$/.exec(url)
+    if (match) await gates.get(match[2])?.opened
     const options = match ? widgets.get(match[2]) : undefined
     if (!match || !options) {
       res.writeHead(404, { 'content-type': 'text/plain', connection: 'close' }).end('not found')
@@ -39,8 +46,18 @@ export async function startWidgetServer(): Promise<WidgetServer> {
     origin: `http://127.0.0.1:${port}`,
     widgets,
     requests,
+    hold: (embedId) => {
+      let open = () => {}
+      const opened = new Promise<void>((resolve) => (open = resolve))
+      gates.set(embedId, { opened, open })
+      return () => {
+        gates.delete(embedId)
+        open()
+      }
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const gate of gates.values()) gate.open()
         server.closeAllConnections()
         server.close(() => resolve())
       })

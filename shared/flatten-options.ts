@@ -1,0 +1,49 @@
+import { DATE_ATTRIBUTES } from './defaults'
+import type { DateUnit } from './types'
+
+export const FLATTEN_DEFAULTS = {
+  /** Joins nested keys: `{ address: { city } }` → `address_city`. */
+  separator: '_',
+  /** The unit of Date values: seconds, as Segment's classic Drift integration sent. */
+  dateUnit: 'seconds' as DateUnit,
+  /** Values under longer key paths are dropped, and attributes past maxAttributes; longer strings are cut. */
+  maxDepth: 10,
+  maxAttributes: 1000,
+  maxStringLength: 65536,
+  /** Reading stops after this many keys: shared objects can make a small input enormous. */
+  maxValues: 100_000
+}
+
+/** Each default can be changed; ISO-8601 strings under `dateKeys` (Drift's date attributes) become timestamps. */
+export type FlattenOptions = Partial<typeof FLATTEN_DEFAULTS & { dateKeys: ReadonlySet<string> }>
+
+/** The flattening options a destination's settings choose (both modes have `dateUnit` and `separator`). */
+export function flattenOptionsOf(settings: { dateUnit: DateUnit; separator: string }): FlattenOptions {
+  return { dateUnit: settings.dateUnit, separator: settings.separator }
+}
+
+/** The options with their defaults; a wrong option throws a RangeError naming it. */
+export function resolveOptions(options: FlattenOptions): Required<FlattenOptions> {
+  checkOptions(options)
+  const d = FLATTEN_DEFAULTS
+  // A literal, not a spread: the walk reads these for every key, and one stable shape keeps that fast.
+  return {
+    separator: options.separator ?? d.separator,
+    dateUnit: options.dateUnit ?? d.dateUnit,
+    maxDepth: options.maxDepth ?? d.maxDepth,
+    maxAttributes: options.maxAttributes ?? d.maxAttributes,
+    maxStringLength: options.maxStringLength ?? d.maxStringLength,
+    maxValues: options.maxValues ?? d.maxValues,
+    dateKeys: options.dateKeys ?? DATE_ATTRIBUTES
+  }
+}
+
+/** Options come from code, not from events: a wrong one is a programming error, refused by name. */
+function checkOptions({ separator, dateUnit, dateKeys: _dateKeys, ...limits }: FlattenOptions): void {
+  const wrongLimit = Object.entries(limits).find(([, v]) => v !== undefined && !(Number.isInteger(v) && v >= 1))
+  if (separator !== undefined && typeof separator !== 'string') throw new RangeError('separator must be a string')
+  if (dateUnit !== undefined && dateUnit !== 'seconds' && dateUnit !== 'milliseconds') {
+    throw new RangeError('dateUnit must be "seconds" or "milliseconds"')
+  }
+  if (wrongLimit) throw new RangeError(`${wrongLimit[0]} must be a whole number >= 1`)
+}
