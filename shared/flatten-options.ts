@@ -5,7 +5,7 @@ export const FLATTEN_DEFAULTS = {
   /** Joins nested keys: `{ address: { city } }` → `address_city`. */
   separator: '_',
   /** The unit of Date values: seconds, as Segment's classic Drift integration sent. */
-  dateUnit: 'seconds' as DateUnit,
+  dateUnit: 'milliseconds' as DateUnit,
   /** Values under longer key paths are dropped, and attributes past maxAttributes; longer strings are cut. */
   maxDepth: 10,
   maxAttributes: 1000,

@@ -85,7 +85,7 @@ describe('toDriftAttributes: arrays', () => {
   })
 
   it('should turn Dates inside an array of primitives into timestamps', () => {
-    expect(attrs({ at: [new Date('2024-01-01T00:00:00Z'), new Date(1000)] })).toEqual({ at: '1704067200,1' })
+    expect(attrs({ at: [new Date('2024-01-01T00:00:00Z'), new Date(1000)] })).toEqual({ at: '1704067200000,1000' })
   })
 
   it('should send an array holding objects as one JSON string, with dates converted and unsafe keys removed', () => {
@@ -99,7 +99,7 @@ describe('toDriftAttributes: arrays', () => {
     const result = toDriftAttributes(input)
     // JSON.stringify's rules (NaN as null, undefined left out), plus Dates as timestamps and BigInts as text.
     expect(result.attributes).toEqual({
-      items: '[{"sku":"A","n":1,"at":1704067200,"big":"5","nan":null},{"sku":"B","nested":{"deep":[1,2]}},3]'
+      items: '[{"sku":"A","n":1,"at":1704067200000,"big":"5","nan":null},{"sku":"B","nested":{"deep":[1,2]}},3]'
     })
     // What JSON.stringify would leave out silently, or write as {} (a Set), is reported.
     expect(result.warnings).toEqual([
@@ -129,17 +129,17 @@ describe('toDriftAttributes: arrays', () => {
 describe('toDriftAttributes: dates', () => {
   const at = new Date('2024-05-01T12:34:56.789Z')
 
-  it('should send Dates as Unix seconds by default', () => {
-    expect(FLATTEN_DEFAULTS.dateUnit).toBe('seconds')
-    expect(attrs({ at })).toEqual({ at: 1714566896 })
+  it("should send Dates as epoch milliseconds by default (Drift's unit)", () => {
+    expect(FLATTEN_DEFAULTS.dateUnit).toBe('milliseconds')
+    expect(attrs({ at })).toEqual({ at: 1714566896789 })
   })
 
-  it('should send Dates as milliseconds when asked', () => {
-    expect(attrs({ at }, { dateUnit: 'milliseconds' })).toEqual({ at: 1714566896789 })
+  it('should send Dates as Unix seconds when asked', () => {
+    expect(attrs({ at }, { dateUnit: 'seconds' })).toEqual({ at: 1714566896 })
   })
 
   it('should round seconds down, also before 1970', () => {
-    expect(attrs({ a: new Date(-1500) })).toEqual({ a: -2 })
+    expect(attrs({ a: new Date(-1500) }, { dateUnit: 'seconds' })).toEqual({ a: -2 })
   })
 
   it('should keep ISO-8601 strings as strings under ordinary keys', () => {
@@ -150,18 +150,18 @@ describe('toDriftAttributes: dates', () => {
   })
 
   it('should turn ISO-8601 strings into timestamps under date keys such as start_date', () => {
-    expect(attrs({ start_date: '2024-05-01' })).toEqual({ start_date: 1714521600 })
+    expect(attrs({ start_date: '2024-05-01' })).toEqual({ start_date: 1714521600000 })
     expect(attrs({ start_date: '2024-05-01T12:00:00+02:00' }, { dateUnit: 'milliseconds' })).toEqual({
       start_date: Date.UTC(2024, 4, 1, 10)
     })
     // A date-time without an offset is read as UTC.
-    expect(attrs({ start_date: '2024-05-01T12:00' })).toEqual({ start_date: 1714564800 })
+    expect(attrs({ start_date: '2024-05-01T12:00' })).toEqual({ start_date: 1714564800000 })
   })
 
   it('should use the dateKeys option instead of the default table when given', () => {
     expect(attrs({ start_date: '2024-05-01', renewal: '2024-05-01' }, { dateKeys: new Set(['renewal']) })).toEqual({
       start_date: '2024-05-01',
-      renewal: 1714521600
+      renewal: 1714521600000
     })
   })
 
@@ -251,7 +251,7 @@ describe('toDriftAttributes: values that are not data', () => {
     const { runInNewContext } = require('node:vm') as typeof import('node:vm')
     const foreign = runInNewContext('new Date(Date.UTC(2024, 0, 1))') as Date
     expect(foreign instanceof Date).toBe(false)
-    expect(attrs({ at: foreign })).toEqual({ at: 1704067200 })
+    expect(attrs({ at: foreign })).toEqual({ at: 1704067200000 })
   })
 
   it('should drop a value whose getter throws and keep the rest', () => {
