@@ -11,7 +11,7 @@ import { cloudSettingsTable } from '../shared/cloud-settings-rules'
 import { deviceSettingsTable } from '../shared/device-settings-text'
 
 /** The files that hold the tables, from the repository root. */
-export const FILES = ['docs/settings.md']
+export const FILES = ['README.md']
 
 export const TABLES: Record<string, () => string> = { device: deviceSettingsTable, cloud: cloudSettingsTable }
 
