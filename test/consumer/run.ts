@@ -70,7 +70,15 @@ async function main(): Promise<void> {
       const out = mustPass(
         run(
           'npm',
-          ['install', tarball, '@segment/analytics-next@1.84.3', '@segment/actions-core@3.170.0', '@types/node@20'],
+          // What the README's snippets import besides this package (the consent example uses Segment's consent tools).
+          [
+            'install',
+            tarball,
+            '@segment/analytics-next@1.84.3',
+            '@segment/actions-core@3.170.0',
+            '@segment/analytics-consent-tools@2.0.3',
+            '@types/node@20'
+          ],
           app
         ),
         'npm install'
