@@ -65,7 +65,9 @@ describe('replay progress and faults', () => {
 
   it('should draw a bar on a terminal whose last counts agree with the summary', async () => {
     tmp = tempDir()
-    sandbox = await startSandbox({ rateLimit: false, faults: { latencyMs: 2 } })
+    // Each answer takes at least 8 ms, so the run (several hundred requests, 5 users at once) lasts well over the
+    // bar's 200 ms redraw interval however fast the machine: more than one frame is always drawn.
+    sandbox = await startSandbox({ rateLimit: false, faults: { latencyMs: 8 } })
     const stream = terminal()
     const { summary } = await replay({
       input: EXAMPLE,

@@ -70,12 +70,12 @@ async function main(): Promise<void> {
       const out = mustPass(
         run(
           'npm',
+          // What the README's snippets import besides this package (the consent example uses Segment's consent tools).
           [
             'install',
             tarball,
             '@segment/analytics-next@1.84.3',
             '@segment/actions-core@3.170.0',
-            // The README's consent example wraps analytics with it, as a site with a consent manager does.
             '@segment/analytics-consent-tools@2.0.3',
             '@types/node@20'
           ],
