@@ -112,7 +112,7 @@ describe('driftPlugin: consent', () => {
     const ctx = await analytics.identify(
       'user-3',
       { plan: 'team' },
-      { integrations: { Drift: { userJwt: 'jwt-user-3' } }, context: { campaign: { source: 'news' } } }
+      { integrations: { Drift: { userJwt: 'jwt-user-3' } }, context: { campaign: { source: 'news' } as never } }
     )
     await settle(plugin)
     expect(driftCalls()).toEqual([
