@@ -70,7 +70,15 @@ async function main(): Promise<void> {
       const out = mustPass(
         run(
           'npm',
-          ['install', tarball, '@segment/analytics-next@1.84.3', '@segment/actions-core@3.170.0', '@types/node@20'],
+          [
+            'install',
+            tarball,
+            '@segment/analytics-next@1.84.3',
+            '@segment/actions-core@3.170.0',
+            // docs/privacy.md's consent example wraps analytics with createWrapper.
+            '@segment/analytics-consent-tools@2.0.3',
+            '@types/node@20'
+          ],
           app
         ),
         'npm install'
