@@ -1,7 +1,7 @@
 import { browserDestination } from '@segment/browser-destination-runtime/shim'
-import type { BrowserDestinationDefinition } from '@segment/browser-destination-runtime/types'
+import type { BrowserActionDefinition, BrowserDestinationDefinition } from '@segment/browser-destination-runtime/types'
 import { deviceSettingFields } from '../../shared/device-settings-text'
-import { DESTINATION_NAME } from './action-input'
+import { DESTINATION_NAME, INTEGRATION_KEYS, skipped } from './action-input'
 import { defaultMappings } from './default-mappings'
 import type { Settings } from './generated-types'
 import identifyCompany from './identifyCompany'
@@ -11,6 +11,24 @@ import trackEvent from './trackEvent'
 import trackPage from './trackPage'
 import type { DriftClient } from './widget/client'
 import { connectDrift } from './widget/connect'
+import { consented } from './widget/consent'
+
+/**
+ * The runtime's `initialize` would load the widget at once: with consentCategories it only prepares the
+ * controller (connectDrift), and each action first asks the same consent check as driftPlugin, which starts
+ * the widget on the first event granted. Events kept from Drift (integrations) never start it.
+ */
+function gated<P>(
+  action: BrowserActionDefinition<Settings, DriftClient, P>
+): BrowserActionDefinition<Settings, DriftClient, P> {
+  return {
+    ...action,
+    perform: async (drift, data) => {
+      if (skipped(data.context) || !(await consented(drift, data.context, INTEGRATION_KEYS))) return
+      return action.perform(drift, data)
+    }
+  }
+}
 
 /**
  * Drift's widget as a Segment browser (device-mode) destination, for a catalog with per-field mappings. It
@@ -57,11 +75,11 @@ export const driftBrowserDestination: BrowserDestinationDefinition<Settings, Dri
   initialize: ({ settings, analytics }) => connectDrift(settings, analytics, () => {}),
 
   actions: {
-    identifyUser,
-    setUserAttributes,
-    trackEvent,
-    trackPage,
-    identifyCompany
+    identifyUser: gated(identifyUser),
+    setUserAttributes: gated(setUserAttributes),
+    trackEvent: gated(trackEvent),
+    trackPage: gated(trackPage),
+    identifyCompany: gated(identifyCompany)
   }
 }
 

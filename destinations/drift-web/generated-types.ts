@@ -45,4 +45,16 @@ export interface Settings {
    * User ids never sent to Drift (shared demo accounts): visitors sharing an id see each other’s chats. Compared case-insensitively; entries must not be blank or padded with spaces.
    */
   blockedUserIds?: string[]
+  /**
+   * Consent categories that must all be granted (true in context.consent.categoryPreferences) before the widget loads or anything is sent to Drift, e.g. Marketing or C0004. Empty: no consent gating.
+   */
+  consentCategories?: string[]
+  /**
+   * What to do with an event that carries no context.consent.categoryPreferences when consent categories are set: send it (as Segment does) or skip it.
+   */
+  consentWhenMissing?: 'send' | 'skip'
+  /**
+   * Attribute names never sent to Drift, * as a wildcard, matched against the flattened name and the part after any separator (card_number also blocks billing.card_number), in any case. Replaces the default list of obvious secrets; an empty list turns blocking off.
+   */
+  blockedAttributes?: string[]
 }

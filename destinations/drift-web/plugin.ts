@@ -2,6 +2,7 @@ import type { Analytics, Context, Plugin } from '@segment/analytics-next'
 import type { DeviceSettingsInput } from '../../shared/settings-rules'
 import type { DriftClient } from './widget/client'
 import { connectDrift, reportUnknownSettings } from './widget/connect'
+import { consented } from './widget/consent'
 import { campaignSource, contextLog, knownUser, pageName } from './widget/context'
 import { DRIFT_KEYS, keptFromDrift, tokenFromIntegrations } from './widget/integrations'
 import { PREFIX, type Log } from './widget/types'
@@ -23,6 +24,8 @@ export interface DriftPlugin extends Plugin {
  * Drift's chat widget as an analytics-next destination plugin:
  * `analytics.register(driftPlugin({ embedId }))` or `AnalyticsBrowser.load({ writeKey }, { plugins: [...] })`.
  * Settings are checked in `load`, before the page is touched; invalid settings reject `load` with the reason.
+ * With `consentCategories`, `load` resolves without touching the page: the widget starts with the first event
+ * whose consent grants them (widget/consent.ts).
  */
 export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
   let client: DriftClient | undefined
@@ -30,13 +33,13 @@ export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
   let loading: Promise<DriftClient> | undefined
   let analyticsInstance: Analytics | undefined
 
-  /** Runs one analytics call against the widget, unless the event keeps Drift out. */
+  /** Runs one analytics call against the widget, unless the event keeps Drift out or lacks consent. */
   async function deliver(ctx: Context, send: (client: DriftClient, log: Log) => Promise<void>): Promise<Context> {
     if (keptFromDrift(ctx)) return ctx
     try {
       // A call made while `load` still waits (a returning user's signed identity) waits with it, in order.
       const client = await (loading ?? Promise.reject(new Error(`${PREFIX} the plugin is not loaded`)))
-      await send(client, contextLog(ctx))
+      if (await consented(client, ctx)) await send(client, contextLog(ctx))
     } catch (error) {
       ctx.setFailedDelivery({ reason: error })
       throw error

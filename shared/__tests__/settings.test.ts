@@ -15,6 +15,7 @@ import {
   type SettingsIssue
 } from '..'
 import { DEVICE_SETTING_TEXT, deviceSettingFields, deviceSettingsTable } from '../device-settings-text'
+import { DEFAULT_BLOCKED_ATTRIBUTES } from '../privacy/blocked-attributes'
 
 type Parse = (input: unknown) => unknown
 const device: [string, Parse][] = [['checkDeviceSettings', checkDeviceSettings]]
@@ -48,7 +49,10 @@ describe.each(device)('device settings (%s)', (_name, parse) => {
       requireSignedIdentity: false,
       signedIdentityTimeoutMs: 3000,
       readyTimeoutMs: 15000,
-      blockedUserIds: []
+      blockedUserIds: [],
+      consentCategories: [],
+      consentWhenMissing: 'send',
+      blockedAttributes: [...DEFAULT_BLOCKED_ATTRIBUTES]
     })
   })
 
@@ -75,7 +79,10 @@ describe.each(device)('device settings (%s)', (_name, parse) => {
       signedIdentity: resolver,
       signedIdentityTimeoutMs: 500,
       readyTimeoutMs: 120000,
-      blockedUserIds: ['demo']
+      blockedUserIds: ['demo'],
+      consentCategories: ['Marketing', 'C0004'],
+      consentWhenMissing: 'skip',
+      blockedAttributes: []
     })
     expect(settings).toEqual({
       embedId: 'buvw2r8z43np-dev',
@@ -90,7 +97,10 @@ describe.each(device)('device settings (%s)', (_name, parse) => {
       signedIdentity: resolver,
       signedIdentityTimeoutMs: 500,
       readyTimeoutMs: 120000,
-      blockedUserIds: ['demo']
+      blockedUserIds: ['demo'],
+      consentCategories: ['Marketing', 'C0004'],
+      consentWhenMissing: 'skip',
+      blockedAttributes: []
     })
     expect((settings as { signedIdentity: unknown }).signedIdentity).toBe(resolver)
   })
@@ -157,6 +167,22 @@ describe.each(device)('device settings (%s)', (_name, parse) => {
       { blockedUserIds: ['demo', ' demo'] },
       'blockedUserIds',
       'blockedUserIds[1] must be a string, not blank and without spaces around it'
+    ],
+    [
+      { consentCategories: 'Marketing' },
+      'consentCategories',
+      'consentCategories must be a list of consent category names'
+    ],
+    [
+      { consentCategories: ['Marketing', ' C0004'] },
+      'consentCategories',
+      'consentCategories[1] must not have spaces around it ("C0004")'
+    ],
+    [{ consentWhenMissing: 'drop' }, 'consentWhenMissing', 'consentWhenMissing must be "send" or "skip"'],
+    [
+      { blockedAttributes: ['password', ''] },
+      'blockedAttributes',
+      'blockedAttributes[1] must be an attribute name or pattern, not blank'
     ]
   ])('should refuse %j naming the setting and the rule', (override, setting, rule) => {
     const error = errorOf(parse, { ...valid, ...override })

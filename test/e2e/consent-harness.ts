@@ -6,13 +6,11 @@ import type { Categories, ConsentLoadOptions, SeenEvent } from './page/consent-s
 
 // Helpers for the consent scenarios in Chromium: a site whose page runs analytics-next under the real
 // @segment/analytics-consent-tools wrapper with a stand-in CMP (test/e2e/page/consent-site.ts), and the plugin
-// factory its entry passes in. A test: startConsentSite(entry) → openPage → loadWithConsent (denied) →
-// requestsTo(sandbox) is empty → setConsent (granted) → the widget loads.
+// factory its entry passes in. A test (consent.test.ts): startConsentSite(entry) → openPage → loadWithConsent
+// (denied) → requestsTo(sandbox) is empty → setConsent (granted) → the widget loads.
 
 /** The entry with the real driftPlugin (consent-drift.ts). */
 export const CONSENT_DRIFT_ENTRY = path.join(__dirname, 'page', 'consent-drift.ts')
-/** The entry proving the fixture with a stand-in for driftPlugin that gates on consent (consent-stand-in.ts). */
-export const CONSENT_STAND_IN_ENTRY = path.join(__dirname, 'page', 'consent-stand-in.ts')
 
 const html = (script: string) => `<!doctype html>
 <html lang="en">

@@ -1,4 +1,5 @@
 import { Context } from '@segment/analytics-next'
+import { DEFAULT_BLOCKED_ATTRIBUTES } from '../../../shared/privacy/blocked-attributes'
 import { DEVICE_SETTINGS } from '../../../shared/settings-rules'
 import { driftBrowserDestination } from '../destination'
 import { loadDestination, presetSubscriptions, ready, useWidgetPage } from './helpers/destination'
@@ -54,14 +55,17 @@ describe('Drift Web (Actions)', () => {
       identifyOnEmailCapture: false,
       requireSignedIdentity: false,
       signedIdentityTimeoutMs: 3000,
-      readyTimeoutMs: 15000
+      readyTimeoutMs: 15000,
+      consentWhenMissing: 'send'
     }
+    // A list default is the rule's alone (a catalog field cannot show one): blockedAttributes holds the secrets.
+    const listDefaults: Record<string, unknown> = { blockedAttributes: [...DEFAULT_BLOCKED_ATTRIBUTES] }
     for (const [key, setting] of Object.entries(driftBrowserDestination.settings ?? {})) {
       const rule = DEVICE_SETTINGS[key as keyof typeof DEVICE_SETTINGS] as { default?: unknown }
       expect([key, setting.default]).toEqual([key, expected[key]])
-      // Lists (widgetEvents, blockedUserIds) default to [] in the rules; a catalog field leaves them empty.
+      // Other lists (widgetEvents, blockedUserIds, consentCategories) default to [] in the rules.
       if (key in expected) expect([key, rule.default]).toEqual([key, expected[key]])
-      else if (key !== 'embedId') expect([key, rule.default]).toEqual([key, []])
+      else if (key !== 'embedId') expect([key, rule.default]).toEqual([key, listDefaults[key] ?? []])
     }
   })
 

@@ -1,13 +1,16 @@
 import type { Analytics } from '@segment/analytics-next'
 import { DEVICE_SETTINGS, checkDeviceSettings, unknownSettings } from '../../../shared/settings-rules'
-import { DriftClient } from './client'
+import { DriftClient, type KnownUser } from './client'
+import { holdUntilConsent } from './consent'
+import { contextLog, knownUser } from './context'
 import { forwardWidgetEvent } from './events'
 import { PREFIX, type Log } from './types'
 
 /**
  * What both faces do to get going: check the settings before the page is touched (an invalid embedId never
- * reaches a script URL), follow analytics' `reset`, identify a returning user, and start the widget.
- * Rejects with the SettingsError naming the setting and the rule.
+ * reaches a script URL), follow analytics' `reset`, identify a returning user, and start the widget. With
+ * consentCategories the start waits for the first event that grants them (widget/consent.ts), and the user
+ * identified first is whom analytics knows then. Rejects with the SettingsError naming the setting and the rule.
  */
 export async function connectDrift(settings: unknown, analytics: Analytics, log: Log): Promise<DriftClient> {
   let checked
@@ -20,15 +23,23 @@ export async function connectDrift(settings: unknown, analytics: Analytics, log:
     throw error
   }
   const client = new DriftClient(checked)
+  // Before consent nothing is on the page to reset: the controller's failure is ignored like any other.
   analytics.on('reset', () => void client.reset().catch(() => {}))
-  const userId = analytics.user().id()
-  const returning = userId ? { userId, traits: analytics.user().traits() } : undefined
   const identifyOnEmailCapture = checked.identifyOnEmailCapture
-  await client.start(
-    returning,
-    (name, payload) => forwardWidgetEvent(analytics, name, payload, identifyOnEmailCapture),
-    log
-  )
+  const start = (user: KnownUser | undefined, startLog: Log) =>
+    client.start(
+      user,
+      (name, payload) => forwardWidgetEvent(analytics, name, payload, identifyOnEmailCapture),
+      startLog
+    )
+  if (checked.consentCategories.length > 0) {
+    holdUntilConsent(client, (ctx, keys) =>
+      start(knownUser(ctx, analytics.user().id(), analytics, keys), contextLog(ctx))
+    )
+    return client
+  }
+  const userId = analytics.user().id()
+  await start(userId ? { userId, traits: analytics.user().traits() } : undefined, log)
   return client
 }
 

@@ -1,0 +1,43 @@
+import type { Context } from '@segment/analytics-next'
+import { consentVerdict, eventConsentStatus } from '../../../shared/privacy/consent'
+import type { DriftClient } from './client'
+import { PREFIX } from './types'
+
+/** The track call consent wrappers send when the visitor changes their choices: a signal, not a visitor action. */
+export const CONSENT_CHANGED = 'Segment Consent Preference Updated'
+
+/** Starts the widget for the first event granted (`keys`: the names its `integrations` may address Drift by). */
+export type ConsentedStart = (ctx: Context, keys?: readonly string[]) => Promise<void>
+
+interface Held {
+  start: ConsentedStart
+  started?: Promise<void>
+}
+
+/** Clients whose start waits for consent (consentCategories set). */
+const held = new WeakMap<DriftClient, Held>()
+
+/** Holds back `client`'s start (the stub, the identity, the widget script) until an event grants consent. */
+export function holdUntilConsent(client: DriftClient, start: ConsentedStart): void {
+  held.set(client, { start })
+}
+
+/**
+ * Whether the event being delivered may reach Drift, for both device faces. Without consentCategories: always.
+ * With them, every event is checked: one refused is dropped with the reason in its log (never kept for later:
+ * the visitor had not agreed), and the first one granted starts the widget before it is sent. The consent
+ * wrapper's own track call may start the widget, but is not sent.
+ */
+export async function consented(client: DriftClient, ctx: Context, keys?: readonly string[]): Promise<boolean> {
+  const gate = held.get(client)
+  if (!gate) return true
+  const { consentCategories, consentWhenMissing } = client.settings
+  const verdict = consentVerdict(eventConsentStatus(ctx.event, consentCategories), consentWhenMissing)
+  if (!verdict.send) {
+    ctx.log('info', `${PREFIX} not sent: ${verdict.reason}`)
+    return false
+  }
+  // Started once, by the first event granted; later events wait for it, so the identity goes first.
+  await (gate.started ??= gate.start(ctx, keys))
+  return ctx.event.type !== 'track' || ctx.event.event !== CONSENT_CHANGED
+}
