@@ -1,6 +1,6 @@
 import { dateToTimestamp, parseIsoDate } from './dates'
 import { joinName, namesUnder } from './attribute-names'
-import { resolveOptions, type FlattenOptions } from './flatten-options'
+import { resolveOptions, type FlattenOptions, type ResolvedOptions } from './flatten-options'
 import { WarningList, type WarningCode, type WarningDetail } from './mapping-warnings'
 import { cutText, isWellFormed, toWellFormed } from './text'
 import type { DriftAttributes, DriftValue, MappingResult, MappingWarning } from './types'
@@ -18,8 +18,10 @@ const JOINABLE: ReadonlySet<string> = new Set(['string', 'number', 'boolean', 'b
 /**
  * Turns traits or properties into Drift's flat attributes (string, number or boolean values). It takes what a
  * Segment event carries: JSON values, Dates and BigInts; anything else (Map, Set, URL, typed arrays, boxed
- * primitives, functions…) is dropped with a warning naming its type. Never throws on its input (invalid options
- * throw a RangeError naming the option); every value dropped or changed is reported in `warnings`.
+ * primitives, functions…) is dropped with a warning naming its type. Attributes that `blockedAttributes` blocks
+ * (the default list of secrets unless the options say otherwise) are dropped, also as keys inside a JSON-encoded
+ * array, with a warning naming the key path and the pattern, never the value. Never throws on its input (invalid
+ * options throw a RangeError naming the option); every value dropped or changed is reported in `warnings`.
  */
 export function toDriftAttributes(input: unknown, options: FlattenOptions = {}): MappingResult {
   const flattener = new Flattener(options)
@@ -48,7 +50,7 @@ function typeName(value: unknown): string {
 }
 
 class Flattener {
-  private readonly o: Required<FlattenOptions>
+  private readonly o: ResolvedOptions
   private readonly attributes: DriftAttributes = {}
   /** Each attribute's name and depth (keys in its path), in order; a lookup table only once names collide. */
   private readonly names: string[] = []
@@ -153,7 +155,7 @@ class Flattener {
   private array(name: string, items: unknown[]): void {
     if (items.some((item) => typeof item === 'object' && item !== null && typeName(item) !== 'Date')) {
       this.jsonSize = 0
-      const json = JSON.stringify(this.json(items, this.o.maxDepth - this.path.length))
+      const json = JSON.stringify(this.json(items, this.o.maxDepth - this.path.length, name, ''))
       this.warn('changed', 'json')
       return this.string(name, json)
     }
@@ -171,7 +173,7 @@ class Flattener {
 
   /** A JSON-ready copy: Dates as timestamps, BigInts as text, cycles and values nested too deep as null. What
    *  JSON.stringify would leave out silently (or write as `{}`, a Map) is left out with a warning. */
-  private json(value: unknown, depthLeft: number): unknown {
+  private json(value: unknown, depthLeft: number, name: string, where: string): unknown {
     if (this.jsonSize > this.o.maxStringLength) return undefined
     this.jsonSize += typeof value === 'string' ? value.length + 2 : 1
     const type = typeName(value)
@@ -182,13 +184,18 @@ class Flattener {
     if (depthLeft <= 0 || this.ancestors.includes(value as object)) return null
     this.ancestors.push(value as object)
     let copy: unknown
-    if (type === 'array') copy = (value as unknown[]).map((item) => this.json(item, depthLeft - 1))
-    else {
+    if (type === 'array') {
+      copy = (value as unknown[]).map((item, i) => this.json(item, depthLeft - 1, name, `${where}[${i}]`))
+    } else {
       const object: Record<string, unknown> = (copy = {})
       for (const key of Object.keys(value as object)) {
         this.jsonSize += key.length + 3
+        // A key inside the JSON text is checked as if it were flattened: `users[0].password` as `users_password`.
+        const inner = name + this.o.separator + key
+        const blockedBy = this.o.blocklist?.blockedBy(inner)
         if (isUnsafe(key)) this.warn('dropped', 'unsafe-key', key)
-        else object[key] = this.json((value as Record<string, unknown>)[key], depthLeft - 1)
+        else if (blockedBy !== undefined) this.warn('dropped', 'blocked', blockedBy, `${where}.${key}`)
+        else object[key] = this.json((value as Record<string, unknown>)[key], depthLeft - 1, inner, `${where}.${key}`)
       }
     }
     this.ancestors.pop()
@@ -201,6 +208,8 @@ class Flattener {
    */
   private emit(name: string, value: DriftValue): void {
     if (isUnsafe(name)) return this.warn('dropped', 'unsafe-name', name)
+    const blockedBy = this.o.blocklist?.blockedBy(name)
+    if (blockedBy !== undefined) return this.warn('dropped', 'blocked', blockedBy)
     const depth = this.path.length
     if (this.attributes[name] !== undefined && Object.prototype.hasOwnProperty.call(this.attributes, name)) {
       this.depthOf ??= new Map(this.names.map((known, i) => [known, this.depths[i]]))

@@ -182,7 +182,7 @@ describe('toDriftAttributes: dates', () => {
     for (const text of ['yesterday', '2024-13-01', '2023-02-29', '2024-01-01T25:00Z', '01/02/2024']) {
       expect(attrs({ start_date: text })).toEqual({})
     }
-    expect(attrs({ start_date: '2024-02-29' })).toEqual({ start_date: 1709164800 })
+    expect(attrs({ start_date: '2024-02-29' })).toEqual({ start_date: 1709164800000 })
   })
 
   it('should skip invalid Dates inside arrays', () => {
