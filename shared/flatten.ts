@@ -49,6 +49,10 @@ function typeName(value: unknown): string {
   return tag === 'Object' ? 'object' : tag
 }
 
+/** `[0].password` from [0, 'password']. */
+const jsonPathText = (path: Array<string | number>) =>
+  path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`)).join('')
+
 class Flattener {
   private readonly o: ResolvedOptions
   private readonly attributes: DriftAttributes = {}
@@ -60,6 +64,8 @@ class Flattener {
   /** The key path being read (joined only for a warning), and the objects on it (cycles). */
   private readonly path: string[] = []
   private readonly ancestors: object[] = []
+  /** Inside an array sent as JSON: the indices and keys below the attribute (joined only for a warning). */
+  private readonly jsonPath: Array<string | number> = []
   private read = 0
   /** A lower bound of the JSON text being built: past maxStringLength it is cut anyway, so work stops there. */
   private jsonSize = 0
@@ -155,7 +161,7 @@ class Flattener {
   private array(name: string, items: unknown[]): void {
     if (items.some((item) => typeof item === 'object' && item !== null && typeName(item) !== 'Date')) {
       this.jsonSize = 0
-      const json = JSON.stringify(this.json(items, this.o.maxDepth - this.path.length, name, ''))
+      const json = JSON.stringify(this.json(items, this.o.maxDepth - this.path.length))
       this.warn('changed', 'json')
       return this.string(name, json)
     }
@@ -173,7 +179,7 @@ class Flattener {
 
   /** A JSON-ready copy: Dates as timestamps, BigInts as text, cycles and values nested too deep as null. What
    *  JSON.stringify would leave out silently (or write as `{}`, a Map) is left out with a warning. */
-  private json(value: unknown, depthLeft: number, name: string, where: string): unknown {
+  private json(value: unknown, depthLeft: number): unknown {
     if (this.jsonSize > this.o.maxStringLength) return undefined
     this.jsonSize += typeof value === 'string' ? value.length + 2 : 1
     const type = typeName(value)
@@ -184,18 +190,25 @@ class Flattener {
     if (depthLeft <= 0 || this.ancestors.includes(value as object)) return null
     this.ancestors.push(value as object)
     let copy: unknown
+    const inside = this.jsonPath
     if (type === 'array') {
-      copy = (value as unknown[]).map((item, i) => this.json(item, depthLeft - 1, name, `${where}[${i}]`))
+      copy = (value as unknown[]).map((item, i) => {
+        inside.push(i)
+        const out = this.json(item, depthLeft - 1)
+        inside.pop()
+        return out
+      })
     } else {
       const object: Record<string, unknown> = (copy = {})
       for (const key of Object.keys(value as object)) {
         this.jsonSize += key.length + 3
-        // A key inside the JSON text is checked as if it were flattened: `users[0].password` as `users_password`.
-        const inner = name + this.o.separator + key
-        const blockedBy = this.o.blocklist?.blockedBy(inner)
+        // A key inside the JSON text is the last key of its path: checked on its own (`users[0].password`).
+        const blockedBy = this.o.blocklist?.blockedBy(key)
+        inside.push(key)
         if (isUnsafe(key)) this.warn('dropped', 'unsafe-key', key)
-        else if (blockedBy !== undefined) this.warn('dropped', 'blocked', blockedBy, `${where}.${key}`)
-        else object[key] = this.json((value as Record<string, unknown>)[key], depthLeft - 1, inner, `${where}.${key}`)
+        else if (blockedBy !== undefined) this.warn('dropped', 'blocked', blockedBy, jsonPathText(inside))
+        else object[key] = this.json((value as Record<string, unknown>)[key], depthLeft - 1)
+        inside.pop()
       }
     }
     this.ancestors.pop()
