@@ -2,6 +2,7 @@ import { build } from 'esbuild'
 import fc from 'fast-check'
 import { join } from 'node:path'
 import { withTables } from '../../scripts/settings-docs'
+import { DEFAULT_BLOCKED_ATTRIBUTES } from '../privacy/blocked-attributes'
 import {
   CLOUD_SETTINGS,
   DEVICE_SETTINGS,
@@ -283,7 +284,10 @@ describe.each(cloud)('cloud settings (%s)', (_name, parse) => {
       apiBaseUrl: 'https://driftapi.com',
       dateUnit: 'milliseconds',
       separator: '_',
-      blockedUserIds: []
+      blockedUserIds: [],
+      consentCategories: [],
+      consentWhenMissing: 'send',
+      blockedAttributes: [...DEFAULT_BLOCKED_ATTRIBUTES]
     })
   })
 
@@ -300,7 +304,10 @@ describe.each(cloud)('cloud settings (%s)', (_name, parse) => {
         accountOwnerId: 7,
         dateUnit: 'seconds',
         separator: '.',
-        blockedUserIds: ['demo']
+        blockedUserIds: ['demo'],
+        consentCategories: ['Marketing', 'C0004'],
+        consentWhenMissing: 'skip',
+        blockedAttributes: ['internal_*']
       })
     ).toEqual({
       apiToken: token,
@@ -308,7 +315,10 @@ describe.each(cloud)('cloud settings (%s)', (_name, parse) => {
       accountOwnerId: '7',
       dateUnit: 'seconds',
       separator: '.',
-      blockedUserIds: ['demo']
+      blockedUserIds: ['demo'],
+      consentCategories: ['Marketing', 'C0004'],
+      consentWhenMissing: 'skip',
+      blockedAttributes: ['internal_*']
     })
   })
 
