@@ -7,6 +7,7 @@ import {
   type Subscription
 } from '@segment/actions-core'
 import { classifyRetry, parseRetryAfterMs, type RetryKind } from '../destinations/drift/retry'
+import { NO_CONSENT } from '../shared/privacy/consent'
 
 // The bridge to the cloud destination: every event goes through the destination's own actions via actions-core
 // (`Destination#onEvent` with the preset's subscription and mapping). Nothing here knows how Drift is called;
@@ -153,7 +154,8 @@ function keepAuthErrors(definition: DestinationDefinition<unknown>, errors: unkn
 }
 
 export type DeliveryResult =
-  | { ok: true }
+  /** `skipped`: the action chose not to send it (no consent), a success that is never retried. */
+  | { ok: true; skipped?: { label: string; reason: string } }
   | {
       ok: false
       /** What retrying can do (see destinations/drift/retry.ts); `final` refuses this event only. */
@@ -227,6 +229,12 @@ export class Delivery {
         { output: string } | undefined
       if (output?.output === 'not subscribed') {
         return { ok: false, kind: 'final', reason: 'the event does not match the subscription', beforeSending: true }
+      }
+      const executed = results.find((r) => (r as { output?: unknown }).output === 'Action Executed') as
+        { data?: { skipped?: unknown; reason?: unknown } } | undefined
+      if (executed?.data?.skipped === NO_CONSENT) {
+        const reason = typeof executed.data.reason === 'string' ? executed.data.reason : NO_CONSENT
+        return { ok: true, skipped: { label: NO_CONSENT, reason } }
       }
       return { ok: true }
     } catch (error) {

@@ -43,6 +43,21 @@ const setting = (flag: string, name: keyof typeof CLOUD_SETTINGS) =>
     if (problem) ctx.addIssue({ code: 'custom', message: `--${flag}: ${problem}` })
   })
 
+/** A list setting given as comma-separated text (`Marketing,Analytics`; '' is the empty list), checked the same way. */
+const listSetting = (flag: string, name: keyof typeof CLOUD_SETTINGS) =>
+  z
+    .string()
+    .transform((text) =>
+      text
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '')
+    )
+    .superRefine((value, ctx) => {
+      const problem = cloudSettingProblem(name, value)
+      if (problem) ctx.addIssue({ code: 'custom', message: `--${flag}: ${problem}` })
+    })
+
 const ReplayFlags = z
   .object({
     apiBase: z
@@ -87,6 +102,9 @@ const ReplayFlags = z
     accountOwnerId: setting('account-owner-id', 'accountOwnerId').optional(),
     dateUnit: setting('date-unit', 'dateUnit').optional(),
     separator: setting('separator', 'separator').optional(),
+    consentCategories: listSetting('consent-categories', 'consentCategories').optional(),
+    consentWhenMissing: setting('consent-when-missing', 'consentWhenMissing').optional(),
+    blockedAttributes: listSetting('blocked-attributes', 'blockedAttributes').optional(),
     json: z.boolean().optional(),
     quiet: z.boolean().optional()
   })
@@ -122,6 +140,9 @@ export function replayOptionsFrom(
   if (v.accountOwnerId !== undefined) settings.accountOwnerId = v.accountOwnerId
   if (v.dateUnit !== undefined) settings.dateUnit = v.dateUnit
   if (v.separator !== undefined) settings.separator = v.separator
+  if (v.consentCategories !== undefined) settings.consentCategories = v.consentCategories
+  if (v.consentWhenMissing !== undefined) settings.consentWhenMissing = v.consentWhenMissing
+  if (v.blockedAttributes !== undefined) settings.blockedAttributes = v.blockedAttributes
   const options: ReplayOptions = {
     input,
     apiBase: sandbox ? undefined : v.apiBase,

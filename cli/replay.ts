@@ -291,6 +291,11 @@ class Run {
         this.tally.count(type, 'sent', line)
         return this.finish(line)
       }
+      if (outcome.kind === 'skipped') {
+        // Counted under its cause ("no consent"); the rejects file has the details (which categories, why).
+        this.tally.skip(type, line, outcome.label, outcome.label)
+        return this.reject({ line, type, outcome: 'skipped', reason: redactor.text(outcome.reason), event })
+      }
       if (outcome.kind === 'credentials') {
         this.stopped ??= {
           cause: 'credentials',
@@ -346,7 +351,7 @@ class Run {
         } else if (!this.delivery.supports(parsed.event.type)) {
           const type = parsed.event.type.slice(0, 50)
           const reason = `unsupported event type "${type}" (supported: identify, track, page, screen, group)`
-          this.tally.count(type, 'skipped', parsed.line, reason)
+          this.tally.skip(type, parsed.line, 'unsupported event type', reason)
           this.reject({ line: parsed.line, type: parsed.event.type, outcome: 'skipped', reason, event: parsed.event })
         } else {
           await scheduler.waitForRoom(MAX_PENDING)

@@ -22,6 +22,8 @@ export interface SendContext {
 
 export type SendOutcome =
   | { kind: 'sent' }
+  /** The destination chose not to send it (`label`: the cause, such as "no consent"; `reason`: the details). */
+  | { kind: 'skipped'; label: string; reason: string }
   /** The run stopped (interrupt, refused token) before this event finished: a resumed run sends it. */
   | { kind: 'unfinished' }
   /** The target refused the token: the whole run stops. */
@@ -38,7 +40,7 @@ export async function sendEvent(event: SegmentEvent, ctx: SendContext): Promise<
   for (let attempt = 1; ; attempt++) {
     if (ctx.signal.aborted) return { kind: 'unfinished' }
     const result = await ctx.delivery.send(event)
-    if (result.ok) return { kind: 'sent' }
+    if (result.ok) return result.skipped ? { kind: 'skipped', ...result.skipped } : { kind: 'sent' }
     if (ctx.signal.aborted) return { kind: 'unfinished' }
     if (result.kind === 'auth') return { kind: 'credentials', reason: result.reason }
     let giveUp = ''

@@ -52,6 +52,8 @@ export interface ReplaySummary {
   totals: TypeCounts
   /** What the progress shows: sent, not delivered (failed + malformed: all in the rejects file), skipped. */
   result: { sent: number; notDelivered: number; skipped: number }
+  /** Skipped events by cause: `no consent`, `unsupported event type`. */
+  skips: Record<string, number>
   reasons: ReasonCount[]
   http: {
     requests: number
@@ -97,7 +99,15 @@ const EXAMPLE_LINES = 5
 
 export class Tally {
   readonly byType = new Map<string, TypeCounts>()
+  /** Skipped events by cause. */
+  readonly skips = new Map<string, number>()
   private readonly reasons = new Map<string, ReasonCount>()
+
+  /** An event skipped on purpose, counted under its cause (`label`) and listed with `reason`. */
+  skip(type: string, line: number, label: string, reason: string): void {
+    this.count(type, 'skipped', line, reason)
+    this.skips.set(label, (this.skips.get(label) ?? 0) + 1)
+  }
 
   count(type: string, outcome: Outcome, line: number, reason?: string, detail?: ReasonCount['outcome']): void {
     let counts = this.byType.get(type)
@@ -172,6 +182,7 @@ export function buildSummary(run: SummaryInput): ReplaySummary {
     byType: Object.fromEntries(run.tally.byType),
     totals,
     result: { sent: totals.sent, notDelivered: totals.failed + run.lines.malformed, skipped: totals.skipped },
+    skips: Object.fromEntries(run.tally.skips),
     reasons: run.tally.reasonList(),
     http: {
       requests: run.stats.requests,
@@ -246,6 +257,7 @@ export function formatSummary(s: ReplaySummary): string {
       (r.notDelivered > 0 ? ` (${s.totals.failed} failed, ${s.lines.malformed} malformed)` : '') +
       ` · ${r.skipped} skipped`
   )
+  for (const [label, count] of Object.entries(s.skips)) out.push(`  skipped: ${label} · ${count}`)
   if (s.reasons.length > 0) {
     out.push('', 'Not delivered or skipped, by cause (count · outcome · type · reason · first lines):')
     for (const reason of s.reasons) {

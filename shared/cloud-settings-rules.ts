@@ -2,7 +2,7 @@
  * The cloud-mode settings (server only): one entry per setting with its zod schema, default, label,
  * description and field type. The schema, the settings type, the Segment fields and the docs table all come
  * from these entries. The rules shared with device mode (origins, separator, blocked ids, date units) come from
- * setting-rule-builders.ts.
+ * setting-rule-builders.ts; consent and blocked attributes from shared/privacy.
  */
 import type { GlobalSetting } from '@segment/actions-core'
 import { z } from 'zod'
@@ -22,6 +22,8 @@ import {
   originProblem,
   type SettingsIssue
 } from './setting-rule-builders'
+import { BLOCKED_ATTRIBUTES_SETTING } from './privacy/blocked-attributes'
+import { CONSENT_SETTINGS, CONSENT_WHEN_MISSING } from './privacy/consent'
 import { DEVICE_SETTINGS } from './settings-rules'
 import { settingFields, settingsTable, type AnySettingText, type SettingRow, type SettingText } from './settings'
 
@@ -54,6 +56,18 @@ const origin = z
   .transform(canonicalOrigin)
 
 const OWNER_RULE = 'must be a Drift user id (a whole number)'
+
+/** A zod schema from a zod-free rule shared with device mode (its text, `[i] …` included, as the checker's). */
+const fromRule = <T>(rule: (value: unknown) => string | undefined) =>
+  z.unknown().transform((value, ctx) => {
+    const problem = rule(value)
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem })
+      return z.NEVER
+    }
+    // Lists are copied, so one settings object never shares an array with another.
+    return (Array.isArray(value) ? [...value] : value) as T
+  })
 
 export const CLOUD_SETTINGS = {
   apiToken: setting({
@@ -112,6 +126,33 @@ export const CLOUD_SETTINGS = {
       'User ids that are never sent to Drift (shared demo accounts, for example): such events are refused. Compared case-insensitively; entries must not be blank or padded with spaces.',
     type: 'string',
     multiple: true
+  }),
+  consentCategories: setting({
+    schema: fromRule<string[]>(CONSENT_SETTINGS.consentCategories.rule),
+    default: CONSENT_SETTINGS.consentCategories.default,
+    label: 'Consent Categories',
+    description:
+      "Consent categories (Segment's consent specification, e.g. Marketing or OneTrust's C0004) that must all be granted in the event's context.consent.categoryPreferences; other events are skipped with the reason, never retried. Empty: no gating.",
+    type: 'string',
+    multiple: true
+  }),
+  consentWhenMissing: setting({
+    schema: z.enum(CONSENT_WHEN_MISSING, { error: choiceRule(CONSENT_WHEN_MISSING) }),
+    default: CONSENT_SETTINGS.consentWhenMissing.default,
+    label: 'Consent When Missing',
+    description:
+      'With Consent Categories set, what to do with an event that carries no consent preferences at all: send it (as Segment does) or skip it.',
+    type: 'string',
+    choices: { send: 'Send', skip: 'Skip' }
+  }),
+  blockedAttributes: setting({
+    schema: fromRule<string[]>(BLOCKED_ATTRIBUTES_SETTING.rule),
+    default: BLOCKED_ATTRIBUTES_SETTING.default,
+    label: 'Blocked Attributes',
+    description:
+      'Attribute names never sent to Drift, with * as a wildcard, matched against the flattened name and the last key of its path (card_number also blocks billing.card_number), in any case. Blocked attributes are dropped with a warning naming them, never their value. Your list replaces the default list of obvious secrets; an empty list turns blocking off.',
+    type: 'string',
+    multiple: true
   })
 }
 
@@ -160,7 +201,9 @@ function issuesOf(error: z.ZodError, within: PropertyKey[] = []): SettingsIssue[
       .slice(1)
       .map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`))
       .join('')
-    issues.set(setting, { setting, rule: `${setting}${where} ${issue.message}` })
+    // A rule may name the list entry itself (`[2] must be …`), as the device checker reads it.
+    const space = where === '' && issue.message.startsWith('[') ? '' : ' '
+    issues.set(setting, { setting, rule: `${setting}${where}${space}${issue.message}` })
   }
   return [...issues.values()]
 }

@@ -1,45 +1,70 @@
 import { DATE_ATTRIBUTES } from './defaults'
+import { DEFAULT_BLOCKED_ATTRIBUTES, blocklistFor, type AttributeBlocklist } from './privacy/blocked-attributes'
 import type { DateUnit } from './types'
 
 export const FLATTEN_DEFAULTS = {
   /** Joins nested keys: `{ address: { city } }` → `address_city`. */
   separator: '_',
-  /** The unit of Date values: seconds, as Segment's classic Drift integration sent. */
+  /** The unit of custom Date values (Drift's own date attributes are always milliseconds). */
   dateUnit: 'milliseconds' as DateUnit,
   /** Values under longer key paths are dropped, and attributes past maxAttributes; longer strings are cut. */
   maxDepth: 10,
   maxAttributes: 1000,
   maxStringLength: 65536,
   /** Reading stops after this many keys: shared objects can make a small input enormous. */
-  maxValues: 100_000
+  maxValues: 100_000,
+  /** Attribute names (with `*` patterns) never sent: the blockedAttributes setting; `[]` turns blocking off. */
+  blockedAttributes: DEFAULT_BLOCKED_ATTRIBUTES
 }
 
 /** Each default can be changed; ISO-8601 strings under `dateKeys` (Drift's date attributes) become timestamps. */
 export type FlattenOptions = Partial<typeof FLATTEN_DEFAULTS & { dateKeys: ReadonlySet<string> }>
 
-/** The flattening options a destination's settings choose (both modes have `dateUnit` and `separator`). */
-export function flattenOptionsOf(settings: { dateUnit: DateUnit; separator: string }): FlattenOptions {
-  return { dateUnit: settings.dateUnit, separator: settings.separator }
+/** The options as the walk reads them: the blocklist compiled (undefined: nothing is blocked). */
+export type ResolvedOptions = Required<Omit<FlattenOptions, 'blockedAttributes'>> & {
+  blocklist: AttributeBlocklist | undefined
+}
+
+/**
+ * The mapping options a destination's settings choose, in both modes: `dateUnit`, `separator` and
+ * `blockedAttributes` (absent from the settings: the default list).
+ */
+export function flattenOptionsOf(settings: {
+  dateUnit: DateUnit
+  separator: string
+  blockedAttributes?: readonly string[]
+}): FlattenOptions {
+  return { dateUnit: settings.dateUnit, separator: settings.separator, blockedAttributes: settings.blockedAttributes }
 }
 
 /** The options with their defaults; a wrong option throws a RangeError naming it. */
-export function resolveOptions(options: FlattenOptions): Required<FlattenOptions> {
+export function resolveOptions(options: FlattenOptions): ResolvedOptions {
   checkOptions(options)
   const d = FLATTEN_DEFAULTS
+  const separator = options.separator ?? d.separator
+  const blocked = options.blockedAttributes ?? d.blockedAttributes
   // A literal, not a spread: the walk reads these for every key, and one stable shape keeps that fast.
   return {
-    separator: options.separator ?? d.separator,
+    separator,
     dateUnit: options.dateUnit ?? d.dateUnit,
     maxDepth: options.maxDepth ?? d.maxDepth,
     maxAttributes: options.maxAttributes ?? d.maxAttributes,
     maxStringLength: options.maxStringLength ?? d.maxStringLength,
     maxValues: options.maxValues ?? d.maxValues,
-    dateKeys: options.dateKeys ?? DATE_ATTRIBUTES
+    dateKeys: options.dateKeys ?? DATE_ATTRIBUTES,
+    // Compiled once per list and separator (compiling validates it: a bad list throws a RangeError naming it).
+    blocklist: Array.isArray(blocked) && blocked.length === 0 ? undefined : blocklistFor(blocked, separator)
   }
 }
 
 /** Options come from code, not from events: a wrong one is a programming error, refused by name. */
-function checkOptions({ separator, dateUnit, dateKeys: _dateKeys, ...limits }: FlattenOptions): void {
+function checkOptions({
+  separator,
+  dateUnit,
+  dateKeys: _dateKeys,
+  blockedAttributes: _blocked,
+  ...limits
+}: FlattenOptions): void {
   const wrongLimit = Object.entries(limits).find(([, v]) => v !== undefined && !(Number.isInteger(v) && v >= 1))
   if (separator !== undefined && typeof separator !== 'string') throw new RangeError('separator must be a string')
   if (dateUnit !== undefined && dateUnit !== 'seconds' && dateUnit !== 'milliseconds') {

@@ -1,6 +1,6 @@
 import { dateToTimestamp, parseIsoDate } from './dates'
 import { joinName, namesUnder } from './attribute-names'
-import { resolveOptions, type FlattenOptions } from './flatten-options'
+import { resolveOptions, type FlattenOptions, type ResolvedOptions } from './flatten-options'
 import { WarningList, type WarningCode, type WarningDetail } from './mapping-warnings'
 import { cutText, isWellFormed, toWellFormed } from './text'
 import type { DriftAttributes, DriftValue, MappingResult, MappingWarning } from './types'
@@ -18,8 +18,10 @@ const JOINABLE: ReadonlySet<string> = new Set(['string', 'number', 'boolean', 'b
 /**
  * Turns traits or properties into Drift's flat attributes (string, number or boolean values). It takes what a
  * Segment event carries: JSON values, Dates and BigInts; anything else (Map, Set, URL, typed arrays, boxed
- * primitives, functions…) is dropped with a warning naming its type. Never throws on its input (invalid options
- * throw a RangeError naming the option); every value dropped or changed is reported in `warnings`.
+ * primitives, functions…) is dropped with a warning naming its type. Attributes that `blockedAttributes` blocks
+ * (the default list of secrets unless the options say otherwise) are dropped, also as keys inside a JSON-encoded
+ * array, with a warning naming the key path and the pattern, never the value. Never throws on its input (invalid
+ * options throw a RangeError naming the option); every value dropped or changed is reported in `warnings`.
  */
 export function toDriftAttributes(input: unknown, options: FlattenOptions = {}): MappingResult {
   const flattener = new Flattener(options)
@@ -47,8 +49,12 @@ function typeName(value: unknown): string {
   return tag === 'Object' ? 'object' : tag
 }
 
+/** `[0].password` from [0, 'password']. */
+const jsonPathText = (path: Array<string | number>) =>
+  path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`)).join('')
+
 class Flattener {
-  private readonly o: Required<FlattenOptions>
+  private readonly o: ResolvedOptions
   private readonly attributes: DriftAttributes = {}
   /** Each attribute's name and depth (keys in its path), in order; a lookup table only once names collide. */
   private readonly names: string[] = []
@@ -58,6 +64,8 @@ class Flattener {
   /** The key path being read (joined only for a warning), and the objects on it (cycles). */
   private readonly path: string[] = []
   private readonly ancestors: object[] = []
+  /** Inside an array sent as JSON: the indices and keys below the attribute (joined only for a warning). */
+  private readonly jsonPath: Array<string | number> = []
   private read = 0
   /** A lower bound of the JSON text being built: past maxStringLength it is cut anyway, so work stops there. */
   private jsonSize = 0
@@ -182,13 +190,25 @@ class Flattener {
     if (depthLeft <= 0 || this.ancestors.includes(value as object)) return null
     this.ancestors.push(value as object)
     let copy: unknown
-    if (type === 'array') copy = (value as unknown[]).map((item) => this.json(item, depthLeft - 1))
-    else {
+    const inside = this.jsonPath
+    if (type === 'array') {
+      copy = (value as unknown[]).map((item, i) => {
+        inside.push(i)
+        const out = this.json(item, depthLeft - 1)
+        inside.pop()
+        return out
+      })
+    } else {
       const object: Record<string, unknown> = (copy = {})
       for (const key of Object.keys(value as object)) {
         this.jsonSize += key.length + 3
+        // A key inside the JSON text is the last key of its path: checked on its own (`users[0].password`).
+        const blockedBy = this.o.blocklist?.blockedBy(key)
+        inside.push(key)
         if (isUnsafe(key)) this.warn('dropped', 'unsafe-key', key)
+        else if (blockedBy !== undefined) this.warn('dropped', 'blocked', blockedBy, jsonPathText(inside))
         else object[key] = this.json((value as Record<string, unknown>)[key], depthLeft - 1)
+        inside.pop()
       }
     }
     this.ancestors.pop()
@@ -201,6 +221,8 @@ class Flattener {
    */
   private emit(name: string, value: DriftValue): void {
     if (isUnsafe(name)) return this.warn('dropped', 'unsafe-name', name)
+    const blockedBy = this.o.blocklist?.blockedBy(name)
+    if (blockedBy !== undefined) return this.warn('dropped', 'blocked', blockedBy)
     const depth = this.path.length
     if (this.attributes[name] !== undefined && Object.prototype.hasOwnProperty.call(this.attributes, name)) {
       this.depthOf ??= new Map(this.names.map((known, i) => [known, this.depths[i]]))

@@ -26,7 +26,8 @@ const TEXTS =
         collision: '"%" already came from a key path as shallow or shallower',
         'too-many': 'more than % attributes',
         unread: 'more than % values: the rest of the input was not read',
-        'more-warnings': '% more warnings not listed'
+        'more-warnings': '% more warnings not listed',
+        blocked: 'blocked by blockedAttributes ("%")'
       }
     : undefined
 

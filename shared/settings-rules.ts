@@ -54,18 +54,6 @@ const embedId: SettingRule<string> = (value) =>
 const signedIdentity: SettingRule<SignedIdentityResolver> = (value) =>
   typeof value === 'function' ? undefined : 'must be a function (userId) => token'
 
-/**
- * A privacy rule as the checker wants it. The rules in shared/privacy were written naming their setting
- * (`consentCategories must be …`) while the checker adds the name itself: a leading name is cut, so the message
- * says it once whichever way the rule is written.
- */
-function unnamed<T>(setting: string, rule: (value: unknown) => string | undefined): SettingRule<T> {
-  return (value) => {
-    const problem = rule(value)
-    return problem?.startsWith(setting) ? problem.slice(setting.length).trimStart() : problem
-  }
-}
-
 export const DEVICE_SETTINGS = {
   embedId: { rule: embedId },
   scriptOrigin: { rule: origin, default: 'https://js.driftt.com', normalize: canonicalOrigin },
@@ -86,10 +74,10 @@ export const DEVICE_SETTINGS = {
   signedIdentityTimeoutMs: { rule: wholeNumber(1, 60000), default: 3000 },
   readyTimeoutMs: { rule: wholeNumber(1, 120000), default: 15000 },
   blockedUserIds: { rule: stringList(BLOCKED_USER_ID), default: [] },
-  consentCategories: { rule: unnamed<string[]>('consentCategories', consentCategoriesRule), default: [] },
+  consentCategories: { rule: consentCategoriesRule as SettingRule<string[]>, default: [] },
   consentWhenMissing: { rule: oneOf(CONSENT_WHEN_MISSING), default: 'send' },
   blockedAttributes: {
-    rule: unnamed<string[]>('blockedAttributes', blockedAttributesRule),
+    rule: blockedAttributesRule as SettingRule<string[]>,
     default: DEFAULT_BLOCKED_ATTRIBUTES as string[]
   }
 } as const satisfies SettingsSpec

@@ -81,7 +81,7 @@ describe('replay progress and faults', () => {
     })
     const frames = stream
       .text()
-      .split(/\r|\n|\u001b\[1G/)
+      .split(new RegExp(String.raw`\r|\n|\u001b\[1G`))
       .filter((f) => f.includes('lines |'))
     expect(frames.length).toBeGreaterThan(1)
     const last = frames[frames.length - 1]

@@ -25,4 +25,16 @@ export interface Settings {
    * User ids that are never sent to Drift (shared demo accounts, for example): such events are refused. Compared case-insensitively; entries must not be blank or padded with spaces.
    */
   blockedUserIds?: string[]
+  /**
+   * Consent categories (Segment's consent specification, e.g. Marketing or OneTrust's C0004) that must all be granted in the event's context.consent.categoryPreferences; other events are skipped with the reason, never retried. Empty: no gating.
+   */
+  consentCategories?: string[]
+  /**
+   * With Consent Categories set, what to do with an event that carries no consent preferences at all: send it (as Segment does) or skip it.
+   */
+  consentWhenMissing?: 'send' | 'skip'
+  /**
+   * Attribute names never sent to Drift, with * as a wildcard, matched against the flattened name and the last key of its path (card_number also blocks billing.card_number), in any case. Blocked attributes are dropped with a warning naming them, never their value. Your list replaces the default list of obvious secrets; an empty list turns blocking off.
+   */
+  blockedAttributes?: string[]
 }

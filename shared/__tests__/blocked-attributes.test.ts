@@ -95,6 +95,8 @@ describe('Drift.blockedAttributes', () => {
       'billing__card_number'
     ])
     expect(blockedNames(['billing_card_number'], ['card_number'], '_')).toEqual(['billing_card_number'])
+    // No separator: keys are joined as they are, so any position may be a boundary.
+    expect(blockedNames(['billingcard_number', 'card_numbers'], ['card_number'], '')).toEqual(['billingcard_number'])
   })
 
   it('should read * as any run of characters, in user patterns too (compared in the same canonical form)', () => {
@@ -132,12 +134,17 @@ describe('Drift.blockedAttributes', () => {
   })
 
   it('should block nested secrets after real flattening, whatever their depth', () => {
-    const { attributes } = toDriftAttributes({
-      email: 'ada@example.com',
-      billing: { card_number: '4111 1111 1111 1111', cvv: '123', city: 'Paris' },
-      auth: { accessToken: 'tok-1', provider: 'github' },
-      password: 'hunter2'
-    })
+    // Blocking off in the mapping core, to check dropBlockedAttributes on its own.
+    const { attributes } = toDriftAttributes(
+      {
+        email: 'ada@example.com',
+        billing: { card_number: '4111 1111 1111 1111', cvv: '123', city: 'Paris' },
+        auth: { accessToken: 'tok-1', provider: 'github' },
+        password: 'hunter2'
+      },
+      { blockedAttributes: [] }
+    )
+    expect(Object.keys(attributes)).toHaveLength(7)
     const { attributes: kept, warnings } = dropBlockedAttributes(attributes, compileBlockedAttributes())
     expect(kept).toEqual({ email: 'ada@example.com', billing_city: 'Paris', auth_provider: 'github' })
     expect(warnings.map((w) => w.path).sort()).toEqual(
@@ -191,28 +198,26 @@ describe('Drift.blockedAttributes', () => {
       expect(blockedAttributesRule(['*card*', 'internal_note'])).toBeUndefined()
     })
 
-    it('should refuse bad lists with a sentence naming the setting, the entry and the rule', () => {
+    it('should refuse bad lists saying the entry and the rule (the checker names the setting)', () => {
       expect(blockedAttributesRule('password')).toBe(
-        'blockedAttributes must be a list of attribute names or patterns (an empty list turns it off)'
+        'must be a list of attribute names or patterns (an empty list turns it off)'
       )
-      expect(blockedAttributesRule(['a', ''])).toBe(
-        'blockedAttributes[1] must be an attribute name or pattern, not blank'
-      )
-      expect(blockedAttributesRule([null])).toBe('blockedAttributes[0] must be an attribute name or pattern, not blank')
-      expect(blockedAttributesRule(['token '])).toBe('blockedAttributes[0] must not have spaces around it ("token")')
+      expect(blockedAttributesRule(['a', ''])).toBe('[1] must be an attribute name or pattern, not blank')
+      expect(blockedAttributesRule([null])).toBe('[0] must be an attribute name or pattern, not blank')
+      expect(blockedAttributesRule(['token '])).toBe('[0] must not have spaces around it ("token")')
       expect(blockedAttributesRule(['a', '**'])).toBe(
-        'blockedAttributes[1] "**" would block every attribute: name the attributes, e.g. "*_token"'
+        '[1] "**" would block every attribute: name the attributes, e.g. "*_token"'
       )
-      expect(blockedAttributesRule(['x'.repeat(201)])).toBe('blockedAttributes[0] must be at most 200 characters')
+      expect(blockedAttributesRule(['x'.repeat(201)])).toBe('[0] must be at most 200 characters')
       expect(blockedAttributesRule(Array.from({ length: 201 }, (_, i) => `a${i}`))).toBe(
-        'blockedAttributes must hold at most 200 patterns'
+        'must hold at most 200 patterns'
       )
     })
 
     it('should make compileBlockedAttributes throw the same sentence as a RangeError', () => {
       expect(() => compileBlockedAttributes(['*'])).toThrow(RangeError)
       expect(() => compileBlockedAttributes(['*'])).toThrow('blockedAttributes[0] "*" would block every attribute')
-      expect(() => compileBlockedAttributes(['a'], '')).toThrow('separator must be a non-empty string')
+      expect(() => compileBlockedAttributes(['a'], 1 as never)).toThrow('separator must be a string')
     })
 
     it('should plug into the settings tables with the default list, a fresh copy each time', () => {
@@ -223,6 +228,9 @@ describe('Drift.blockedAttributes', () => {
       expect(checkSettings(spec, {})).toEqual({ blockedAttributes: DEFAULT_BLOCKED_ATTRIBUTES })
       expect(checkSettings(spec, { blockedAttributes: [] })).toEqual({ blockedAttributes: [] })
       expect(() => checkSettings(spec, { blockedAttributes: ['*'] })).toThrow('blockedAttributes[0] "*"')
+      expect(() => checkSettings(spec, { blockedAttributes: 'password' })).toThrow(
+        'Invalid Drift settings: blockedAttributes must be a list of attribute names or patterns'
+      )
     })
   })
 })

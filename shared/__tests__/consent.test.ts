@@ -151,16 +151,16 @@ describe('Drift.consent', () => {
   })
 
   describe('settings rules', () => {
-    it('should accept category lists and refuse anything else naming the setting and the entry', () => {
+    it('should accept category lists and say what is wrong with anything else (the checker names the setting)', () => {
       expect(consentCategoriesRule([])).toBeUndefined()
       expect(consentCategoriesRule(['Marketing', 'C0004'])).toBeUndefined()
-      expect(consentCategoriesRule('Marketing')).toBe('consentCategories must be a list of consent category names')
-      expect(consentCategoriesRule(['A', ''])).toBe('consentCategories[1] must be a category name, not blank')
-      expect(consentCategoriesRule(['A', 3])).toBe('consentCategories[1] must be a category name, not blank')
-      expect(consentCategoriesRule([' A'])).toBe('consentCategories[0] must not have spaces around it ("A")')
+      expect(consentCategoriesRule('Marketing')).toBe('must be a list of consent category names')
+      expect(consentCategoriesRule(['A', ''])).toBe('[1] must be a category name, not blank')
+      expect(consentCategoriesRule(['A', 3])).toBe('[1] must be a category name, not blank')
+      expect(consentCategoriesRule([' A'])).toBe('[0] must not have spaces around it ("A")')
       expect(consentWhenMissingRule('send')).toBeUndefined()
       expect(consentWhenMissingRule('skip')).toBeUndefined()
-      expect(consentWhenMissingRule('deny')).toBe('consentWhenMissing must be "send" or "skip"')
+      expect(consentWhenMissingRule('deny')).toBe('must be "send" or "skip"')
     })
 
     it('should plug into the settings tables: defaults no gating and "send", errors listed per setting', () => {
@@ -168,6 +168,9 @@ describe('Drift.consent', () => {
       expect(() => checkSettings(CONSENT_SETTINGS, { consentCategories: 'x', consentWhenMissing: 'no' })).toThrow(
         'Invalid Drift settings: consentCategories must be a list of consent category names; ' +
           'consentWhenMissing must be "send" or "skip"'
+      )
+      expect(() => checkSettings(CONSENT_SETTINGS, { consentCategories: ['Marketing', ' Ads'] })).toThrow(
+        'Invalid Drift settings: consentCategories[1] must not have spaces around it ("Ads")'
       )
       // Each settings object gets its own list, never the shared default.
       const a = checkSettings(CONSENT_SETTINGS, {})

@@ -2,6 +2,7 @@ import { build } from 'esbuild'
 import fc from 'fast-check'
 import { join } from 'node:path'
 import { withTables } from '../../scripts/settings-docs'
+import { DEFAULT_BLOCKED_ATTRIBUTES } from '../privacy/blocked-attributes'
 import {
   CLOUD_SETTINGS,
   DEVICE_SETTINGS,
@@ -15,7 +16,6 @@ import {
   type SettingsIssue
 } from '..'
 import { DEVICE_SETTING_TEXT, deviceSettingFields, deviceSettingsTable } from '../device-settings-text'
-import { DEFAULT_BLOCKED_ATTRIBUTES } from '../privacy/blocked-attributes'
 
 type Parse = (input: unknown) => unknown
 const device: [string, Parse][] = [['checkDeviceSettings', checkDeviceSettings]]
@@ -309,7 +309,10 @@ describe.each(cloud)('cloud settings (%s)', (_name, parse) => {
       apiBaseUrl: 'https://driftapi.com',
       dateUnit: 'milliseconds',
       separator: '_',
-      blockedUserIds: []
+      blockedUserIds: [],
+      consentCategories: [],
+      consentWhenMissing: 'send',
+      blockedAttributes: [...DEFAULT_BLOCKED_ATTRIBUTES]
     })
   })
 
@@ -326,7 +329,10 @@ describe.each(cloud)('cloud settings (%s)', (_name, parse) => {
         accountOwnerId: 7,
         dateUnit: 'seconds',
         separator: '.',
-        blockedUserIds: ['demo']
+        blockedUserIds: ['demo'],
+        consentCategories: ['Marketing', 'C0004'],
+        consentWhenMissing: 'skip',
+        blockedAttributes: ['internal_*']
       })
     ).toEqual({
       apiToken: token,
@@ -334,7 +340,10 @@ describe.each(cloud)('cloud settings (%s)', (_name, parse) => {
       accountOwnerId: '7',
       dateUnit: 'seconds',
       separator: '.',
-      blockedUserIds: ['demo']
+      blockedUserIds: ['demo'],
+      consentCategories: ['Marketing', 'C0004'],
+      consentWhenMissing: 'skip',
+      blockedAttributes: ['internal_*']
     })
   })
 

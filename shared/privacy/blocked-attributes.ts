@@ -34,20 +34,27 @@ export const DEFAULT_BLOCKED_ATTRIBUTES: readonly string[] = [
 const MAX_PATTERNS = 200
 const MAX_PATTERN_LENGTH = 200
 
-/** Setting rule (same shape as the settings tables' rules): the problem, naming the setting and entry, or undefined. */
+/**
+ * Setting rule (the settings tables' convention): the problem without the setting's name, which the checker puts
+ * in front (`must be …`, or `[i] must be …` for an entry), or undefined.
+ */
 export function blockedAttributesRule(value: unknown): string | undefined {
-  if (!Array.isArray(value))
-    return 'blockedAttributes must be a list of attribute names or patterns (an empty list turns it off)'
-  if (value.length > MAX_PATTERNS) return `blockedAttributes must hold at most ${MAX_PATTERNS} patterns`
+  if (!Array.isArray(value)) return 'must be a list of attribute names or patterns (an empty list turns it off)'
+  if (value.length > MAX_PATTERNS) return `must hold at most ${MAX_PATTERNS} patterns`
   for (let i = 0; i < value.length; i++) {
     const item: unknown = value[i]
-    const at = `blockedAttributes[${i}]`
-    if (typeof item !== 'string' || item.trim() === '') return `${at} must be an attribute name or pattern, not blank`
-    if (item.trim() !== item) return `${at} must not have spaces around it ("${item.trim()}")`
-    if (item.length > MAX_PATTERN_LENGTH) return `${at} must be at most ${MAX_PATTERN_LENGTH} characters`
-    if (/^\**$/.test(item)) return `${at} "${item}" would block every attribute: name the attributes, e.g. "*_token"`
+    if (typeof item !== 'string' || item.trim() === '') return `[${i}] must be an attribute name or pattern, not blank`
+    if (item.trim() !== item) return `[${i}] must not have spaces around it ("${item.trim()}")`
+    if (item.length > MAX_PATTERN_LENGTH) return `[${i}] must be at most ${MAX_PATTERN_LENGTH} characters`
+    if (/^\**$/.test(item)) return `[${i}] "${item}" would block every attribute: name the attributes, e.g. "*_token"`
   }
   return undefined
+}
+
+/** The rule's problem as a whole sentence, named as the settings checker names it. */
+export function blockedAttributesProblem(value: unknown): string | undefined {
+  const problem = blockedAttributesRule(value)
+  return problem === undefined ? undefined : `blockedAttributes${problem[0] === '[' ? '' : ' '}${problem}`
 }
 
 /** Ready to add to the device and cloud settings tables. */
@@ -98,11 +105,12 @@ export function compileBlockedAttributes(
   patterns: readonly string[] = DEFAULT_BLOCKED_ATTRIBUTES,
   separator = '_'
 ): AttributeBlocklist {
-  const problem = blockedAttributesRule(patterns)
+  const problem = blockedAttributesProblem(patterns)
   if (problem) throw new RangeError(problem)
-  if (typeof separator !== 'string' || separator === '') throw new RangeError('separator must be a non-empty string')
+  if (typeof separator !== 'string') throw new RangeError('separator must be a string')
   const sep = separator.toLowerCase()
-  // Each pattern P becomes two globs: P (the whole name) and `*<separator>P` (the part after a separator).
+  // Each pattern P becomes two globs: P (the whole name) and `*<separator>P` (the part after a separator). An
+  // empty separator (keys joined as they are) makes every position a possible boundary: `*P`.
   const compiled = patterns.map((pattern) => {
     const pieces = canonicalAttributeName(pattern).split(/\*+/)
     return { pattern, whole: pieces, suffix: ['', sep + pieces[0], ...pieces.slice(1)] }
@@ -123,6 +131,31 @@ export function compileBlockedAttributes(
       return hit ?? undefined
     }
   }
+}
+
+/** Compiled lists by list (the same array: device settings) and by content (cloud settings are parsed per event). */
+const byList = new WeakMap<readonly string[], Map<string, AttributeBlocklist>>()
+const byContent = new Map<string, AttributeBlocklist>()
+const MAX_COMPILED = 32
+
+/**
+ * The compiled `blockedAttributes` for a separator, compiled once and then reused (with its answer cache) by
+ * every event mapped with the same list: the mapping core calls this for each mapping.
+ */
+export function blocklistFor(patterns: readonly string[], separator: string): AttributeBlocklist {
+  let forList = byList.get(patterns)
+  const known = forList?.get(separator)
+  if (known) return known
+  const key = JSON.stringify([separator, patterns])
+  let blocklist = byContent.get(key)
+  if (!blocklist) {
+    blocklist = compileBlockedAttributes(patterns, separator)
+    if (byContent.size >= MAX_COMPILED) byContent.clear()
+    byContent.set(key, blocklist)
+  }
+  if (!forList) byList.set(patterns, (forList = new Map()))
+  forList.set(separator, blocklist)
+  return blocklist
 }
 
 /**

@@ -133,20 +133,22 @@ export function consentVerdict(status: ConsentStatus, whenMissing: ConsentWhenMi
   }
 }
 
-/** Settings rules (same shape as the settings tables' `{ rule, default }`): a problem sentence or undefined. */
+/**
+ * Settings rules (the settings tables' convention, shared/setting-rule-builders.ts): the problem without the
+ * setting's name, which the checker puts in front (`must be …`, or `[i] must be …` for a list entry), or undefined.
+ */
 export function consentCategoriesRule(value: unknown): string | undefined {
-  if (!Array.isArray(value)) return 'consentCategories must be a list of consent category names'
+  if (!Array.isArray(value)) return 'must be a list of consent category names'
   for (let i = 0; i < value.length; i++) {
     const item: unknown = value[i]
-    if (typeof item !== 'string' || item.trim() === '')
-      return `consentCategories[${i}] must be a category name, not blank`
-    if (item.trim() !== item) return `consentCategories[${i}] must not have spaces around it ("${item.trim()}")`
+    if (typeof item !== 'string' || item.trim() === '') return `[${i}] must be a category name, not blank`
+    if (item.trim() !== item) return `[${i}] must not have spaces around it ("${item.trim()}")`
   }
   return undefined
 }
 
 export function consentWhenMissingRule(value: unknown): string | undefined {
-  return value === 'send' || value === 'skip' ? undefined : 'consentWhenMissing must be "send" or "skip"'
+  return value === 'send' || value === 'skip' ? undefined : 'must be "send" or "skip"'
 }
 
 /** Ready to add to the device and cloud settings tables. An empty list (the default) turns gating off. */

@@ -8,6 +8,7 @@ import {
   timelineHandlers,
   type PreparedTimelineEvent
 } from '../timeline'
+import { withConsent } from '../consent'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 
@@ -63,4 +64,4 @@ const action: ActionDefinition<Settings, Payload> = {
   ...timelineHandlers(prepareTrackEvent)
 }
 
-export default action
+export default withConsent(action)

@@ -7,6 +7,7 @@ import {
   timelineHandlers,
   type PreparedTimelineEvent
 } from '../timeline'
+import { withConsent } from '../consent'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 
@@ -88,4 +89,4 @@ const action: ActionDefinition<Settings, Payload> = {
   ...timelineHandlers(prepareTrackPage)
 }
 
-export default action
+export default withConsent(action)

@@ -27,4 +27,10 @@ export interface Payload {
   custom_properties?: {
     [k: string]: unknown
   }
+  /**
+   * The event's consent (context.consent): its categoryPreferences must grant every category of the Consent Categories setting, or the event is skipped.
+   */
+  consent?: {
+    [k: string]: unknown
+  }
 }

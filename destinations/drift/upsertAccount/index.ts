@@ -2,6 +2,7 @@ import type { ActionDefinition } from '@segment/actions-core'
 import { PayloadValidationError } from '@segment/actions-core'
 import { DriftApi } from '../drift-api'
 import { cloudSettings } from '../settings'
+import { withConsent } from '../consent'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { customPropertiesOf, domainOf, ownerIdOf, upsertAccount } from './account'
@@ -99,4 +100,4 @@ function accountIdField(value: unknown): { accountId: string } | undefined {
   return { accountId: text }
 }
 
-export default action
+export default withConsent(action)

@@ -11,6 +11,7 @@ import { DriftApi } from '../drift-api'
 import { checkedUserId, emailOf } from '../identity'
 import { warningLines } from '../mapping'
 import { cloudSettings } from '../settings'
+import { withConsent } from '../consent'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { upsertContact } from './upsert'
@@ -170,4 +171,4 @@ const action: ActionDefinition<Settings, Payload> = {
   }
 }
 
-export default action
+export default withConsent(action)
