@@ -26,7 +26,8 @@ import { recordUnanswered } from './record-unanswered'
 // never read an answer (at-least-once: the proxy lost it, the client's timeout beat it, or the process was killed),
 // and a replay killed mid-run resends nothing it had acknowledged.
 
-jest.setTimeout(60_000)
+// A loaded CI machine (other suites, other processes) can take two minutes for the two runs.
+jest.setTimeout(150_000)
 
 const EVENTS = 1000
 export const FAULTS = { errorRate: 0.14, rateLimitRate: 0.06, retryAfterSeconds: 1, dropRate: 0.02, hangRate: 0.01 }
@@ -60,7 +61,9 @@ it('should lose nothing and duplicate only events whose answer the client never 
     apiBase: proxy.url,
     token: DEFAULT_SANDBOX_TOKEN,
     rate: null,
-    timeoutMs: 300,
+    // Short enough to time out hung requests quickly, long enough that load alone rarely exhausts 16 attempts.
+    // A timeout that beats an answer already sent is a real duplicate, explained by the client's record.
+    timeoutMs: 1500,
     // An identify needs two requests per attempt, each failing about 23% of the time here, so an attempt fails
     // about 41% of the time: 8 attempts (the default) run out for about 1 identify in 1,500, which made
     // `rejected === 0` fail about one run in fifteen. 16 attempts: about one run in 15,000.
@@ -103,7 +106,7 @@ it('should resume a SIGKILLed replay without losing events or resending acknowle
   const checkpoint = join(dir, 'kill.checkpoint.json')
   const rejects = join(dir, 'kill.rejects.ndjson')
   const unansweredLog = join(dir, 'kill.unanswered.log')
-  const args = [input.file, '--api-base', proxy.url, '--rate', 'off', '--timeout', '300', '--quiet']
+  const args = [input.file, '--api-base', proxy.url, '--rate', 'off', '--timeout', '1500', '--quiet']
   const files = ['--checkpoint', checkpoint, '--rejects', rejects, '--account-owner-id', '7']
   const { finishedAtKill, copiesAtKill, inFlight } = await replayKilledMidway(
     [...args, ...files],
