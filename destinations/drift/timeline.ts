@@ -23,6 +23,8 @@ export interface TimelineRequest {
   attributes: DriftAttributes
 }
 
+const NO_WAY_TO_FIND = 'No way to find the Drift contact: map external_id (the user id) or email (context.traits.email)'
+
 export interface TimelineOutcome {
   event: string
   /** How the event was addressed: by externalId (no lookup) or by the contact id found by email. */
@@ -70,11 +72,7 @@ export async function sendTimelineEvent(
     )
   }
 
-  if (email === undefined) {
-    throw new PayloadValidationError(
-      'No way to find the Drift contact: map external_id (the user id) or email (context.traits.email)'
-    )
-  }
+  if (email === undefined) throw new PayloadValidationError(NO_WAY_TO_FIND)
   const key = { email }
   for (let attempt = 0; attempt < 2; attempt++) {
     const found = await findContactId(api, settings, key)
@@ -137,10 +135,13 @@ export function prepareTimelineEvent(
   const warnings: string[] = []
   const userId = checkedUserId(payload.external_id, settings, warnings)
   const event = eventName()
+  const email = emailOf(payload.email)
+  // Refused here, before any request (a batch reports it as ours, not Drift's).
+  if (userId === undefined && email === undefined) throw new PayloadValidationError(NO_WAY_TO_FIND)
   const mapped = mapProperties(properties, settings)
   return {
     userId,
-    email: emailOf(payload.email),
+    email,
     event,
     createdAt: eventTimeMs(payload.timestamp),
     attributes: mapped.attributes,

@@ -225,7 +225,7 @@ describe('Drift.trackEvent', () => {
       status: 429,
       errortype: 'RETRYABLE_ERROR',
       errormessage: expect.stringContaining('Retry-After: 12 s'),
-      body: { retryAfterSeconds: 12 }
+      body: { retryAfterMs: 12_000 }
     })
     expect(entries[3]).toMatchObject({ status: 400, errormessage: expect.stringContaining('No way to find') })
     expect(entries[3]).not.toHaveProperty('sent')
