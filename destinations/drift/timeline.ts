@@ -11,7 +11,7 @@ import { DriftApi } from './drift-api'
 import { DriftRetryableError } from './errors'
 import { checkedUserId, emailOf, eventTimeMs } from './identity'
 import { mapProperties } from './mapping'
-import { findContactId, forgetContactId, rememberContactId } from './resolve-contact'
+import { findContactId, forgetContactId, rememberContactId, withContactId } from './resolve-contact'
 import { cloudSettings } from './settings'
 
 export interface TimelineRequest {
@@ -73,22 +73,17 @@ export async function sendTimelineEvent(
   }
 
   if (email === undefined) throw new PayloadValidationError(NO_WAY_TO_FIND)
-  const key = { email }
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const found = await findContactId(api, settings, key)
-    if (!found) {
-      throw new PayloadValidationError(
-        "Drift has no contact with the event's email: send an identify first (the event has no user id)"
-      )
-    }
-    if ((await api.postTimeline({ contactId: found.id, ...body })) === 'posted') {
-      return { event, by: 'contactId', contactId: found.id }
-    }
-    // The cached contact is gone (deleted or merged in Drift): forget it and look it up once more.
-    forgetContactId(settings, key)
-    if (!found.cached) break
-  }
-  throw new PayloadValidationError("Drift has no contact with the event's email any more: send an identify first")
+  const posted = await withContactId(
+    api,
+    settings,
+    { email },
+    async (contactId): Promise<TimelineOutcome | undefined> =>
+      (await api.postTimeline({ contactId, ...body })) === 'posted' ? { event, by: 'contactId', contactId } : undefined
+  )
+  if (posted) return posted
+  throw new PayloadValidationError(
+    "Drift has no contact with the event's email: send an identify first (the event has no user id)"
+  )
 }
 
 /** Creates the contact for a user id from the event's email (true); a duplicate answer means it exists (false). */
