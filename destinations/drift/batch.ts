@@ -5,6 +5,7 @@ import {
   getErrorCodeFromHttpStatus,
   type JSONLikeObject
 } from '@segment/actions-core'
+import { emailKeyOf } from '../../shared'
 import { classifyRetry } from './retry'
 
 /** How many lanes (users) a batch works on at once: bounded, so a big batch cannot flood Drift. */
@@ -115,7 +116,8 @@ export function prepareEach<P, T>(
 export function userLaneKey(user: { userId?: string; email?: string } | undefined, index: number): string | undefined {
   if (!user) return undefined
   if (user.userId !== undefined) return `externalId:${user.userId}`
-  return user.email !== undefined ? `email:${user.email.toLowerCase()}` : `alone:${index}`
+  const email = emailKeyOf(user.email)
+  return email !== undefined ? `email:${email}` : `alone:${index}`
 }
 
 /** Groups event indices by a key, keeping first-seen order of keys and event order within a key. */

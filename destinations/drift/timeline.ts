@@ -5,11 +5,11 @@ import {
   type MultiStatusResponse,
   type RequestClient
 } from '@segment/actions-core'
-import type { CloudSettings, DriftAttributes } from '../../shared'
+import { normalizeEmail, type CloudSettings, type DriftAttributes } from '../../shared'
 import { groupBy, prepareEach, runBatch, userLaneKey, type BatchTask } from './batch'
 import { DriftApi } from './drift-api'
 import { DriftRetryableError } from './errors'
-import { checkedUserId, emailOf, eventTimeMs } from './identity'
+import { checkedUserId, eventTimeMs } from './event-fields'
 import { mapProperties } from './mapping'
 import { findContactId, forgetContactId, rememberContactId, withContactId } from './resolve-contact'
 import { cloudSettings } from './settings'
@@ -130,7 +130,7 @@ export function prepareTimelineEvent(
   const warnings: string[] = []
   const userId = checkedUserId(payload.external_id, settings, warnings)
   const event = eventName()
-  const email = emailOf(payload.email)
+  const email = normalizeEmail(payload.email)
   // Refused here, before any request (a batch reports it as ours, not Drift's).
   if (userId === undefined && email === undefined) throw new PayloadValidationError(NO_WAY_TO_FIND)
   const mapped = mapProperties(properties, settings)
