@@ -27,8 +27,8 @@ export const destination: DestinationDefinition<Settings> = {
     scheme: 'custom',
     fields: cloudSettingFields(),
     testAuthentication: async (request, { settings }) => {
-      const drift = cloudSettings(settings)
-      const { scopes } = await new DriftApi(request, drift).tokenInfo()
+      const config = cloudSettings(settings)
+      const { scopes } = await new DriftApi(request, config).tokenInfo()
       const missing = REQUIRED_SCOPES.filter((scope) => !scopes.includes(scope))
       if (missing.length > 0) {
         throw new IntegrationError(

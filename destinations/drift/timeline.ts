@@ -179,14 +179,14 @@ export function timelineHandlers<P extends object>(
 ) {
   return {
     perform: async (request: RequestClient, { payload, settings }: { payload: P; settings: unknown }) => {
-      const drift = cloudSettings(settings)
-      const event = prepare(payload, drift)
-      const outcome = await sendTimelineEvent(new DriftApi(request, drift), drift, event)
+      const config = cloudSettings(settings)
+      const event = prepare(payload, config)
+      const outcome = await sendTimelineEvent(new DriftApi(request, config), config, event)
       return { ...outcome, warnings: event.warnings }
     },
     performBatch: async (request: RequestClient, { payload, settings }: { payload: P[]; settings: unknown }) => {
-      const drift = cloudSettings(settings)
-      return performTimelineBatch(new DriftApi(request, drift), drift, payload, (p) => prepare(p, drift))
+      const config = cloudSettings(settings)
+      return performTimelineBatch(new DriftApi(request, config), config, payload, (p) => prepare(p, config))
     }
   }
 }

@@ -12,7 +12,7 @@ import definition, { DriftRetryableError, resetDriftCaches, retryAfterMsOf } fro
 import { withHooks } from '../../../cli/deliver'
 import { DriftApi } from '../drift-api'
 import { cloudSettings } from '../settings'
-import { BASE, drift, freshDrift, knownUser, settings, setUpNock, TOKEN } from './helpers'
+import { BASE, scope, freshDrift, knownUser, settings, setUpNock, TOKEN } from './helpers'
 
 setUpNock()
 
@@ -31,7 +31,7 @@ async function failure(): Promise<unknown> {
 
 describe('Drift response classification', () => {
   it('should turn 401 into InvalidAuthenticationError', async () => {
-    drift()
+    scope()
       .post('/contacts/timeline')
       .reply(401, { error: { message: 'Unknown or expired access token' } })
     const error = await failure()
@@ -42,7 +42,7 @@ describe('Drift response classification', () => {
   })
 
   it('should turn 403 into an IntegrationError naming the scope', async () => {
-    drift()
+    scope()
       .post('/contacts/timeline')
       .reply(403, { error: { message: 'insufficient scope' } })
     const error = await failure()
@@ -52,7 +52,7 @@ describe('Drift response classification', () => {
   })
 
   it('should turn 429 into a RetryableError that says and exposes Retry-After', async () => {
-    drift()
+    scope()
       .post('/contacts/timeline')
       .reply(429, { error: { message: 'Rate limit exceeded' } }, { 'Retry-After': '7' })
     const error = await failure()
@@ -65,11 +65,11 @@ describe('Drift response classification', () => {
 
   it('should read an HTTP-date Retry-After and go without one', async () => {
     const inTwoMinutes = new Date(Date.now() + 120_000).toUTCString()
-    drift().post('/contacts/timeline').reply(429, '', { 'Retry-After': inTwoMinutes })
+    scope().post('/contacts/timeline').reply(429, '', { 'Retry-After': inTwoMinutes })
     const ms = retryAfterMsOf(await failure()) ?? 0
     expect(ms).toBeGreaterThanOrEqual(118_000)
     expect(ms).toBeLessThanOrEqual(120_000)
-    drift().post('/contacts/timeline').reply(429, '')
+    scope().post('/contacts/timeline').reply(429, '')
     const error = await failure()
     expect(error).toMatchObject({ status: 429, retryAfterMs: undefined })
     expect((error as Error).message).not.toContain('Retry-After')
@@ -77,7 +77,7 @@ describe('Drift response classification', () => {
 
   it('should turn 5xx into RetryableError with the status', async () => {
     for (const status of [500, 502, 503, 504]) {
-      drift().post('/contacts/timeline').reply(status, 'upstream trouble')
+      scope().post('/contacts/timeline').reply(status, 'upstream trouble')
       const error = await failure()
       expect(error).toBeInstanceOf(RetryableError)
       expect(error).toMatchObject({ status })
@@ -86,20 +86,20 @@ describe('Drift response classification', () => {
   })
 
   it("should turn 400 and 422 into PayloadValidationError with Drift's message, other 4xx into IntegrationError", async () => {
-    drift()
+    scope()
       .post('/contacts/timeline')
       .reply(400, { error: { type: 'invalid_request', message: 'event is required' } })
     const bad = await failure()
     expect(bad).toBeInstanceOf(PayloadValidationError)
     expect((bad as Error).message).toContain('event is required')
-    drift()
+    scope()
       .post('/contacts/timeline')
       .reply(422, { errors: [{ message: 'attributes must be flat' }] })
     expect(await failure()).toMatchObject({
       code: 'PAYLOAD_VALIDATION_FAILED',
       message: expect.stringContaining('flat')
     })
-    drift().post('/contacts/timeline').reply(405, { message: 'Method not allowed' })
+    scope().post('/contacts/timeline').reply(405, { message: 'Method not allowed' })
     const other = await failure()
     expect(other).toBeInstanceOf(IntegrationError)
     expect(other).not.toBeInstanceOf(PayloadValidationError)
@@ -107,7 +107,7 @@ describe('Drift response classification', () => {
   })
 
   it('should never repeat the token, even when Drift echoes it', async () => {
-    drift()
+    scope()
       .post('/contacts/timeline')
       .reply(400, { message: `bad token ${TOKEN} here` })
     const error = await failure()
@@ -129,7 +129,7 @@ describe('Drift response classification', () => {
 
   it("should time out by a request hook's timeout (the replay's per-client one), and say so", async () => {
     knownUser('u1')
-    drift().post('/contacts/timeline').delay(1000).reply(200, {})
+    scope().post('/contacts/timeline').delay(1000).reply(200, {})
     resetDriftCaches()
     const stats = { requests: 0, byStatus: {}, byRoute: {} }
     const hooked = withHooks(definition as DestinationDefinition<unknown>, stats, { timeoutMs: () => 60 })
@@ -141,7 +141,7 @@ describe('Drift response classification', () => {
   })
 
   it('should turn a network error into a retryable error', async () => {
-    drift().post('/contacts/timeline').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+    scope().post('/contacts/timeline').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
     const error = await failure()
     expect(error).toBeInstanceOf(DriftRetryableError)
     expect(error).toMatchObject({ status: 503 })
