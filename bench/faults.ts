@@ -2,11 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import type { DestinationDefinition } from '@segment/actions-core'
 import { replay } from '../cli/replay'
+import driftDestination from '../destinations/drift'
 import { DEFAULT_SANDBOX_TOKEN, startSandbox, type Sandbox } from '../sandbox'
 import {
   account,
+  countSeqs,
   readRejectLines,
+  readUnanswered,
   replayKilledMidway,
   spawnReplay,
   startLossyProxy,
@@ -16,6 +20,7 @@ import {
   type FaultInput,
   type LossyProxy
 } from '../test/reliability/fault-harness'
+import { recordUnanswered } from '../test/reliability/record-unanswered'
 
 // `npm run bench:faults`: 10,000 events replayed into a sandbox that answers 20% of requests 500/503/429 (a few
 // 429s with Retry-After, most without), drops 2% of connections and never answers 1%, behind a proxy that loses 1%
@@ -41,6 +46,8 @@ interface RunRow {
   reasons: Map<string, number>
   acc: Accounting
   answersLost: number
+  /** Timeline posts the client got no answer for (timeouts, broken connections), lost answers included. */
+  unanswered: number
   inFlightAtKill: number | '-'
   ackResent: number | '-'
   requests: number
@@ -67,8 +74,6 @@ async function withTarget<T>(run: (sandbox: Sandbox, proxy: LossyProxy) => Promi
   }
 }
 
-const lostSeqs = (proxy: LossyProxy): number[] =>
-  proxy.lost.map((l) => l.seq).filter((s): s is number => s !== undefined)
 const requestsOf = (counts: Record<string, number>): number =>
   Object.entries(counts)
     .filter(([key]) => key.includes(' '))
@@ -78,6 +83,7 @@ async function singleRun(dir: string, input: FaultInput): Promise<RunRow> {
   return withTarget(async (sandbox, proxy) => {
     const started = Date.now()
     const rejects = join(dir, 'single.rejects.ndjson')
+    const unanswered: number[] = []
     await replay({
       input: input.file,
       apiBase: proxy.url,
@@ -89,16 +95,18 @@ async function singleRun(dir: string, input: FaultInput): Promise<RunRow> {
       rejects,
       settings: { accountOwnerId: '7' },
       progressStream: process.stderr,
-      progress: process.stderr.isTTY ? 'bar' : 'none'
+      progress: process.stderr.isTTY ? 'bar' : 'none',
+      definition: recordUnanswered(driftDestination as DestinationDefinition<unknown>, (seq) => unanswered.push(seq))
     })
     const rejected = readRejectLines(rejects)
-    const acc = account(input, sandbox, rejected, new Set(lostSeqs(proxy)))
+    const acc = account(input, sandbox, rejected, countSeqs(unanswered))
     const counts = sandbox.counts()
     return {
       name: 'one replay',
       reasons: reasonsOf(rejected),
       acc,
       answersLost: proxy.lost.length,
+      unanswered: unanswered.length,
       inFlightAtKill: '-',
       ackResent: '-',
       requests: requestsOf(counts),
@@ -117,10 +125,17 @@ async function killedRun(dir: string, input: FaultInput): Promise<RunRow> {
     const args = [input.file, '--api-base', proxy.url, '--rate', `${LIMIT.requests}/${LIMIT.windowMs / 1000}s`]
     args.push('--timeout', String(TIMEOUT_MS), '--quiet', '--checkpoint', checkpoint, '--rejects', rejects)
     args.push('--account-owner-id', '7', '--concurrency', String(CONCURRENCY))
-    const { finishedAtKill, copiesAtKill, inFlight } = await replayKilledMidway(args, sandbox, input, checkpoint)
+    const unansweredLog = join(dir, 'killed.unanswered.log')
+    const { finishedAtKill, copiesAtKill, inFlight } = await replayKilledMidway(
+      args,
+      sandbox,
+      input,
+      checkpoint,
+      unansweredLog
+    )
     process.stderr.write(`killed at ${finishedAtKill.size} finished lines; resuming\n`)
 
-    const second = spawnReplay(args, DEFAULT_SANDBOX_TOKEN)
+    const second = spawnReplay(args, DEFAULT_SANDBOX_TOKEN, unansweredLog)
     const code = await second.exit
     // 1: some events not delivered (counted below from the rejects file); anything else is a failed run.
     if (code !== 0 && code !== 1) throw new Error(`the resumed replay exited ${code}:\n${second.output()}`)
@@ -129,13 +144,15 @@ async function killedRun(dir: string, input: FaultInput): Promise<RunRow> {
       .filter((line) => finishedAtKill.has(line))
       .filter((line) => copies.get(line) !== copiesAtKill.get(line)).length
     const rejected = readRejectLines(rejects)
-    const acc = account(input, sandbox, rejected, new Set([...lostSeqs(proxy), ...inFlight]))
+    const unanswered = readUnanswered(unansweredLog)
+    const acc = account(input, sandbox, rejected, countSeqs([...unanswered, ...inFlight]))
     const counts = sandbox.counts()
     return {
       name: 'SIGKILL at 40% + resume',
       reasons: reasonsOf(rejected),
       acc,
       answersLost: proxy.lost.length,
+      unanswered: unanswered.length,
       inFlightAtKill: inFlight.length,
       ackResent,
       requests: requestsOf(counts),
@@ -178,7 +195,7 @@ async function main(): Promise<void> {
         'rejected',
         'lost',
         'timeline duplicates',
-        'explained by a lost answer',
+        'explained (answer never read)',
         'acknowledged resent',
         'time'
       ],
@@ -203,6 +220,7 @@ async function main(): Promise<void> {
         'dropped',
         'never answered',
         'answers lost after apply',
+        'timeline posts unanswered',
         'in flight at kill'
       ],
       runs.map((r) => [
@@ -213,6 +231,7 @@ async function main(): Promise<void> {
         String(r.counts.dropped ?? 0),
         String(r.counts.hung ?? 0),
         String(r.answersLost),
+        String(r.unanswered),
         String(r.inFlightAtKill)
       ])
     )

@@ -79,10 +79,9 @@ export function toDriftContactAttributes(traits: unknown, options: ContactMappin
     if (date.note) warnings.push({ path: name, action: 'changed', reason: `"${name}": ${date.note}` })
   }
 
-  // Drift finds and creates contacts by email: spaces around it would make another address, and a blank one is none.
   if (typeof prepared.email === 'string' && prepared.email.trim() !== prepared.email) {
-    const email = prepared.email.trim()
-    if (email === '') {
+    const email = normalizeEmail(prepared.email)
+    if (email === undefined) {
       delete prepared.email
       warnings.push({ path: 'email', action: 'dropped', reason: 'blank email' })
     } else {
@@ -151,4 +150,19 @@ function isObject(value: unknown): value is Record<string, unknown> {
     !Array.isArray(value) &&
     !(value instanceof Map || value instanceof Set || value instanceof Date)
   )
+}
+
+/**
+ * The one email rule: Drift finds and creates contacts by email, so spaces around it would make another address
+ * and a blank one is none. A trimmed, non-empty email, or undefined. Drift checks the format itself.
+ */
+export function normalizeEmail(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined
+  const email = value.trim()
+  return email === '' ? undefined : email
+}
+
+/** An email as a lookup key: normalised and lower case (two spellings of one address are one user). */
+export function emailKeyOf(value: unknown): string | undefined {
+  return normalizeEmail(value)?.toLowerCase()
 }

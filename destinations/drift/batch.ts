@@ -5,7 +5,8 @@ import {
   getErrorCodeFromHttpStatus,
   type JSONLikeObject
 } from '@segment/actions-core'
-import { cameFromDrift, retryAfterSecondsOf } from './errors'
+import { emailKeyOf } from '../../shared'
+import { classifyRetry } from './retry'
 
 /** How many lanes (users) a batch works on at once: bounded, so a big batch cannot flood Drift. */
 export const BATCH_CONCURRENCY = 5
@@ -16,30 +17,34 @@ export interface BatchTask {
   run: () => Promise<JSONLikeObject>
 }
 
+/** An event's outcome: Drift's work, a failure while talking to Drift, or a refusal before any request. */
+type Outcome = { body: JSONLikeObject } | { error: unknown; refused: boolean }
+
 /**
  * Runs lanes of tasks (one lane per user: its tasks in order, so a user's events stay in order) with at most
  * BATCH_CONCURRENCY lanes at once, and reports one honest entry per event. `refused` holds the events that
- * failed before any request. After a 401 the remaining tasks fail with it without asking Drift again.
+ * failed before any request (their entries carry no `sent`). After a 401 the remaining tasks fail with it without
+ * asking Drift again.
  */
 export async function runBatch(
   payloads: readonly object[],
   lanes: BatchTask[][],
   refused: ReadonlyMap<number, unknown>
 ): Promise<MultiStatusResponse> {
-  const outcomes = new Map<number, { body: JSONLikeObject } | { error: unknown }>()
-  for (const [index, error] of refused) outcomes.set(index, { error })
+  const outcomes = new Map<number, Outcome>()
+  for (const [index, error] of refused) outcomes.set(index, { error, refused: true })
   let authFailure: unknown = undefined
 
   await forEachWithConcurrency(lanes, BATCH_CONCURRENCY, async (lane) => {
     for (const task of lane) {
-      let outcome: { body: JSONLikeObject } | { error: unknown }
-      if (authFailure !== undefined) outcome = { error: authFailure }
+      let outcome: Outcome
+      if (authFailure !== undefined) outcome = { error: authFailure, refused: false }
       else {
         try {
           outcome = { body: await task.run() }
         } catch (error) {
           if (error instanceof InvalidAuthenticationError) authFailure = error
-          outcome = { error }
+          outcome = { error, refused: false }
         }
       }
       for (const index of task.indices) outcomes.set(index, outcome)
@@ -48,33 +53,28 @@ export async function runBatch(
 
   const response = new MultiStatusResponse()
   payloads.forEach((payload, index) => {
-    const outcome = outcomes.get(index) ?? { error: new Error('no outcome recorded for this event') }
+    const outcome = outcomes.get(index) ?? { error: new Error('no outcome recorded for this event'), refused: true }
     const sent = payload as JSONLikeObject
     if ('body' in outcome) response.pushSuccessResponse({ status: 200, sent, body: outcome.body })
-    else response.pushErrorResponse(errorEntry(outcome.error, sent))
+    else response.pushErrorResponse(errorEntry(outcome.error, outcome.refused ? undefined : sent))
   })
   return response
 }
 
-/** An error as a multistatus entry: its status and code, its message, and `body.retryAfterSeconds` if any. */
-export function errorEntry(error: unknown, sent: JSONLikeObject) {
-  const record = (typeof error === 'object' && error !== null ? error : {}) as { status?: unknown; code?: unknown }
-  const status = typeof record.status === 'number' ? record.status : 500
+/**
+ * An error as a multistatus entry: its status, code and message; with `sent` (what was sent to Drift, absent for
+ * an event refused before any request) and `body` (`{ retryAfterMs }` when Drift sent Retry-After).
+ */
+export function errorEntry(error: unknown, sent: JSONLikeObject | undefined) {
+  const record = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown }
+  const { status = 500, retryAfterMs } = classifyRetry(error)
   const errortype =
     typeof record.code === 'string' && record.code in ErrorCodes
       ? (record.code as keyof typeof ErrorCodes)
       : getErrorCodeFromHttpStatus(status)
   const errormessage = error instanceof Error ? error.message : 'unknown error'
-  const retryAfterSeconds = retryAfterSecondsOf(error)
-  // Refused before asking Drift: no `sent`/`body`, so the entry is reported as ours, not Drift's.
-  if (!cameFromDrift(error)) return { status, errortype, errormessage }
-  return {
-    status,
-    errortype,
-    errormessage,
-    sent,
-    body: retryAfterSeconds === undefined ? errormessage : { retryAfterSeconds }
-  }
+  if (sent === undefined) return { status, errortype, errormessage }
+  return { status, errortype, errormessage, sent, body: retryAfterMs === undefined ? errormessage : { retryAfterMs } }
 }
 
 export async function forEachWithConcurrency<T>(
@@ -116,7 +116,8 @@ export function prepareEach<P, T>(
 export function userLaneKey(user: { userId?: string; email?: string } | undefined, index: number): string | undefined {
   if (!user) return undefined
   if (user.userId !== undefined) return `externalId:${user.userId}`
-  return user.email !== undefined ? `email:${user.email.toLowerCase()}` : `alone:${index}`
+  const email = emailKeyOf(user.email)
+  return email !== undefined ? `email:${email}` : `alone:${index}`
 }
 
 /** Groups event indices by a key, keeping first-seen order of keys and event order within a key. */

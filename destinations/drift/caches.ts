@@ -1,6 +1,6 @@
 import { createHash } from 'crypto'
 import { LRUCache } from 'lru-cache'
-import type { CloudSettings } from '../../shared'
+import { emailKeyOf, type CloudSettings } from '../../shared'
 
 /**
  * Process-wide caches, so steady traffic costs one request per event: Drift contact ids by external id (or
@@ -37,7 +37,7 @@ export function cacheScope(settings: Pick<CloudSettings, 'apiBaseUrl' | 'apiToke
 }
 
 export const externalIdKey = (scope: string, externalId: string): string => `${scope}|externalId|${externalId}`
-export const emailKey = (scope: string, email: string): string => `${scope}|email|${email.trim().toLowerCase()}`
+export const emailKey = (scope: string, email: string): string => `${scope}|email|${emailKeyOf(email) ?? ''}`
 export const domainKey = (scope: string, domain: string): string => `${scope}|domain|${domain}`
 
 /** A stable hash of attributes: the same keys and values in any order give the same fingerprint. */

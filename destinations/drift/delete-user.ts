@@ -1,5 +1,5 @@
 import { PayloadValidationError, type RequestClient } from '@segment/actions-core'
-import { guardUserId } from '../../shared'
+import { emailKeyOf, guardUserId, normalizeEmail } from '../../shared'
 import { DriftApi } from './drift-api'
 import { forgetContactId } from './resolve-contact'
 import { cloudSettings } from './settings'
@@ -48,9 +48,9 @@ export async function deleteUser(
   const deletedContactIds: string[] = []
   const erasedEmails = new Set<string>()
   for (const contact of matching) {
-    const email = typeof contact.attributes.email === 'string' ? contact.attributes.email.trim() : ''
-    if (canErase && email !== '') {
-      const emailKey = email.toLowerCase()
+    const email = normalizeEmail(contact.attributes.email)
+    const emailKey = emailKeyOf(email)
+    if (canErase && email !== undefined && emailKey !== undefined) {
       if (!erasedEmails.has(emailKey)) await api.gdprDelete(email)
       erasedEmails.add(emailKey)
       erasedContactIds.push(contact.id)

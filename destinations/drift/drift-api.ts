@@ -1,7 +1,8 @@
 import type { RequestClient } from '@segment/actions-core'
 import type { CloudSettings } from '../../shared'
-import { classifyAnswer, classifyNoAnswer, driftMessage, parseRetryAfter, redact } from './errors'
+import { classifyAnswer, classifyNoAnswer, driftMessage, redact } from './errors'
 import { parseJsonKeepingBigIntegers, toExactId } from './json'
+import { parseRetryAfterMs } from './retry'
 
 /** Drift's routes, keyed like the sandbox counts them, with the scope each needs and what it does. */
 const ROUTES = {
@@ -44,13 +45,12 @@ export function onDriftRequest(listener: DriftRequestListener): () => void {
   }
 }
 
+/** How long a request to Drift may take before it fails as a retryable timeout, unless a client says otherwise. */
 export const DEFAULT_DRIFT_TIMEOUT_MS = 10_000
-let timeoutMs = DEFAULT_DRIFT_TIMEOUT_MS
 
-/** How long a request to Drift may take before it fails as a retryable timeout (default 10 s). */
-export function setDriftRequestTimeout(ms: number): void {
-  if (!Number.isInteger(ms) || ms < 1) throw new RangeError('the Drift request timeout must be a whole number of ms')
-  timeoutMs = ms
+export interface DriftApiOptions {
+  /** This client's request timeout in ms (default DEFAULT_DRIFT_TIMEOUT_MS); a request hook may still override it. */
+  timeoutMs?: number
 }
 
 export interface DriftContact {
@@ -84,10 +84,19 @@ interface CallOptions {
  * failure becomes an actions-core error: see `classifyAnswer`. The token never appears in a message.
  */
 export class DriftApi {
+  private readonly timeoutMs: number
+
   constructor(
     private readonly request: RequestClient,
-    private readonly settings: CloudSettings
-  ) {}
+    private readonly settings: CloudSettings,
+    options: DriftApiOptions = {}
+  ) {
+    const { timeoutMs = DEFAULT_DRIFT_TIMEOUT_MS } = options
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
+      throw new RangeError('timeoutMs must be a whole number of milliseconds, at least 1')
+    }
+    this.timeoutMs = timeoutMs
+  }
 
   /** The token's scopes, and the organisation id from `authenticated_userid: "orgId:<N>"` when present. */
   async tokenInfo(): Promise<{ scopes: string[]; organization?: string; orgId?: string }> {
@@ -194,12 +203,12 @@ export class DriftApi {
     return `${method} ${route} (${does})`
   }
 
-  private failure(name: RouteName, answer: Answer, retryAfterSeconds?: number): Error {
+  private failure(name: RouteName, answer: Answer, retryAfterMs?: number): Error {
     return classifyAnswer({
       what: this.what(name),
       status: answer.status,
       message: answer.message,
-      retryAfterSeconds,
+      retryAfterMs,
       scope: ROUTES[name].scope
     })
   }
@@ -214,7 +223,7 @@ export class DriftApi {
       response = await this.request(`${this.settings.apiBaseUrl}${path}${query}`, {
         method,
         throwHttpErrors: false,
-        timeout: timeoutMs,
+        timeout: this.timeoutMs,
         // actions-core otherwise reads a clone of the response; with node-fetch 2 the unread original then stalls
         // every answer larger than 16 KB (a contact with long attributes) forever, past the timeout.
         skipResponseCloning: true,
@@ -226,7 +235,7 @@ export class DriftApi {
       })
     } catch (error) {
       notify({ route: `${method} ${route}`, path, status: undefined, durationMs: Date.now() - started })
-      throw classifyNoAnswer(this.what(name), error, timeoutMs)
+      throw classifyNoAnswer(this.what(name), error, this.timeoutMs)
     }
     notify({ route: `${method} ${route}`, path, status: response.status, durationMs: Date.now() - started })
 
@@ -242,7 +251,7 @@ export class DriftApi {
     const message = ok ? '' : redact(driftMessage(body, text), this.settings.apiToken)
     const answer = { status: response.status, body, message }
     if (ok || options.expect?.includes(response.status)) return answer
-    throw this.failure(name, answer, parseRetryAfter(response.headers.get('retry-after')))
+    throw this.failure(name, answer, parseRetryAfterMs(response.headers.get('retry-after')))
   }
 }
 

@@ -27,8 +27,8 @@ export const destination: DestinationDefinition<Settings> = {
     scheme: 'custom',
     fields: cloudSettingFields(),
     testAuthentication: async (request, { settings }) => {
-      const drift = cloudSettings(settings)
-      const { scopes } = await new DriftApi(request, drift).tokenInfo()
+      const config = cloudSettings(settings)
+      const { scopes } = await new DriftApi(request, config).tokenInfo()
       const missing = REQUIRED_SCOPES.filter((scope) => !scopes.includes(scope))
       if (missing.length > 0) {
         throw new IntegrationError(
@@ -96,7 +96,8 @@ export const driftCloudDestination = destination
 export default destination
 
 export { resetDriftCaches, CONTACT_CACHE_SIZE, ACCOUNT_CACHE_SIZE } from './caches'
-export { onDriftRequest, setDriftRequestTimeout, DEFAULT_DRIFT_TIMEOUT_MS, type DriftRequestEvent } from './drift-api'
-export { DriftRetryableError, retryAfterSecondsOf, parseRetryAfter } from './errors'
+export { onDriftRequest, DEFAULT_DRIFT_TIMEOUT_MS, type DriftRequestEvent } from './drift-api'
+export { DriftRetryableError } from './errors'
+export { classifyRetry, isRetryableStatus, parseRetryAfterMs, retryAfterMsOf, type RetryVerdict } from './retry'
 export { BATCH_CONCURRENCY } from './batch'
 export type { Settings } from './generated-types'

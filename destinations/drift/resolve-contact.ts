@@ -42,6 +42,28 @@ export async function findContactId(
   return { id: contact.id, cached: false }
 }
 
+/**
+ * Runs `use` with the user's contact id (cache, else one lookup). When `use` finds Drift no longer has that contact
+ * (it returns undefined for a 404: deleted or merged), the id is forgotten and, if it came from the cache, looked up
+ * once more. Undefined when Drift has no contact for the user.
+ */
+export async function withContactId<T>(
+  api: DriftApi,
+  settings: CloudSettings,
+  key: ContactKey,
+  use: (id: string) => Promise<T | undefined>
+): Promise<T | undefined> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const found = await findContactId(api, settings, key)
+    if (!found) return undefined
+    const result = await use(found.id)
+    if (result !== undefined) return result
+    forgetContactId(settings, key)
+    if (!found.cached) return undefined
+  }
+  return undefined
+}
+
 /** The cached contact for a user (id and fingerprint of the last write), without asking Drift. */
 export function knownContact(settings: CloudSettings, key: ContactKey): KnownContact | undefined {
   return contactIds.get(cacheKeyOf(settings, key))

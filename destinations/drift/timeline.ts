@@ -5,13 +5,13 @@ import {
   type MultiStatusResponse,
   type RequestClient
 } from '@segment/actions-core'
-import type { CloudSettings, DriftAttributes } from '../../shared'
+import { normalizeEmail, type CloudSettings, type DriftAttributes } from '../../shared'
 import { groupBy, prepareEach, runBatch, userLaneKey, type BatchTask } from './batch'
 import { DriftApi } from './drift-api'
 import { DriftRetryableError } from './errors'
-import { checkedUserId, emailOf, eventTimeMs } from './identity'
+import { checkedUserId, eventTimeMs } from './event-fields'
 import { mapProperties } from './mapping'
-import { findContactId, forgetContactId, rememberContactId } from './resolve-contact'
+import { findContactId, forgetContactId, rememberContactId, withContactId } from './resolve-contact'
 import { cloudSettings } from './settings'
 
 export interface TimelineRequest {
@@ -22,6 +22,8 @@ export interface TimelineRequest {
   createdAt?: number
   attributes: DriftAttributes
 }
+
+const NO_WAY_TO_FIND = 'No way to find the Drift contact: map external_id (the user id) or email (context.traits.email)'
 
 export interface TimelineOutcome {
   event: string
@@ -70,27 +72,18 @@ export async function sendTimelineEvent(
     )
   }
 
-  if (email === undefined) {
-    throw new PayloadValidationError(
-      'No way to find the Drift contact: map external_id (the user id) or email (context.traits.email)'
-    )
-  }
-  const key = { email }
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const found = await findContactId(api, settings, key)
-    if (!found) {
-      throw new PayloadValidationError(
-        "Drift has no contact with the event's email: send an identify first (the event has no user id)"
-      )
-    }
-    if ((await api.postTimeline({ contactId: found.id, ...body })) === 'posted') {
-      return { event, by: 'contactId', contactId: found.id }
-    }
-    // The cached contact is gone (deleted or merged in Drift): forget it and look it up once more.
-    forgetContactId(settings, key)
-    if (!found.cached) break
-  }
-  throw new PayloadValidationError("Drift has no contact with the event's email any more: send an identify first")
+  if (email === undefined) throw new PayloadValidationError(NO_WAY_TO_FIND)
+  const posted = await withContactId(
+    api,
+    settings,
+    { email },
+    async (contactId): Promise<TimelineOutcome | undefined> =>
+      (await api.postTimeline({ contactId, ...body })) === 'posted' ? { event, by: 'contactId', contactId } : undefined
+  )
+  if (posted) return posted
+  throw new PayloadValidationError(
+    "Drift has no contact with the event's email: send an identify first (the event has no user id)"
+  )
 }
 
 /** Creates the contact for a user id from the event's email (true); a duplicate answer means it exists (false). */
@@ -137,10 +130,13 @@ export function prepareTimelineEvent(
   const warnings: string[] = []
   const userId = checkedUserId(payload.external_id, settings, warnings)
   const event = eventName()
+  const email = normalizeEmail(payload.email)
+  // Refused here, before any request (a batch reports it as ours, not Drift's).
+  if (userId === undefined && email === undefined) throw new PayloadValidationError(NO_WAY_TO_FIND)
   const mapped = mapProperties(properties, settings)
   return {
     userId,
-    email: emailOf(payload.email),
+    email,
     event,
     createdAt: eventTimeMs(payload.timestamp),
     attributes: mapped.attributes,
@@ -183,14 +179,14 @@ export function timelineHandlers<P extends object>(
 ) {
   return {
     perform: async (request: RequestClient, { payload, settings }: { payload: P; settings: unknown }) => {
-      const drift = cloudSettings(settings)
-      const event = prepare(payload, drift)
-      const outcome = await sendTimelineEvent(new DriftApi(request, drift), drift, event)
+      const config = cloudSettings(settings)
+      const event = prepare(payload, config)
+      const outcome = await sendTimelineEvent(new DriftApi(request, config), config, event)
       return { ...outcome, warnings: event.warnings }
     },
     performBatch: async (request: RequestClient, { payload, settings }: { payload: P[]; settings: unknown }) => {
-      const drift = cloudSettings(settings)
-      return performTimelineBatch(new DriftApi(request, drift), drift, payload, (p) => prepare(p, drift))
+      const config = cloudSettings(settings)
+      return performTimelineBatch(new DriftApi(request, config), config, payload, (p) => prepare(p, config))
     }
   }
 }

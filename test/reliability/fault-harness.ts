@@ -8,8 +8,11 @@ import { DEFAULT_SANDBOX_TOKEN, type Sandbox } from '../../sandbox'
 
 // Shared by the fault test (test/reliability/faults.test.ts) and `npm run bench:faults`: an input of events whose
 // timeline events can be told apart (`properties.seq` = line number), a proxy in front of the sandbox that loses
-// answers *after* Drift applied the request (the only way a duplicate can arise), and the accounting of what Drift
-// holds against the input, the rejects file and the checkpoint.
+// answers *after* Drift applied the request, and the accounting of what Drift holds against the input, the rejects
+// file, the checkpoint and the client's own record of timeline posts that got no answer (record-unanswered.ts).
+// A duplicate can only arise from an attempt Drift applied whose answer the client never read: an answer the
+// proxy threw away, or one the client's timeout beat (its timer fires before it reads an answer already there
+// when its event loop is starved), which the proxy cannot see.
 
 export const ROOT = join(__dirname, '..', '..')
 
@@ -103,10 +106,7 @@ export async function startLossyProxy(target: string, options: LossyProxyOptions
           answer.on('data', (c: Buffer) => parts.push(c))
           answer.on('end', () => {
             const status = answer.statusCode ?? 502
-            // The client gave up first (its timeout on a slow machine): Drift applied a request whose answer was
-            // lost, exactly like a thrown-away answer.
-            const clientGone = res.destroyed || req.socket.destroyed
-            if ((loseAnswer || clientGone) && status < 500 && status !== 429) {
+            if (loseAnswer && status < 500 && status !== 429) {
               lost.push({
                 method: req.method ?? '',
                 path: (req.url ?? '').split('?')[0],
@@ -116,7 +116,8 @@ export async function startLossyProxy(target: string, options: LossyProxyOptions
               req.socket.destroy()
               return
             }
-            if (clientGone) return
+            // The client gave up first (its timeout): nobody to answer. Its own record says so (record-unanswered).
+            if (res.destroyed || req.socket.destroyed) return
             const headers = { ...answer.headers }
             if (status === 429 && headers['retry-after'] !== undefined) {
               if (strip) delete headers['retry-after']
@@ -206,17 +207,37 @@ export interface Accounting {
   lost: number
   /** Timeline events Drift holds more than once (copies beyond the first). */
   duplicates: number
-  /** Duplicated lines whose extra copy is explained by a lost answer (or a kill while in flight). */
+  /** Extra copies explained by an attempt whose answer the client never read (or a kill while in flight). */
   duplicatesExplained: number
   duplicatedLines: number[]
 }
 
-/** Compares what Drift holds with the input: delivered, rejected with a reason, lost, and duplicated. */
+/** How many times each seq occurs in a list (e.g. the client's unanswered timeline posts). */
+export function countSeqs(seqs: Iterable<number>): Map<number, number> {
+  const counts = new Map<number, number>()
+  for (const seq of seqs) counts.set(seq, (counts.get(seq) ?? 0) + 1)
+  return counts
+}
+
+/** The seqs a spawned replay recorded as unanswered (record-unanswered.ts), one per line. */
+export function readUnanswered(file: string): number[] {
+  if (!existsSync(file)) return []
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => /^\d+$/.test(line))
+    .map(Number)
+}
+
+/**
+ * Compares what Drift holds with the input: delivered, rejected with a reason, lost, and duplicated. `unanswered`
+ * says per seq how many attempts may have been applied without the client learning it (its unanswered posts, plus
+ * one for an event in flight at a kill): each explains at most one extra copy.
+ */
 export function account(
   input: FaultInput,
   sandbox: Sandbox,
   rejects: Map<number, string>,
-  answersLost: Set<number>
+  unanswered: Map<number, number>
 ): Accounting {
   const copies = timelineCopies(sandbox)
   const contacts = new Set(sandbox.state.contacts.map((c) => String(c.attributes.externalId)))
@@ -232,7 +253,7 @@ export function account(
     if (n > 1) {
       duplicates += n - 1
       duplicatedLines.push(line)
-      if (answersLost.has(line)) duplicatesExplained += n - 1
+      duplicatesExplained += Math.min(n - 1, unanswered.get(line) ?? 0)
     }
   }
   for (const [line, userId] of input.identifies) {
@@ -250,14 +271,19 @@ export function account(
   }
 }
 
-/** Runs `drift-destination replay` as its own process (node + tsx, so a signal hits the replay itself). */
+/**
+ * Runs `drift-destination replay` as its own process (node + tsx, so a signal hits the replay itself), recording
+ * its unanswered timeline posts in `unansweredLog` (see record-unanswered.ts).
+ */
 export function spawnReplay(
   args: string[],
-  token: string
+  token: string,
+  unansweredLog: string
 ): { child: ChildProcess; exit: Promise<number | null>; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/bin.ts', 'replay', ...args], {
+  const recorder = join(__dirname, 'record-unanswered.ts')
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', recorder, 'cli/bin.ts', 'replay', ...args], {
     cwd: ROOT,
-    env: { ...process.env, DRIFT_API_TOKEN: token },
+    env: { ...process.env, DRIFT_API_TOKEN: token, DRIFT_UNANSWERED_LOG: unansweredLog },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''
@@ -285,9 +311,10 @@ export async function replayKilledMidway(
   sandbox: Sandbox,
   input: FaultInput,
   checkpoint: string,
+  unansweredLog: string,
   share = 0.4
 ): Promise<KilledReplay> {
-  const first = spawnReplay(args, DEFAULT_SANDBOX_TOKEN)
+  const first = spawnReplay(args, DEFAULT_SANDBOX_TOKEN, unansweredLog)
   while (sandbox.state.timeline.length < input.trackLines.length * share) {
     if (first.child.exitCode !== null) throw new Error(`the replay ended before the kill:\n${first.output()}`)
     await new Promise((resolve) => setTimeout(resolve, 5))

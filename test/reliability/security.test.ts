@@ -5,11 +5,8 @@ import { join, relative, resolve } from 'node:path'
 import nock from 'nock'
 import { liquidStub, measure } from '../../bench/size'
 import { main } from '../../cli/index'
-import driftCloudDestination, {
-  resetDriftCaches,
-  setDriftRequestTimeout,
-  type Settings
-} from '../../destinations/drift'
+import { withHooks } from '../../cli/deliver'
+import driftCloudDestination, { resetDriftCaches, type Settings } from '../../destinations/drift'
 import { DEFAULT_SANDBOX_TOKEN, signIdentity, startSandbox, type Sandbox } from '../../sandbox'
 import { PLACEHOLDER_IDS, checkDeviceSettings } from '../../shared'
 import { cloudSettings, runCloud } from '../hostile/cloud'
@@ -74,8 +71,10 @@ describe('the API token in cloud mode', () => {
     nock(base).post('/contacts/timeline').replyWithError(`socket hang up (token ${TOKEN})`)
     const failed = await run()
     nock(base).post('/contacts/timeline').delay(500).reply(200, {})
-    setDriftRequestTimeout(50)
-    const timedOut = await run().finally(() => setDriftRequestTimeout(10_000))
+    // A 50 ms timeout for this client only, set the way the replay sets its own.
+    const stats = { requests: 0, byStatus: {}, byRoute: {} }
+    const hooked = withHooks(driftCloudDestination as never, stats, { timeoutMs: () => 50 })
+    const timedOut = await runCloud(new Destination(hooked as never), track, settings)
     for (const outcome of [failed, timedOut]) {
       expect(outcome.outcome).toBe('refused')
       expect(JSON.stringify(outcome)).not.toContain(TOKEN)

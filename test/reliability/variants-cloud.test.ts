@@ -1,5 +1,5 @@
 import { RetryableError, createTestIntegration, type SegmentEvent } from '@segment/actions-core'
-import definition, { onDriftRequest, resetDriftCaches, retryAfterSecondsOf } from '../../destinations/drift'
+import definition, { onDriftRequest, resetDriftCaches, retryAfterMsOf } from '../../destinations/drift'
 import { DEFAULT_SANDBOX_TOKEN, FIRST_CONTACT_ID, SANDBOX_ORG_ID, startSandbox, variantMatrix } from '../../sandbox'
 import type { Sandbox } from '../../sandbox'
 
@@ -161,7 +161,7 @@ describe.each(variantMatrix().map((row) => [row.name, row] as const))(
       })
       await expect(attempt).rejects.toThrow(RetryableError)
       const error = await attempt.catch((e: unknown) => e)
-      expect(retryAfterSecondsOf(error)).toBe(row.variants.retryAfter === 'sent' ? 3 : undefined)
+      expect(retryAfterMsOf(error)).toBe(row.variants.retryAfter === 'sent' ? 3000 : undefined)
     })
 
     it('should erase a deleted user with POST /gdpr/delete (the sandbox token has gdpr_write), only that user', async () => {

@@ -2,16 +2,17 @@ import {
   IntegrationError,
   InvalidAuthenticationError,
   PayloadValidationError,
-  RetryableError
+  RetryableError,
+  createRequestClient,
+  createTestIntegration,
+  type DestinationDefinition
 } from '@segment/actions-core'
-import {
-  DEFAULT_DRIFT_TIMEOUT_MS,
-  DriftRetryableError,
-  parseRetryAfter,
-  retryAfterSecondsOf,
-  setDriftRequestTimeout
-} from '..'
-import { drift, freshDrift, knownUser, settings, setUpNock, TOKEN } from './helpers'
+import nock from 'nock'
+import definition, { DriftRetryableError, resetDriftCaches, retryAfterMsOf } from '..'
+import { withHooks } from '../../../cli/deliver'
+import { DriftApi } from '../drift-api'
+import { cloudSettings } from '../settings'
+import { BASE, scope, freshDrift, knownUser, settings, setUpNock, TOKEN } from './helpers'
 
 setUpNock()
 
@@ -30,7 +31,7 @@ async function failure(): Promise<unknown> {
 
 describe('Drift response classification', () => {
   it('should turn 401 into InvalidAuthenticationError', async () => {
-    drift()
+    scope()
       .post('/contacts/timeline')
       .reply(401, { error: { message: 'Unknown or expired access token' } })
     const error = await failure()
@@ -41,7 +42,7 @@ describe('Drift response classification', () => {
   })
 
   it('should turn 403 into an IntegrationError naming the scope', async () => {
-    drift()
+    scope()
       .post('/contacts/timeline')
       .reply(403, { error: { message: 'insufficient scope' } })
     const error = await failure()
@@ -51,32 +52,32 @@ describe('Drift response classification', () => {
   })
 
   it('should turn 429 into a RetryableError that says and exposes Retry-After', async () => {
-    drift()
+    scope()
       .post('/contacts/timeline')
       .reply(429, { error: { message: 'Rate limit exceeded' } }, { 'Retry-After': '7' })
     const error = await failure()
     expect(error).toBeInstanceOf(RetryableError)
     expect(error).toBeInstanceOf(DriftRetryableError)
-    expect(error).toMatchObject({ status: 429, retryAfterSeconds: 7 })
+    expect(error).toMatchObject({ status: 429, retryAfterMs: 7000 })
     expect((error as Error).message).toContain('Retry-After: 7 s')
-    expect(retryAfterSecondsOf(error)).toBe(7)
+    expect(retryAfterMsOf(error)).toBe(7000)
   })
 
   it('should read an HTTP-date Retry-After and go without one', async () => {
     const inTwoMinutes = new Date(Date.now() + 120_000).toUTCString()
-    drift().post('/contacts/timeline').reply(429, '', { 'Retry-After': inTwoMinutes })
-    const seconds = retryAfterSecondsOf(await failure()) ?? 0
-    expect(seconds).toBeGreaterThanOrEqual(118)
-    expect(seconds).toBeLessThanOrEqual(120)
-    drift().post('/contacts/timeline').reply(429, '')
+    scope().post('/contacts/timeline').reply(429, '', { 'Retry-After': inTwoMinutes })
+    const ms = retryAfterMsOf(await failure()) ?? 0
+    expect(ms).toBeGreaterThanOrEqual(118_000)
+    expect(ms).toBeLessThanOrEqual(120_000)
+    scope().post('/contacts/timeline').reply(429, '')
     const error = await failure()
-    expect(error).toMatchObject({ status: 429, retryAfterSeconds: undefined })
+    expect(error).toMatchObject({ status: 429, retryAfterMs: undefined })
     expect((error as Error).message).not.toContain('Retry-After')
   })
 
   it('should turn 5xx into RetryableError with the status', async () => {
     for (const status of [500, 502, 503, 504]) {
-      drift().post('/contacts/timeline').reply(status, 'upstream trouble')
+      scope().post('/contacts/timeline').reply(status, 'upstream trouble')
       const error = await failure()
       expect(error).toBeInstanceOf(RetryableError)
       expect(error).toMatchObject({ status })
@@ -85,20 +86,20 @@ describe('Drift response classification', () => {
   })
 
   it("should turn 400 and 422 into PayloadValidationError with Drift's message, other 4xx into IntegrationError", async () => {
-    drift()
+    scope()
       .post('/contacts/timeline')
       .reply(400, { error: { type: 'invalid_request', message: 'event is required' } })
     const bad = await failure()
     expect(bad).toBeInstanceOf(PayloadValidationError)
     expect((bad as Error).message).toContain('event is required')
-    drift()
+    scope()
       .post('/contacts/timeline')
       .reply(422, { errors: [{ message: 'attributes must be flat' }] })
     expect(await failure()).toMatchObject({
       code: 'PAYLOAD_VALIDATION_FAILED',
       message: expect.stringContaining('flat')
     })
-    drift().post('/contacts/timeline').reply(405, { message: 'Method not allowed' })
+    scope().post('/contacts/timeline').reply(405, { message: 'Method not allowed' })
     const other = await failure()
     expect(other).toBeInstanceOf(IntegrationError)
     expect(other).not.toBeInstanceOf(PayloadValidationError)
@@ -106,7 +107,7 @@ describe('Drift response classification', () => {
   })
 
   it('should never repeat the token, even when Drift echoes it', async () => {
-    drift()
+    scope()
       .post('/contacts/timeline')
       .reply(400, { message: `bad token ${TOKEN} here` })
     const error = await failure()
@@ -114,41 +115,36 @@ describe('Drift response classification', () => {
     expect((error as Error).message).toContain('[redacted]')
   })
 
-  it('should turn a timeout into a retryable error', async () => {
-    setDriftRequestTimeout(50)
-    try {
-      drift().post('/contacts/timeline').delay(1000).reply(200, {})
-      const error = await failure()
-      expect(error).toBeInstanceOf(DriftRetryableError)
-      expect(error).toMatchObject({ status: 408 })
-      expect((error as Error).message).toContain('within 50 ms (timeout)')
-    } finally {
-      setDriftRequestTimeout(DEFAULT_DRIFT_TIMEOUT_MS)
-    }
+  it("should turn a timeout into a retryable error naming the client's own timeout", async () => {
+    nock(BASE).post('/contacts/timeline').delay(1000).reply(200, {})
+    const api = new DriftApi(createRequestClient(), cloudSettings(settings), { timeoutMs: 50 })
+    const error = await api.postTimeline({ externalId: 'u1', event: 'E' }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DriftRetryableError)
+    expect(error).toMatchObject({ status: 408 })
+    expect((error as Error).message).toContain('within 50 ms (timeout)')
+    expect(() => new DriftApi(createRequestClient(), cloudSettings(settings), { timeoutMs: 0 })).toThrow(
+      'timeoutMs must be a whole number of milliseconds'
+    )
+  })
+
+  it("should time out by a request hook's timeout (the replay's per-client one), and say so", async () => {
+    knownUser('u1')
+    scope().post('/contacts/timeline').delay(1000).reply(200, {})
+    resetDriftCaches()
+    const stats = { requests: 0, byStatus: {}, byRoute: {} }
+    const hooked = withHooks(definition as DestinationDefinition<unknown>, stats, { timeoutMs: () => 60 })
+    const error = await createTestIntegration(hooked)
+      .testAction('trackEvent', { event: track, settings, useDefaultMappings: true })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DriftRetryableError)
+    expect((error as Error).message).toContain('within 60 ms (timeout)')
   })
 
   it('should turn a network error into a retryable error', async () => {
-    drift().post('/contacts/timeline').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+    scope().post('/contacts/timeline').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
     const error = await failure()
     expect(error).toBeInstanceOf(DriftRetryableError)
     expect(error).toMatchObject({ status: 503 })
     expect((error as Error).message).toContain('network error')
-  })
-})
-
-describe('Retry-After helpers', () => {
-  it('should parse delta-seconds and HTTP dates, and refuse garbage', () => {
-    expect(parseRetryAfter('30')).toBe(30)
-    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:30 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(30)
-    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:29:00 GMT'))).toBe(0)
-    expect(parseRetryAfter('soon')).toBeUndefined()
-    expect(parseRetryAfter(null)).toBeUndefined()
-  })
-
-  it('should read the retry-after of an error, a batch entry or a message', () => {
-    expect(retryAfterSecondsOf(new DriftRetryableError('x', 429, 4))).toBe(4)
-    expect(retryAfterSecondsOf({ status: 429, errormessage: 'x', body: { retryAfterSeconds: 9 } })).toBe(9)
-    expect(retryAfterSecondsOf('Drift rate limit reached (429); Retry-After: 3 s')).toBe(3)
-    expect(retryAfterSecondsOf(new Error('nothing'))).toBeUndefined()
   })
 })

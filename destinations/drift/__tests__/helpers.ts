@@ -14,7 +14,7 @@ export function freshDrift() {
 }
 
 /** Nock scope for Drift that also checks the bearer token on every request. */
-export function drift() {
+export function scope() {
   return nock(BASE, { reqheaders: { authorization: `Bearer ${TOKEN}` } })
 }
 
@@ -44,7 +44,7 @@ afterEach(() => {
 
 /** Drift's answer to the one lookup a timeline action makes for a user id it has no contact for yet. */
 export function lookup(externalId: string, contacts: ReturnType<typeof contact>[]) {
-  return drift().get('/contacts').query({ idType: 'external', id: externalId }).reply(200, { data: contacts })
+  return scope().get('/contacts').query({ idType: 'external', id: externalId }).reply(200, { data: contacts })
 }
 
 /** The cold-cache lookup finds the user's contact. */

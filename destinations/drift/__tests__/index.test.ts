@@ -1,6 +1,6 @@
 import { IntegrationError, InvalidAuthenticationError, PayloadValidationError } from '@segment/actions-core'
 import definition, { driftCloudDestination } from '..'
-import { contact, drift, freshDrift, settings, setUpNock, TOKEN } from './helpers'
+import { contact, scope, freshDrift, settings, setUpNock, TOKEN } from './helpers'
 
 setUpNock()
 
@@ -21,25 +21,25 @@ describe('Drift (Actions) definition', () => {
 
 describe('Drift.testAuthentication', () => {
   it('should accept a token with the contact scopes (POST /app/token_info)', async () => {
-    drift()
+    scope()
       .post('/app/token_info', { access_token: TOKEN })
       .reply(200, { authenticated_userid: 'orgId:77', scope: 'contact_read contact_write account_write' })
     await expect(freshDrift().testAuthentication(settings)).resolves.not.toThrow()
   })
 
   it('should name the missing scopes', async () => {
-    drift().post('/app/token_info').reply(200, { authenticated_userid: 'orgId:77', scope: 'contact_read' })
+    scope().post('/app/token_info').reply(200, { authenticated_userid: 'orgId:77', scope: 'contact_read' })
     await expect(freshDrift().testAuthentication(settings)).rejects.toThrow(
       'The Drift token lacks the contact_write scope'
     )
-    drift().post('/app/token_info').reply(200, { scope: '' })
+    scope().post('/app/token_info').reply(200, { scope: '' })
     await expect(freshDrift().testAuthentication(settings)).rejects.toThrow(
       'The Drift token lacks the contact_read and contact_write scopes: add them to the Drift app and use its new token'
     )
   })
 
   it('should fail on a rejected token without repeating it', async () => {
-    drift()
+    scope()
       .post('/app/token_info')
       .reply(401, { error: { message: `Unknown token ${TOKEN}` } })
     const attempt = freshDrift().testAuthentication(settings)
@@ -91,11 +91,13 @@ describe('Drift settings', () => {
 describe('Drift.onDelete', () => {
   const deleteSettings = { ...settings }
 
-  const tokenInfo = (scope: string) =>
-    drift().post('/app/token_info', { access_token: TOKEN }).reply(200, { authenticated_userid: 'orgId:77', scope })
+  const tokenInfo = (scopes: string) =>
+    scope()
+      .post('/app/token_info', { access_token: TOKEN })
+      .reply(200, { authenticated_userid: 'orgId:77', scope: scopes })
 
   it('should delete only the contacts whose externalId is the user id, and say conversations were not erased without gdpr_write', async () => {
-    drift()
+    scope()
       .get('/contacts')
       .query({ idType: 'external', id: 'user-1' })
       .reply(200, {
@@ -107,8 +109,8 @@ describe('Drift.onDelete', () => {
         ]
       })
     tokenInfo('contact_read contact_write')
-    drift().delete('/contacts/3').reply(200, {})
-    drift().delete('/contacts/4').reply(404, {})
+    scope().delete('/contacts/3').reply(200, {})
+    scope().delete('/contacts/4').reply(404, {})
     const t = freshDrift()
     const result = await t.onDelete?.({ type: 'delete', userId: 'user-1' }, deleteSettings)
     expect(result).toMatchObject({
@@ -125,13 +127,13 @@ describe('Drift.onDelete', () => {
       contact(4, { externalId: 'user-1', email: 'ADA@example.com' }),
       contact(7, { externalId: 'user-1' })
     ]
-    drift().get('/contacts').query({ idType: 'external', id: 'user-1' }).times(2).reply(200, { data: contacts })
+    scope().get('/contacts').query({ idType: 'external', id: 'user-1' }).times(2).reply(200, { data: contacts })
     tokenInfo('contact_read contact_write gdpr_write')
-    drift()
+    scope()
       .post('/gdpr/delete', { email: 'ada@example.com' })
       .times(2)
       .reply(200, { data: { message: 'Your delete is processing' } })
-    drift().delete('/contacts/7').times(2).reply(200, {})
+    scope().delete('/contacts/7').times(2).reply(200, {})
     const t = freshDrift()
     for (let i = 0; i < 2; i++) {
       const result = await t.onDelete?.({ type: 'delete', userId: 'user-1' }, deleteSettings)
@@ -145,31 +147,31 @@ describe('Drift.onDelete', () => {
   })
 
   it('should succeed when no contact has the user id', async () => {
-    drift().get('/contacts').query({ idType: 'external', id: 'user-2' }).reply(200, { data: [] })
+    scope().get('/contacts').query({ idType: 'external', id: 'user-2' }).reply(200, { data: [] })
     const result = await freshDrift().onDelete?.({ type: 'delete', userId: 'user-2' }, deleteSettings)
     expect(result).toMatchObject({ deletedContactIds: [], output: expect.stringContaining('nothing to delete') })
   })
 
   it('should forget the deleted contact, so the next identify looks the user up again', async () => {
     const t = freshDrift()
-    drift()
+    scope()
       .get('/contacts')
       .query({ idType: 'external', id: 'user-1' })
       .reply(200, { data: [contact(3)] })
-    drift().patch('/contacts/3').reply(200, {})
+    scope().patch('/contacts/3').reply(200, {})
     await t.testAction('upsertContact', {
       event: { type: 'identify', userId: 'user-1', traits: { plan: 'pro' } },
       settings,
       useDefaultMappings: true
     })
-    drift()
+    scope()
       .get('/contacts')
       .query({ idType: 'external', id: 'user-1' })
       .reply(200, { data: [contact(3, { externalId: 'user-1' })] })
     tokenInfo('contact_read contact_write')
-    drift().delete('/contacts/3').reply(200, {})
+    scope().delete('/contacts/3').reply(200, {})
     await t.onDelete?.({ type: 'delete', userId: 'user-1' }, deleteSettings)
-    drift().get('/contacts').query({ idType: 'external', id: 'user-1' }).reply(200, { data: [] })
+    scope().get('/contacts').query({ idType: 'external', id: 'user-1' }).reply(200, { data: [] })
     await expect(
       t.testAction('upsertContact', {
         event: { type: 'identify', userId: 'user-1', traits: { plan: 'pro' } },

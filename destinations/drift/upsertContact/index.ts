@@ -2,13 +2,14 @@ import type { ActionDefinition, JSONLikeObject } from '@segment/actions-core'
 import {
   DRIFT_DEFAULT_ATTRIBUTES,
   flattenOptionsOf,
+  normalizeEmail,
   toDriftContactAttributes,
   type CloudSettings,
   type DriftAttributes
 } from '../../../shared'
 import { groupBy, prepareEach, runBatch, userLaneKey, type BatchTask } from '../batch'
 import { DriftApi } from '../drift-api'
-import { checkedUserId, emailOf } from '../identity'
+import { checkedUserId } from '../event-fields'
 import { warningLines } from '../mapping'
 import { cloudSettings } from '../settings'
 import { withConsent } from '../consent'
@@ -45,7 +46,7 @@ export function prepareContact(payload: Payload, settings: CloudSettings): Prepa
   })
   const attributes = mapped.attributes
   warnings.push(...warningLines(mapped.warnings, 'traits'))
-  return { userId, email: emailOf(attributes.email), attributes, warnings }
+  return { userId, email: normalizeEmail(attributes.email), attributes, warnings }
 }
 
 const action: ActionDefinition<Settings, Payload> = {

@@ -3,7 +3,7 @@ import type { CloudSettings, DriftAttributes } from '../../../shared'
 import { fingerprintOf } from '../caches'
 import type { DriftApi } from '../drift-api'
 import { DriftRetryableError } from '../errors'
-import { findContactId, forgetContactId, knownContact, rememberContactId, type ContactKey } from '../resolve-contact'
+import { knownContact, rememberContactId, withContactId, type ContactKey } from '../resolve-contact'
 
 export interface UpsertOutcome {
   contactId: string
@@ -63,25 +63,18 @@ export async function upsertContact(
   )
 }
 
-async function updateExisting(
+/** Updates the user's contact when Drift has one (see withContactId); undefined when it has none. */
+function updateExisting(
   api: DriftApi,
   settings: CloudSettings,
   key: ContactKey,
   attributes: DriftAttributes,
   fingerprint: string
 ): Promise<UpsertOutcome | undefined> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const found = await findContactId(api, settings, key)
-    if (!found) return undefined
-    if (Object.keys(attributes).length === 0) return { contactId: found.id, action: 'skipped' }
-    const contact = await api.updateContact(found.id, attributes)
-    if (contact) {
-      rememberContactId(settings, key, found.id, fingerprint)
-      return { contactId: found.id, action: 'updated' }
-    }
-    // Drift no longer has this contact (deleted or merged): forget it; a cached id gets one more lookup.
-    forgetContactId(settings, key)
-    if (!found.cached) return undefined
-  }
-  return undefined
+  return withContactId(api, settings, key, async (id): Promise<UpsertOutcome | undefined> => {
+    if (Object.keys(attributes).length === 0) return { contactId: id, action: 'skipped' }
+    if (!(await api.updateContact(id, attributes))) return undefined
+    rememberContactId(settings, key, id, fingerprint)
+    return { contactId: id, action: 'updated' }
+  })
 }

@@ -1,6 +1,6 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
-import { contact, drift, freshDrift, knownUser, lookup, settings, setUpNock } from '../../__tests__/helpers'
+import { contact, scope, freshDrift, knownUser, lookup, settings, setUpNock } from '../../__tests__/helpers'
 
 setUpNock()
 
@@ -19,7 +19,7 @@ describe('Drift.trackEvent', () => {
   it('should confirm a new user id with one lookup, then post each event by externalId: one request per event', async () => {
     const t = freshDrift()
     knownUser('user-1')
-    drift()
+    scope()
       .post('/contacts/timeline', {
         externalId: 'user-1',
         event: 'Order Completed',
@@ -33,7 +33,7 @@ describe('Drift.trackEvent', () => {
       'POST /contacts/timeline'
     ])
     // Steady state: the contact is known now, so the next event is one request.
-    drift()
+    scope()
       .post('/contacts/timeline', { externalId: 'user-1', event: 'Again', createdAt: 1704067200000 })
       .reply(200, {})
     const next = await t.testAction('trackEvent', {
@@ -47,7 +47,7 @@ describe('Drift.trackEvent', () => {
   it('should omit attributes when there are no properties and use the separator setting', async () => {
     const t = freshDrift()
     knownUser('user-1')
-    drift().post('/contacts/timeline', { externalId: 'user-1', event: 'Ping', createdAt: 1704067200000 }).reply(200, {})
+    scope().post('/contacts/timeline', { externalId: 'user-1', event: 'Ping', createdAt: 1704067200000 }).reply(200, {})
     await t.testAction('trackEvent', {
       event: track({ event: 'Ping', properties: {} }),
       settings,
@@ -55,7 +55,7 @@ describe('Drift.trackEvent', () => {
     })
     const t2 = freshDrift()
     knownUser('user-1')
-    drift()
+    scope()
       .post('/contacts/timeline', {
         externalId: 'user-1',
         event: 'Ping',
@@ -74,10 +74,10 @@ describe('Drift.trackEvent', () => {
     const t = freshDrift()
     const body = { externalId: 'user-1', event: 'Order Completed', createdAt: 1704067200000 }
     lookup('user-1', [])
-    drift()
+    scope()
       .post('/contacts', { attributes: { email: 'ada@example.com', externalId: 'user-1' } })
       .reply(200, { data: contact(501, { email: 'ada@example.com', externalId: 'user-1' }) })
-    drift().post('/contacts/timeline', body).reply(200, {})
+    scope().post('/contacts/timeline', body).reply(200, {})
     await t.testAction('trackEvent', {
       event: track({ properties: {}, context: { traits: { email: 'ada@example.com' } } }),
       settings,
@@ -89,10 +89,10 @@ describe('Drift.trackEvent', () => {
   it('should post when creating the contact conflicts (another event created it meanwhile)', async () => {
     const t = freshDrift()
     lookup('user-1', [])
-    drift()
+    scope()
       .post('/contacts')
       .reply(409, { error: { message: 'A contact with this externalId already exists' } })
-    drift().post('/contacts/timeline').reply(200, {})
+    scope().post('/contacts/timeline').reply(200, {})
     await t.testAction('trackEvent', {
       event: track({ properties: { email: 'ada@example.com' } }),
       settings,
@@ -111,14 +111,14 @@ describe('Drift.trackEvent', () => {
 
   it('should find the contact by email without a user id and post by its exact 64-bit contactId', async () => {
     const t = freshDrift()
-    drift()
+    scope()
       .get('/contacts')
       .query({ email: 'ada@example.com' })
       .reply(200, '{"data":[{"id":9007199254740993,"createdAt":1,"attributes":{"email":"ada@example.com"}}]}', {
         'content-type': 'application/json'
       })
     let raw = ''
-    drift()
+    scope()
       .post('/contacts/timeline', (body) => {
         return body !== undefined
       })
@@ -137,17 +137,17 @@ describe('Drift.trackEvent', () => {
 
   it('should use the cached contact id for the next email-only event, and look up again after a 404', async () => {
     const t = freshDrift()
-    drift()
+    scope()
       .get('/contacts')
       .query({ email: 'ada@example.com' })
       .reply(200, { data: [contact(7, { email: 'ada@example.com' })] })
-    drift().post('/contacts/timeline', { contactId: 7, event: 'A' }).reply(200, {})
-    drift().post('/contacts/timeline', { contactId: 7, event: 'B' }).reply(404, {})
-    drift()
+    scope().post('/contacts/timeline', { contactId: 7, event: 'A' }).reply(200, {})
+    scope().post('/contacts/timeline', { contactId: 7, event: 'B' }).reply(404, {})
+    scope()
       .get('/contacts')
       .query({ email: 'ada@example.com' })
       .reply(200, { data: [contact(8, { email: 'ada@example.com' })] })
-    drift().post('/contacts/timeline', { contactId: 8, event: 'B' }).reply(200, {})
+    scope().post('/contacts/timeline', { contactId: 8, event: 'B' }).reply(200, {})
     for (const name of ['A', 'B']) {
       await t.testAction('trackEvent', {
         event: { type: 'track', event: name, properties: {}, context: { traits: { email: 'ada@example.com' } } },
@@ -159,7 +159,7 @@ describe('Drift.trackEvent', () => {
 
   it('should refuse an email-only event whose contact does not exist', async () => {
     const t = freshDrift()
-    drift().get('/contacts').query({ email: 'nobody@example.com' }).reply(200, { data: [] })
+    scope().get('/contacts').query({ email: 'nobody@example.com' }).reply(200, { data: [] })
     await expect(
       t.testAction('trackEvent', {
         event: track({ userId: undefined, context: { traits: { email: 'nobody@example.com' } } }),
@@ -204,11 +204,11 @@ describe('Drift.trackEvent', () => {
     knownUser('u1')
     lookup('u2', [])
     knownUser('u3')
-    drift().post('/contacts/timeline', { externalId: 'u1', event: 'One', createdAt: 1704067200000 }).reply(200, {})
-    drift()
+    scope().post('/contacts/timeline', { externalId: 'u1', event: 'One', createdAt: 1704067200000 }).reply(200, {})
+    scope()
       .post('/contacts/timeline', { externalId: 'u3', event: 'Three', createdAt: 1704067200000 })
       .reply(429, { error: { message: 'slow down' } }, { 'retry-after': '12' })
-    drift().post('/contacts/timeline', { externalId: 'u1', event: 'Four', createdAt: 1704067200000 }).reply(500, 'oops')
+    scope().post('/contacts/timeline', { externalId: 'u1', event: 'Four', createdAt: 1704067200000 }).reply(500, 'oops')
     const events = [
       track({ userId: 'u1', event: 'One', properties: {} }),
       track({ userId: 'u2', event: 'Two', properties: {} }),
@@ -225,7 +225,7 @@ describe('Drift.trackEvent', () => {
       status: 429,
       errortype: 'RETRYABLE_ERROR',
       errormessage: expect.stringContaining('Retry-After: 12 s'),
-      body: { retryAfterSeconds: 12 }
+      body: { retryAfterMs: 12_000 }
     })
     expect(entries[3]).toMatchObject({ status: 400, errormessage: expect.stringContaining('No way to find') })
     expect(entries[3]).not.toHaveProperty('sent')
@@ -246,11 +246,11 @@ describe('Drift.trackEvent', () => {
     knownUser('a')
     knownUser('b', 2)
     // a1 is answered 50 ms late: a2 and a3 (same user) must wait for it, b1 (another user) must not.
-    drift()
+    scope()
       .post('/contacts/timeline', (body: { event?: string }) => body.event === 'a1')
       .delay(50)
       .reply(200, record)
-    drift()
+    scope()
       .post('/contacts/timeline', (body: { event?: string }) => body.event !== 'a1')
       .times(3)
       .reply(200, record)

@@ -1,6 +1,6 @@
 import type { SegmentEvent } from '@segment/actions-core'
 import { pageEventName } from '..'
-import { drift, freshDrift, knownUser, settings, setUpNock } from '../../__tests__/helpers'
+import { scope, freshDrift, knownUser, settings, setUpNock } from '../../__tests__/helpers'
 
 setUpNock()
 
@@ -25,7 +25,7 @@ describe('Drift.trackPage', () => {
   it('should post a "Page - <name>" timeline event with url, path, title and referrer', async () => {
     const t = freshDrift()
     knownUser('user-1')
-    drift()
+    scope()
       .post('/contacts/timeline', {
         externalId: 'user-1',
         event: 'Page - Pricing',
@@ -45,7 +45,7 @@ describe('Drift.trackPage', () => {
   it('should fall back to the path, taken from context.page when the properties lack it', async () => {
     const t = freshDrift()
     knownUser('user-1')
-    drift()
+    scope()
       .post('/contacts/timeline', {
         externalId: 'user-1',
         event: 'Page - /docs',
@@ -74,8 +74,8 @@ describe('Drift.trackPage', () => {
     const t = freshDrift()
     knownUser('a')
     knownUser('b', 2)
-    drift().post('/contacts/timeline').reply(200, {})
-    drift()
+    scope().post('/contacts/timeline').reply(200, {})
+    scope()
       .post('/contacts/timeline')
       .reply(403, { error: { message: 'This request needs the contact_write scope' } })
     await t.testBatchAction('trackPage', {

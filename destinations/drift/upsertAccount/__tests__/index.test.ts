@@ -1,7 +1,7 @@
 import { IntegrationError, PayloadValidationError } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
 import { domainOf } from '../account'
-import { drift, freshDrift, settings, setUpNock, TOKEN } from '../../__tests__/helpers'
+import { scope, freshDrift, settings, setUpNock, TOKEN } from '../../__tests__/helpers'
 
 setUpNock()
 
@@ -33,7 +33,7 @@ const properties = [
 describe('Drift.upsertAccount', () => {
   it('should create the account with the owner from the settings and the domain from the website', async () => {
     const t = freshDrift()
-    drift()
+    scope()
       .post('/accounts/create', {
         ownerId: 21,
         domain: 'example.com',
@@ -47,10 +47,10 @@ describe('Drift.upsertAccount', () => {
 
   it('should update an account this process created before, and create again when Drift lost it (404)', async () => {
     const t = freshDrift()
-    drift()
+    scope()
       .post('/accounts/create')
       .reply(200, { data: { accountId: 'acc-1' } })
-    drift()
+    scope()
       .patch('/accounts/update', {
         accountId: 'acc-1',
         ownerId: 21,
@@ -59,10 +59,10 @@ describe('Drift.upsertAccount', () => {
         customProperties: properties
       })
       .reply(200, { data: { accountId: 'acc-1' } })
-    drift()
+    scope()
       .patch('/accounts/update')
       .reply(404, { error: { message: 'No account' } })
-    drift()
+    scope()
       .post('/accounts/create')
       .reply(200, { data: { accountId: 'acc-2' } })
     for (let i = 0; i < 3; i++) {
@@ -73,7 +73,7 @@ describe('Drift.upsertAccount', () => {
 
   it('should update the existing account when Drift says the domain exists and gives its id', async () => {
     const t = freshDrift()
-    drift()
+    scope()
       .post('/accounts/create')
       .reply(409, {
         error: {
@@ -82,7 +82,7 @@ describe('Drift.upsertAccount', () => {
           existingAccountId: 'acc-9'
         }
       })
-    drift()
+    scope()
       .patch('/accounts/update', (body) => body.accountId === 'acc-9')
       .reply(200, { data: { accountId: 'acc-9' } })
     await t.testAction('upsertAccount', { event: group(), settings: withOwner, useDefaultMappings: true })
@@ -90,7 +90,7 @@ describe('Drift.upsertAccount', () => {
   })
 
   const tokenInfo = () =>
-    drift()
+    scope()
       .post('/app/token_info', { access_token: TOKEN })
       .reply(200, { authenticated_userid: 'orgId:77', scope: 'contact_read contact_write account_read account_write' })
 
@@ -98,12 +98,12 @@ describe('Drift.upsertAccount', () => {
     'should find an existing domain by the <orgId>_<domain> id when Drift answers %i without an id, then update it',
     async (status) => {
       const t = freshDrift()
-      drift().post('/accounts/create').reply(status, { message: 'domain already exists' })
+      scope().post('/accounts/create').reply(status, { message: 'domain already exists' })
       tokenInfo()
-      drift()
+      scope()
         .get('/accounts/77_example.com')
         .reply(200, { data: { accountId: '77_example.com', domain: 'example.com' } })
-      drift()
+      scope()
         .patch('/accounts/update', (body: { accountId?: string }) => body.accountId === '77_example.com')
         .times(2)
         .reply(200, { data: { accountId: '77_example.com' } })
@@ -121,9 +121,9 @@ describe('Drift.upsertAccount', () => {
 
   it('should say to map account_id when neither the answer nor the <orgId>_<domain> id finds the account', async () => {
     const t = freshDrift()
-    drift().post('/accounts/create').reply(400, { message: 'domain already exists' })
+    scope().post('/accounts/create').reply(400, { message: 'domain already exists' })
     tokenInfo()
-    drift()
+    scope()
       .get('/accounts/77_example.com')
       .reply(404, { error: { message: 'not found' } })
     const attempt = t.testAction('upsertAccount', { event: group(), settings: withOwner, useDefaultMappings: true })
@@ -136,7 +136,7 @@ describe('Drift.upsertAccount', () => {
 
   it('should update by a mapped account_id without creating, and refuse a malformed one', async () => {
     const t = freshDrift()
-    drift()
+    scope()
       .patch('/accounts/update', (body: { accountId?: string; domain?: string }) => body.accountId === 'crm_42')
       .reply(200, { data: { accountId: 'crm_42' } })
     await t.testAction('upsertAccount', {
@@ -156,7 +156,7 @@ describe('Drift.upsertAccount', () => {
 
   it('should take the owner and domain from the fields, and send targeted', async () => {
     const t = freshDrift()
-    drift()
+    scope()
       .post('/accounts/create', { ownerId: 5, domain: 'acme.io', customProperties: [], targeted: true })
       .reply(200, { data: { accountId: 12 } })
     await t.testAction('upsertAccount', {
@@ -186,7 +186,7 @@ describe('Drift.upsertAccount', () => {
 
   it('should report the group traits the mapping core dropped, instead of losing them silently', async () => {
     const t = freshDrift()
-    drift()
+    scope()
       .post('/accounts/create', (body) => JSON.stringify(body.customProperties) === JSON.stringify(properties))
       .reply(200, { data: { accountId: 'acc-3' } })
     const event = group()

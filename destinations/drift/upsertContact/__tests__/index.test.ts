@@ -1,7 +1,7 @@
 import { PayloadValidationError, RetryableError } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
 import { BATCH_CONCURRENCY, onDriftRequest } from '../..'
-import { afterTest, contact, drift, freshDrift, settings, setUpNock } from '../../__tests__/helpers'
+import { afterTest, contact, scope, freshDrift, settings, setUpNock } from '../../__tests__/helpers'
 
 setUpNock()
 
@@ -20,11 +20,11 @@ const lastData = (t: ReturnType<typeof freshDrift>) => t.results[t.results.lengt
 describe('Drift.upsertContact', () => {
   it('should map traits through the mapping core: renames, dates, recent_source, flattening, no id', async () => {
     const t = freshDrift()
-    drift()
+    scope()
       .get('/contacts')
       .query(byExternalId('user-1'))
       .reply(200, { data: [contact(11, { externalId: 'user-1' })] })
-    drift()
+    scope()
       .patch('/contacts/11', {
         attributes: {
           email: 'ada@example.com',
@@ -79,11 +79,11 @@ describe('Drift.upsertContact', () => {
     'should send start_date in milliseconds, and custom dates in the dateUnit setting (%s)',
     async (dateUnit) => {
       const t = freshDrift()
-      drift()
+      scope()
         .get('/contacts')
         .query(byExternalId('user-1'))
         .reply(200, { data: [contact(11)] })
-      drift()
+      scope()
         .patch('/contacts/11', {
           attributes: { start_date: 1704067200000, renewed: dateUnit === 'seconds' ? 1704067200 : 1704067200000 }
         })
@@ -103,15 +103,15 @@ describe('Drift.upsertContact', () => {
     const routes: string[] = []
     const stop = onDriftRequest((request) => routes.push(request.route))
     afterTest(stop)
-    drift()
+    scope()
       .get('/contacts')
       .query(byExternalId('user-1'))
       .once()
       .reply(200, { data: [contact(11)] })
-    drift()
+    scope()
       .patch('/contacts/11', { attributes: { email: 'ada@example.com', first_name: 'Ada', plan: 'pro' } })
       .reply(200, {})
-    drift()
+    scope()
       .patch('/contacts/11', { attributes: { plan: 'team' } })
       .reply(200, {})
     await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
@@ -125,19 +125,19 @@ describe('Drift.upsertContact', () => {
 
   it('should evict a cached id that Drift answers 404 for, look the user up again and patch the new contact', async () => {
     const t = freshDrift()
-    drift()
+    scope()
       .get('/contacts')
       .query(byExternalId('user-1'))
       .reply(200, { data: [contact(11)] })
-    drift().patch('/contacts/11').reply(200, {})
-    drift()
+    scope().patch('/contacts/11').reply(200, {})
+    scope()
       .patch('/contacts/11')
       .reply(404, { error: { message: 'No contact with id 11' } })
-    drift()
+    scope()
       .get('/contacts')
       .query(byExternalId('user-1'))
       .reply(200, { data: [contact(12)] })
-    drift()
+    scope()
       .patch('/contacts/12', { attributes: { plan: 'team' } })
       .reply(200, {})
     await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
@@ -151,14 +151,14 @@ describe('Drift.upsertContact', () => {
 
   it('should create a missing contact after an evicted id is gone for good', async () => {
     const t = freshDrift()
-    drift()
+    scope()
       .get('/contacts')
       .query(byExternalId('user-1'))
       .reply(200, { data: [contact(11)] })
-    drift().patch('/contacts/11').reply(200, {})
-    drift().patch('/contacts/11').reply(404, {})
-    drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
-    drift()
+    scope().patch('/contacts/11').reply(200, {})
+    scope().patch('/contacts/11').reply(404, {})
+    scope().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
+    scope()
       .post('/contacts', {
         attributes: { email: 'ada@example.com', first_name: 'Ada', plan: 'team', externalId: 'user-1' }
       })
@@ -171,15 +171,15 @@ describe('Drift.upsertContact', () => {
 
   it('should create the contact with externalId and email when none exists, and cache its id', async () => {
     const t = freshDrift()
-    drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
-    drift()
+    scope().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
+    scope()
       .post('/contacts', {
         attributes: { email: 'ada@example.com', first_name: 'Ada', plan: 'pro', externalId: 'user-1' }
       })
       .reply(200, '{"data":{"id":18446744073709551615,"createdAt":1,"attributes":{}}}', {
         'content-type': 'application/json'
       })
-    drift()
+    scope()
       .patch('/contacts/18446744073709551615', { attributes: { plan: 'team' } })
       .reply(200, {})
     await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
@@ -193,7 +193,7 @@ describe('Drift.upsertContact', () => {
 
   it('should say Drift needs an email when the contact does not exist and the event has none', async () => {
     const t = freshDrift()
-    drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
+    scope().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
     const attempt = t.testAction('upsertContact', {
       event: identify({ traits: { plan: 'pro' } }),
       settings,
@@ -205,26 +205,26 @@ describe('Drift.upsertContact', () => {
 
   it('should update the existing contact when creating conflicts (409)', async () => {
     const t = freshDrift()
-    drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
-    drift()
+    scope().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
+    scope()
       .post('/contacts')
       .reply(409, { error: { message: 'A contact with this externalId already exists' } })
-    drift()
+    scope()
       .get('/contacts')
       .query(byExternalId('user-1'))
       .reply(200, { data: [contact(21)] })
-    drift().patch('/contacts/21').reply(200, {})
+    scope().patch('/contacts/21').reply(200, {})
     await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
     expect(lastData(t)).toMatchObject({ contactId: '21', action: 'updated' })
   })
 
   it("should report a duplicate it cannot find yet as retryable, with Drift's message", async () => {
     const t = freshDrift()
-    drift().get('/contacts').query({ email: 'ada@example.com' }).reply(200, { data: [] })
-    drift()
+    scope().get('/contacts').query({ email: 'ada@example.com' }).reply(200, { data: [] })
+    scope()
       .post('/contacts', { attributes: { email: 'ada@example.com', plan: 'pro' } })
       .reply(409, { message: 'email taken' })
-    drift().get('/contacts').query({ email: 'ada@example.com' }).reply(200, { data: [] })
+    scope().get('/contacts').query({ email: 'ada@example.com' }).reply(200, { data: [] })
     const attempt = t.testAction('upsertContact', {
       event: identify({ userId: undefined, traits: { email: 'ada@example.com', plan: 'pro' } }),
       settings,
@@ -243,13 +243,13 @@ describe('Drift.upsertContact', () => {
     'should treat a %i whose message says the contact exists as a duplicate: lookup, then update',
     async (status, body) => {
       const t = freshDrift()
-      drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
-      drift().post('/contacts').reply(status, body)
-      drift()
+      scope().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
+      scope().post('/contacts').reply(status, body)
+      scope()
         .get('/contacts')
         .query(byExternalId('user-1'))
         .reply(200, { data: contact(21, { externalId: 'user-1' }) })
-      drift().patch('/contacts/21').reply(200, {})
+      scope().patch('/contacts/21').reply(200, {})
       await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
       expect(lastData(t)).toMatchObject({ contactId: '21', action: 'updated' })
     }
@@ -257,8 +257,8 @@ describe('Drift.upsertContact', () => {
 
   it("should refuse a 400 that does not say the contact exists, with Drift's message", async () => {
     const t = freshDrift()
-    drift().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
-    drift()
+    scope().get('/contacts').query(byExternalId('user-1')).reply(200, { data: [] })
+    scope()
       .post('/contacts')
       .reply(400, { error: { message: 'attributes.email is not an email' } })
     const attempt = t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
@@ -268,11 +268,11 @@ describe('Drift.upsertContact', () => {
 
   it('should update by the id a 409 carries when the lookup does not show the contact', async () => {
     const t = freshDrift()
-    drift().get('/contacts').query(byExternalId('user-1')).times(2).reply(200, { data: [] })
-    drift().post('/contacts').reply(409, '{"error":{"message":"exists","existingContactId":9007199254740993}}', {
+    scope().get('/contacts').query(byExternalId('user-1')).times(2).reply(200, { data: [] })
+    scope().post('/contacts').reply(409, '{"error":{"message":"exists","existingContactId":9007199254740993}}', {
       'content-type': 'application/json'
     })
-    drift().patch('/contacts/9007199254740993').reply(200, {})
+    scope().patch('/contacts/9007199254740993').reply(200, {})
     await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
     expect(lastData(t)).toMatchObject({ contactId: '9007199254740993', action: 'updated' })
   })
@@ -281,11 +281,11 @@ describe('Drift.upsertContact', () => {
     const t = freshDrift()
     const routes: string[] = []
     afterTest(onDriftRequest((request) => routes.push(request.route)))
-    drift()
+    scope()
       .get('/contacts')
       .query(byExternalId('user-1'))
       .reply(200, { data: [contact(11)] })
-    drift().patch('/contacts/11').times(2).reply(200, {})
+    scope().patch('/contacts/11').times(2).reply(200, {})
     const same = identify({ traits: { plan: 'pro', firstName: 'Ada', email: 'ada@example.com' } })
     await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
     await t.testAction('upsertContact', { event: same, settings, useDefaultMappings: true })
@@ -301,11 +301,11 @@ describe('Drift.upsertContact', () => {
 
   it('should find the contact by email without a user id, and create it without externalId when missing', async () => {
     const t = freshDrift()
-    drift()
+    scope()
       .get('/contacts')
       .query({ email: 'ada@example.com' })
       .reply(200, { data: [contact(31)] })
-    drift()
+    scope()
       .patch('/contacts/31', { attributes: { email: 'ada@example.com', plan: 'pro' } })
       .reply(200, {})
     await t.testAction('upsertContact', {
@@ -314,8 +314,8 @@ describe('Drift.upsertContact', () => {
       useDefaultMappings: true
     })
     const t2 = freshDrift()
-    drift().get('/contacts').query({ email: 'bob@example.com' }).reply(200, { data: [] })
-    drift()
+    scope().get('/contacts').query({ email: 'bob@example.com' }).reply(200, { data: [] })
+    scope()
       .post('/contacts', { attributes: { email: 'bob@example.com' } })
       .reply(200, { data: contact(32) })
     await t2.testAction('upsertContact', {
@@ -328,7 +328,7 @@ describe('Drift.upsertContact', () => {
 
   it('should pick the contact whose externalId matches exactly, else the lowest id', async () => {
     const t = freshDrift()
-    drift()
+    scope()
       .get('/contacts')
       .query(byExternalId('user-1'))
       .reply(200, {
@@ -338,14 +338,14 @@ describe('Drift.upsertContact', () => {
           contact(40, { externalId: 'user-1' })
         ]
       })
-    drift().patch('/contacts/40').reply(200, {})
+    scope().patch('/contacts/40').reply(200, {})
     await t.testAction('upsertContact', { event: identify(), settings, useDefaultMappings: true })
     const t2 = freshDrift()
-    drift()
+    scope()
       .get('/contacts')
       .query({ email: 'ada@example.com' })
       .reply(200, { data: [contact(100), contact(99), contact(1000)] })
-    drift().patch('/contacts/99').reply(200, {})
+    scope().patch('/contacts/99').reply(200, {})
     await t2.testAction('upsertContact', {
       event: identify({ userId: undefined }),
       settings,
@@ -355,7 +355,7 @@ describe('Drift.upsertContact', () => {
 
   it('should skip honestly, without a PATCH, when there is nothing to write', async () => {
     const t = freshDrift()
-    drift()
+    scope()
       .get('/contacts')
       .query(byExternalId('user-1'))
       .reply(200, { data: [contact(11)] })
@@ -383,18 +383,18 @@ describe('Drift.upsertContact', () => {
   describe('performBatch', () => {
     it('should merge identifies of one user in order into one upsert and give each event the outcome', async () => {
       const t = freshDrift()
-      drift()
+      scope()
         .get('/contacts')
         .query(byExternalId('u1'))
         .reply(200, { data: [contact(1)] })
-      drift()
+      scope()
         .patch('/contacts/1', { attributes: { plan: 'team', seats: 3, email: 'a@example.com', first_name: 'Ann' } })
         .reply(200, {})
-      drift().get('/contacts').query(byExternalId('u2')).reply(200, { data: [] })
-      drift()
+      scope().get('/contacts').query(byExternalId('u2')).reply(200, { data: [] })
+      scope()
         .post('/contacts', { attributes: { email: 'b@example.com', externalId: 'u2' } })
         .reply(200, { data: contact(2) })
-      drift().get('/contacts').query(byExternalId('u3')).reply(200, { data: [] })
+      scope().get('/contacts').query(byExternalId('u3')).reply(200, { data: [] })
       const events = [
         identify({ userId: 'u1', traits: { plan: 'pro', seats: 3 } }),
         identify({ userId: 'u2', traits: { email: 'b@example.com' } }),
@@ -421,7 +421,7 @@ describe('Drift.upsertContact', () => {
       const t = freshDrift()
       let requests = 0
       afterTest(onDriftRequest(() => requests++))
-      drift()
+      scope()
         .get('/contacts')
         .query(true)
         .times(BATCH_CONCURRENCY)

@@ -1,3 +1,4 @@
+// Fields every cloud action reads from an event: the user id (through the identity guard) and the event time.
 import { PayloadValidationError } from '@segment/actions-core'
 import { guardUserId, toTimestamp, type CloudSettings } from '../../shared'
 
@@ -11,13 +12,6 @@ export function checkedUserId(value: unknown, settings: CloudSettings, warnings:
   if (!check.ok) throw new PayloadValidationError(`external_id refused: ${check.reason}`)
   if (check.warning) warnings.push(check.warning)
   return check.id
-}
-
-/** A trimmed, non-empty email, or undefined. Drift checks the format itself. */
-export function emailOf(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined
-  const email = value.trim()
-  return email === '' ? undefined : email
 }
 
 /** The event time in milliseconds (Drift's unit, whatever the dateUnit setting), or undefined when absent. */
