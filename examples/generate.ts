@@ -272,8 +272,15 @@ export const BAD_EVENTS: Array<Json | string> = [
 ]
 
 if (require.main === module) {
-  const file = join(__dirname, 'events.ndjson')
-  const lines = generateEvents({ users: 50, seed: 20240506, bad: true })
-  writeFileSync(file, `${lines.join('\n')}\n`)
-  process.stdout.write(`Wrote ${lines.length} lines to ${file}\n`)
+  // events.ndjson has the deliberately bad lines (it shows rejects; the tests use it); clean.ndjson, the same users
+  // without them, is what `npm start` replays: every event is delivered and the command exits 0.
+  for (const [name, bad] of [
+    ['events.ndjson', true],
+    ['clean.ndjson', false]
+  ] as const) {
+    const file = join(__dirname, name)
+    const lines = generateEvents({ users: 50, seed: 20240506, bad })
+    writeFileSync(file, `${lines.join('\n')}\n`)
+    process.stdout.write(`Wrote ${lines.length} lines to ${file}\n`)
+  }
 }

@@ -68,6 +68,11 @@ describe('drift-destination (exit codes and messages)', () => {
 
     const bad = io({ DRIFT_API_TOKEN: DEFAULT_SANDBOX_TOKEN })
     expect(await main(replayArgs(EXAMPLE, '--no-checkpoint'), bad)).toBe(1)
+
+    // The main job's file (`npm start`): the example's users without its deliberately bad lines, all delivered.
+    const clean = io({ DRIFT_API_TOKEN: DEFAULT_SANDBOX_TOKEN })
+    expect(await main(replayArgs(join(EXAMPLE, '..', 'clean.ndjson'), '--no-checkpoint'), clean)).toBe(0)
+    expect(clean.out()).toContain('Result: 356 sent · 0 not delivered · 0 skipped')
     expect(bad.out()).toMatch(/Result: \d+ sent · 7 not delivered \(4 failed, 3 malformed\) · 1 skipped/)
     expect(bad.out()).toContain('Exit code 1: some events were not delivered')
   })
