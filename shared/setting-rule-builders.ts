@@ -2,8 +2,9 @@
  * Settings checks without zod, small enough for the browser plugin (zod alone would outweigh the plugin): the
  * checker, its error, the rule builders of the device table (settings-rules.ts), and the rules both modes share
  * (origins, separator, blocked ids, date units), which the cloud table (cloud-settings-rules.ts) runs in zod.
- * Imports nothing but types, so no settings module depends on another in a circle.
+ * Imports only absent.ts and types, so no settings module depends on another in a circle.
  */
+import { isAbsent } from './absent'
 import type { DateUnit } from './types'
 
 /**
@@ -69,9 +70,7 @@ export function notAnObjectIssue(input: unknown): SettingsIssue | undefined {
 }
 
 /** Absent settings (undefined, or '' / null from a settings form) take their default. */
-export function isAbsent(value: unknown): boolean {
-  return value === undefined || value === null || value === ''
-}
+export { isAbsent }
 
 /** Applies a table of rules. Throws SettingsError listing every problem; unknown settings are dropped. */
 export function checkSettings<S extends SettingsSpec>(spec: S, input: unknown): SettingsOf<S> {
