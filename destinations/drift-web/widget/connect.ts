@@ -1,6 +1,6 @@
 import type { Analytics } from '@segment/analytics-next'
 import { DEVICE_SETTINGS, checkDeviceSettings, unknownSettings } from '../../../shared/settings-rules'
-import { DriftClient, type KnownUser } from './client'
+import { createDriftClient, type DriftClient, type KnownUser } from './client'
 import { holdUntilConsent } from './consent'
 import { contextLog, knownUser } from './context'
 import { forwardWidgetEvent } from './events'
@@ -22,7 +22,7 @@ export async function connectDrift(settings: unknown, analytics: Analytics, log:
     log('error', message)
     throw error
   }
-  const client = new DriftClient(checked)
+  const client = createDriftClient(checked)
   // Before consent nothing is on the page to reset: the controller's failure is ignored like any other.
   analytics.on('reset', () => void client.reset().catch(() => {}))
   const identifyOnEmailCapture = checked.identifyOnEmailCapture

@@ -1,3 +1,4 @@
+import { DEV } from '../../../shared/dev'
 import type { DriftAttributes } from '../../../shared/types'
 
 /** `drift.api`, which the widget offers only once ready (not the REST client, which cloud mode calls DriftApi). */
@@ -43,3 +44,6 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 export type Log = (level: LogLevel, message: string, extras?: object) => void
 
 export const PREFIX = '[Drift]'
+
+/** A warning: its text in development builds, a short code (docs/device-mode.md) in production. */
+export const warning = (text: string, code: string) => `${PREFIX} ${DEV ? text : code}`
