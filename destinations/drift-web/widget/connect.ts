@@ -4,7 +4,7 @@ import { createDriftClient, type DriftClient, type KnownUser } from './client'
 import { holdUntilConsent } from './consent'
 import { contextLog, knownUser } from './context'
 import { forwardWidgetEvent } from './events'
-import { PREFIX, type Log } from './types'
+import { PREFIX, warning, type Log } from './types'
 
 /**
  * What both faces do to get going: check the settings before the page is touched (an invalid embedId never
@@ -50,7 +50,10 @@ export async function connectDrift(settings: unknown, analytics: Analytics, log:
  */
 export function reportUnknownSettings(settings: unknown, log: Log): void {
   for (const key of unknownSettings(DEVICE_SETTINGS, settings)) {
-    const message = `${PREFIX} the setting "${key}" is not a Drift setting and is ignored (check its spelling)`
+    const message = warning(
+      `the setting "${key}" is not a Drift setting and is ignored (check its spelling)`,
+      `unknown-setting ${key}`
+    )
     console.warn(message)
     log('warn', message)
   }
