@@ -1,3 +1,4 @@
+import { DEV } from '../../../shared/dev'
 import { toDriftCompanyAttributes, toDriftContactAttributes } from '../../../shared/contact'
 import { toDriftAttributes } from '../../../shared/flatten'
 import { flattenOptionsOf } from '../../../shared/flatten-options'
@@ -102,8 +103,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     if (failure) return Promise.reject(failure)
     if (!api && queued >= MAX_HELD_CALLS) {
       const message = warning(
-        `${MAX_HELD_CALLS} calls are already waiting for the Drift widget; this call was dropped`,
-        'queue-full'
+        DEV ? `${MAX_HELD_CALLS} calls are already waiting for the Drift widget; this call was dropped` : 'queue-full'
       )
       log('warn', message)
       once(message)
@@ -151,7 +151,8 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     const found = (given as DriftWidgetApi | undefined) ?? widget().api
     if (typeof found?.setUserAttributes !== 'function') return fail('the Drift widget fired "ready" without an api')
     clearTimeout(readyTimer)
-    if (failure) console.warn(warning('the Drift widget became ready after all; calls are sent again', 'late-ready'))
+    if (failure)
+      console.warn(warning(DEV ? 'the Drift widget became ready after all; calls are sent again' : 'late-ready'))
     failure = undefined
     api = found
     waiting = false
@@ -166,7 +167,9 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
       if (!isEmpty(attributes)) return sendAttributes(attributes)
       return log(
         'warn',
-        warning('identify without a user id and with no attributes left after mapping: nothing sent', NO_ATTRIBUTES)
+        warning(
+          DEV ? 'identify without a user id and with no attributes left after mapping: nothing sent' : NO_ATTRIBUTES
+        )
       )
     }
     last = (await signedIdentify(settings, widget, last, user, attributes, log, once)) ?? last
@@ -215,7 +218,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
         ? report(log, toDriftCompanyAttributes(company.id, traits, options))
         : contact(traits, campaignSource, log)
       if (!isEmpty(attributes)) return enqueue(log, () => sendAttributes(attributes))
-      log('warn', warning('no attributes left to send after mapping; setUserAttributes skipped', NO_ATTRIBUTES))
+      log('warn', warning(DEV ? 'no attributes left to send after mapping; setUserAttributes skipped' : NO_ATTRIBUTES))
       return Promise.resolve()
     },
 

@@ -1,3 +1,4 @@
+import { DEV } from '../../../shared/dev'
 import { guardUserId } from '../../../shared/identity'
 import { isAbsent } from '../../../shared/absent'
 import type { DeviceSettings } from '../../../shared/settings-rules'
@@ -12,7 +13,9 @@ export interface Identified {
   signed: boolean
 }
 
-const DUPLICATE = warning('identify skipped: same user and attributes as the last one sent', 'identify-duplicate')
+const DUPLICATE = warning(
+  DEV ? 'identify skipped: same user and attributes as the last one sent' : 'identify-duplicate'
+)
 
 /** The same attributes in any key order give the same key. */
 const stableKey = (attributes: DriftAttributes) =>
@@ -50,8 +53,9 @@ export async function signedIdentify(
   if (guard.warning) log('warn', `${PREFIX} ${guard.warning}`)
   if (settings.requireSignedIdentity && !signed) {
     const message = warning(
-      'identify not sent: requireSignedIdentity is on and no signed identity was given (integrations.Drift.userJwt or the signedIdentity setting)',
-      'unsigned-identify'
+      DEV
+        ? 'identify not sent: requireSignedIdentity is on and no signed identity was given (integrations.Drift.userJwt or the signedIdentity setting)'
+        : 'unsigned-identify'
     )
     log('warn', message)
     return void once(message)
@@ -80,7 +84,7 @@ async function resolveToken(settings: DeviceSettings, userId: unknown, log: Log)
     if (typeof token !== 'string') throw new Error('it returned something other than a string')
     return token
   } catch (error) {
-    log('warn', warning(`the signedIdentity resolver gave no token: ${(error as Error).message}`, 'no-token'))
+    log('warn', warning(DEV ? `the signedIdentity resolver gave no token: ${(error as Error).message}` : 'no-token'))
     return undefined
   } finally {
     clearTimeout(timer)

@@ -1,3 +1,4 @@
+import { DEV } from '../../../shared/dev'
 import type { Context } from '@segment/analytics-next'
 import { isAbsent, isNullish } from '../../../shared/absent'
 import { PREFIX, warning, type Log } from './types'
@@ -24,7 +25,7 @@ export function keptFromDrift(ctx: Context, keys: readonly string[] = DRIFT_KEYS
   if (typeof integrations !== 'object' || integrations === null) return false
   const option = driftOption(integrations, keys)
   const off = !isNullish(option) ? option === false : (integrations as { All?: unknown }).All === false
-  if (off) ctx.log('debug', `${PREFIX} not sent: integrations.Drift is false`)
+  if (off) ctx.log('debug', warning(DEV ? 'not sent: integrations.Drift is false' : 'integrations-off'))
   return off
 }
 
@@ -47,10 +48,14 @@ export function tokenFromIntegrations(
     const ours = TOKEN_KEYS.includes(key)
     if (ours && typeof value === 'string' && value !== '') return value
     if (ours ? !isAbsent(value) : /jwt|signed|token/i.test(key)) {
-      const why = ours
-        ? 'a signed identity must be a non-empty string'
-        : `the signed identity goes under ${TOKEN_KEYS.join(', ')}`
-      log('warn', warning(`integrations.Drift.${key} ignored: ${why}`, `integrations.Drift.${key} ignored`))
+      // In production the warning names the key only.
+      const why = DEV
+        ? ': ' +
+          (ours
+            ? 'a signed identity must be a non-empty string'
+            : `the signed identity goes under ${TOKEN_KEYS.join(', ')}`)
+        : ''
+      log('warn', warning(`integrations.Drift.${key} ignored${why}`))
     }
   }
   return undefined

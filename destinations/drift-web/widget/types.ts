@@ -1,4 +1,3 @@
-import { DEV } from '../../../shared/dev'
 import type { DriftAttributes } from '../../../shared/types'
 
 /** `drift.api`, which the widget offers only once ready (not the REST client, which cloud mode calls DriftApi). */
@@ -45,5 +44,8 @@ export type Log = (level: LogLevel, message: string, extras?: object) => void
 
 export const PREFIX = '[Drift]'
 
-/** A warning: its text in development builds, a short code (docs/device-mode.md) in production. */
-export const warning = (text: string, code: string) => `${PREFIX} ${DEV ? text : code}`
+/**
+ * A warning's message. Call it as `warning(DEV ? 'text' : 'code')`: bundlers fold DEV, so production builds keep
+ * only the short code (docs/device-mode.md).
+ */
+export const warning = (text: string) => `${PREFIX} ${text}`
