@@ -8,19 +8,12 @@ import type { DriftAttributes, MappingResult } from '../../../shared/types'
 import { signedIdentify, type Identified } from './identify'
 import { insertWidgetScript } from './load'
 import { installStub } from './stub'
-import { PREFIX, warning, type DriftWidgetApi, type DriftWidget, type Log } from './types'
+import { PREFIX, warning, type DriftWidgetApi, type DriftWidget, type KnownUser, type Log } from './types'
+
+export type { KnownUser }
 
 /** At most this many calls wait for `ready`; more are dropped with a warning rather than piling up. */
 export const MAX_HELD_CALLS = 100
-
-export interface KnownUser {
-  userId: unknown
-  traits?: unknown
-  /** A signed identity (JWT) that came with the call; otherwise the `signedIdentity` resolver is asked. */
-  token?: string
-  /** `context.campaign.source`: becomes `recent_source` unless the traits give one. */
-  campaignSource?: unknown
-}
 
 export type WidgetEventHandler = (driftEvent: string, payload: unknown) => void
 
@@ -57,7 +50,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
   let waiting = false
   /** Let the callers still waiting for their call go on, when the chain starts waiting for `ready`. */
   let accept: Array<() => void> = []
-  let idlers: Array<() => void> = []
+  const idlers: Array<() => void> = []
   let answerReady: [() => void, (error: Error) => void] = [noop, noop]
   const ready = new Promise<void>((resolve, reject) => (answerReady = [resolve, reject]))
   ready.catch(noop) // a failure nobody waits for is reported by `fail`, not as an unhandled rejection

@@ -3,8 +3,7 @@ import { guardUserId } from '../../../shared/identity'
 import { isAbsent } from '../../../shared/absent'
 import type { DeviceSettings } from '../../../shared/settings-rules'
 import type { DriftAttributes } from '../../../shared/types'
-import type { KnownUser } from './client'
-import { PREFIX, warning, type DriftWidget, type Log } from './types'
+import { PREFIX, warning, type DriftWidget, type KnownUser, type Log } from './types'
 
 /** The last identify sent: `id` + a key of its attributes (dedupe, user switch), and whether it was signed. */
 export interface Identified {

@@ -1,7 +1,7 @@
 import { DEV } from '../../../shared/dev'
 import type { Context } from '@segment/analytics-next'
 import { isAbsent, isNullish } from '../../../shared/absent'
-import { PREFIX, warning, type Log } from './types'
+import { warning, type Log } from './types'
 
 /** The keys under which an event's `integrations` may address this destination. */
 export const DRIFT_KEYS = ['Drift']

@@ -49,3 +49,13 @@ export const PREFIX = '[Drift]'
  * only the short code (docs/device-mode.md).
  */
 export const warning = (text: string) => `${PREFIX} ${text}`
+
+/** A user the controller identifies. */
+export interface KnownUser {
+  userId: unknown
+  traits?: unknown
+  /** A signed identity (JWT) that came with the call; otherwise the `signedIdentity` resolver is asked. */
+  token?: string
+  /** `context.campaign.source`: becomes `recent_source` unless the traits give one. */
+  campaignSource?: unknown
+}
