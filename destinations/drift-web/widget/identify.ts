@@ -51,10 +51,10 @@ export async function signedIdentify(
   if (!guard.ok) return void log('warn', `${PREFIX} identify not sent: ${guard.reason}`)
   if (guard.warning) log('warn', `${PREFIX} ${guard.warning}`)
   if (settings.requireSignedIdentity && !signed) {
+    // A refusal: it says the rule in production too; only where a token may come from is development text.
     const message = warning(
-      DEV
-        ? 'identify not sent: requireSignedIdentity is on and no signed identity was given (integrations.Drift.userJwt or the signedIdentity setting)'
-        : 'unsigned-identify'
+      'identify not sent: requireSignedIdentity is on and no signed identity was given' +
+        (DEV ? ' (integrations.Drift.userJwt or the signedIdentity setting)' : '')
     )
     log('warn', message)
     return void once(message)
