@@ -166,7 +166,7 @@ export const BLOCKED_USER_ID: ItemRule = {
 }
 
 export const ORIGIN_TYPE_RULE = 'must be a URL such as https://example.com'
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]']
 
 /**
  * What is wrong with an origin-only URL (without the setting's name), or undefined: https anywhere, http only
@@ -190,7 +190,7 @@ export function originProblem(value: string): string | undefined {
   if (!/^https?:\/\/([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?\/?$/i.test(value)) {
     return 'host must be letters, digits, "." and "-" (and an optional :port)'
   }
-  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) return https
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.includes(url.hostname)) return https
   return undefined
 }
 
