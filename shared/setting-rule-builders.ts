@@ -105,21 +105,25 @@ export function unknownSettings(spec: SettingsSpec, input: unknown): string[] {
 
 export const isString = (value: unknown): value is string => typeof value === 'string'
 
+/** The one builder: a rule that passes what `ok` accepts and otherwise says `rule`. */
+const rule =
+  <T>(ok: (value: unknown) => boolean, text: string): SettingRule<T> =>
+  (value) =>
+    ok(value) ? undefined : text
+
 /** The rule text of a choice, without the setting's name: `must be "a" or "b"`. */
 export const choiceRule = (values: readonly string[]) => `must be ${values.map((v) => `"${v}"`).join(' or ')}`
 
-export function oneOf<const V extends string>(values: readonly V[]): SettingRule<V> {
-  return (value) => (isString(value) && (values as readonly string[]).includes(value) ? undefined : choiceRule(values))
-}
+export const oneOf = <const V extends string>(values: readonly V[]): SettingRule<V> =>
+  rule((value) => (values as readonly unknown[]).includes(value), choiceRule(values))
 
-export const flag: SettingRule<boolean> = (value) => (typeof value === 'boolean' ? undefined : 'must be true or false')
+export const flag: SettingRule<boolean> = rule((value) => typeof value === 'boolean', 'must be true or false')
 
-export function wholeNumber(min: number, max: number): SettingRule<number> {
-  return (value) =>
-    Number.isInteger(value) && (value as number) >= min && (value as number) <= max
-      ? undefined
-      : `must be a whole number from ${min} to ${max}`
-}
+export const wholeNumber = (min: number, max: number): SettingRule<number> =>
+  rule(
+    (value) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max,
+    `must be a whole number from ${min} to ${max}`
+  )
 
 /** A rule every entry of a string list must pass: its pattern and, for messages, what it says. */
 export interface ItemRule {
@@ -129,18 +133,19 @@ export interface ItemRule {
 
 export const LIST_RULE = 'must be a list of strings'
 
-export function stringList(item: ItemRule): SettingRule<string[]> {
-  return (value) => {
+const passes = (item: ItemRule, value: unknown) => isString(value) && item.pattern.test(value)
+
+/** A list of strings each passing `item`; a bad entry is named by its index (`[2] must be …`). */
+export const stringList =
+  (item: ItemRule): SettingRule<string[]> =>
+  (value) => {
     if (!Array.isArray(value)) return LIST_RULE
-    const bad = value.findIndex((v) => !isString(v) || !item.pattern.test(v))
-    return bad === -1 ? undefined : `[${bad}] ${item.rule}`
+    const bad = value.findIndex((v) => !passes(item, v))
+    return bad < 0 ? undefined : `[${bad}] ${item.rule}`
   }
-}
 
 /** A string passing one pattern (a separator, for example). */
-export function matching(item: ItemRule): SettingRule<string> {
-  return (value) => (isString(value) && item.pattern.test(value) ? undefined : item.rule)
-}
+export const matching = (item: ItemRule): SettingRule<string> => rule((value) => passes(item, value), item.rule)
 
 // ---- Rules both modes share (the cloud table runs them in zod) ----
 
@@ -161,7 +166,7 @@ export const BLOCKED_USER_ID: ItemRule = {
 }
 
 export const ORIGIN_TYPE_RULE = 'must be a URL such as https://example.com'
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]']
 
 /**
  * What is wrong with an origin-only URL (without the setting's name), or undefined: https anywhere, http only
@@ -185,7 +190,7 @@ export function originProblem(value: string): string | undefined {
   if (!/^https?:\/\/([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?\/?$/i.test(value)) {
     return 'host must be letters, digits, "." and "-" (and an optional :port)'
   }
-  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) return https
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.includes(url.hostname)) return https
   return undefined
 }
 

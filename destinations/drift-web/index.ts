@@ -5,7 +5,7 @@
  * The Segment BrowserDestinationDefinition lives in `drift-analytics-destination/web/destination`.
  */
 export { driftPlugin, pageName, PLUGIN_VERSION, type DriftPlugin } from './plugin'
-export { DriftClient, MAX_HELD_CALLS, type KnownUser } from './widget/client'
+export { createDriftClient, MAX_HELD_CALLS, type DriftClient, type KnownUser } from './widget/client'
 export { widgetEventName } from './widget/events'
 export { widgetScriptUrl } from './widget/load'
 export type { Settings } from './generated-types'

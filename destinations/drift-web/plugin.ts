@@ -3,8 +3,8 @@ import type { DeviceSettingsInput } from '../../shared/settings-rules'
 import type { DriftClient } from './widget/client'
 import { connectDrift, reportUnknownSettings } from './widget/connect'
 import { consented } from './widget/consent'
-import { campaignSource, contextLog, knownUser, pageName } from './widget/context'
-import { DRIFT_KEYS, keptFromDrift, tokenFromIntegrations } from './widget/integrations'
+import { contextLog, knownUser, pageName, userOf } from './widget/context'
+import { keptFromDrift } from './widget/integrations'
 import { PREFIX, type Log } from './widget/types'
 
 // No runtime or actions-core imports here: this module is the small bundle (`npm run size`).
@@ -64,17 +64,7 @@ export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
     },
 
     identify: (ctx) =>
-      deliver(ctx, (drift, log) =>
-        drift.identify(
-          {
-            userId: ctx.event.userId,
-            traits: ctx.event.traits,
-            token: tokenFromIntegrations(ctx.event.integrations, DRIFT_KEYS, log),
-            campaignSource: campaignSource(ctx)
-          },
-          log
-        )
-      ),
+      deliver(ctx, (drift, log) => drift.identify(userOf(ctx, ctx.event.userId, ctx.event.traits), log)),
 
     track: (ctx) => deliver(ctx, (drift, log) => drift.track(ctx.event.event, ctx.event.properties, log)),
 

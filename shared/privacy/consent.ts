@@ -4,6 +4,7 @@
  * Drift gets an event only when every category in `consentCategories` is `true` there. Pure and zod-free: it
  * runs in the browser plugin, the cloud actions and the replay alike.
  */
+import { isNullish } from '../absent'
 
 /** What to do with an event that carries no consent preferences at all (Segment sends such events). */
 export type ConsentWhenMissing = 'send' | 'skip'
@@ -28,17 +29,33 @@ const PATH = 'context.consent.categoryPreferences'
 /** The one label under which cloud actions report, and the replay counts, events skipped for consent. */
 export const NO_CONSENT = 'no consent'
 
-const isAbsent = (value: unknown): boolean => value === undefined || value === null
+const FOR_DRIFT = 'no consent for Drift: '
 
-function kindOf(value: unknown): string {
-  if (Array.isArray(value)) return 'a list'
-  if (value === null) return 'null'
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
-}
+const kindOf = (value: unknown) =>
+  Array.isArray(value)
+    ? 'a list'
+    : value === null
+      ? 'null'
+      : typeof value === 'object'
+        ? 'an object'
+        : `a ${typeof value}`
+
+/** An object that is not a list (null and lists are not). */
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** Marks consent that is there but malformed, so it is denied rather than taken as missing. */
 class InvalidConsent {
   constructor(readonly problem: string) {}
+}
+
+/** `read()`, or consent that could not be read (a throwing getter, a revoked Proxy): that is not consent. */
+function readOr(read: () => unknown, what: string): unknown {
+  try {
+    return read()
+  } catch {
+    return new InvalidConsent(`${what} could not be read`)
+  }
 }
 
 /**
@@ -47,27 +64,25 @@ class InvalidConsent {
  * or that cannot be read, comes back as a marker that `consentStatus` denies: garbage is not "no consent given".
  */
 export function categoryPreferencesOf(event: unknown): unknown {
-  try {
-    if (typeof event !== 'object' || event === null) return undefined
-    const context = (event as { context?: unknown }).context
-    if (typeof context !== 'object' || context === null) return undefined
-    return categoryPreferencesOfConsent((context as { consent?: unknown }).consent)
-  } catch {
-    return new InvalidConsent('context could not be read')
-  }
+  return readOr(() => {
+    const context = (event as { context?: unknown } | null)?.context
+    return typeof context === 'object' && context
+      ? categoryPreferencesOfConsent((context as { consent?: unknown }).consent)
+      : undefined
+  }, 'context')
 }
 
 /** The same from the `context.consent` object itself (e.g. a cloud action field mapped from `$.context.consent`). */
 export function categoryPreferencesOfConsent(consent: unknown): unknown {
-  try {
-    if (isAbsent(consent)) return undefined
-    if (typeof consent !== 'object' || Array.isArray(consent))
-      return new InvalidConsent(`context.consent is ${kindOf(consent)}, not an object`)
-    return (consent as { categoryPreferences?: unknown }).categoryPreferences
-  } catch {
-    // A throwing getter or a revoked Proxy: unreadable consent is not consent.
-    return new InvalidConsent('context.consent could not be read')
-  }
+  return readOr(
+    () =>
+      isNullish(consent)
+        ? undefined
+        : isRecord(consent)
+          ? consent.categoryPreferences
+          : new InvalidConsent(`context.consent is ${kindOf(consent)}, not an object`),
+    'context.consent'
+  )
 }
 
 /**
@@ -78,39 +93,35 @@ export function categoryPreferencesOfConsent(consent: unknown): unknown {
  * category. No required category: always granted, whatever the event carries.
  */
 export function consentStatus(preferences: unknown, required: readonly string[]): ConsentStatus {
-  if (required.length === 0) return { status: 'granted' }
-  if (preferences instanceof InvalidConsent) return deniedAll(required, preferences.problem)
-  if (isAbsent(preferences)) return { status: 'missing' }
-  if (typeof preferences !== 'object' || Array.isArray(preferences)) {
-    return deniedAll(required, `${PATH} is ${kindOf(preferences)}, not an object of category → true or false`)
+  const granted: ConsentStatus = { status: 'granted' }
+  if (required.length === 0) return granted
+  if (isNullish(preferences)) return { status: 'missing' }
+  const denied = (categories: string[], problem: string): ConsentStatus => ({
+    status: 'denied',
+    categories,
+    reason: FOR_DRIFT + problem
+  })
+  if (preferences instanceof InvalidConsent) return denied([...required], preferences.problem)
+  if (!isRecord(preferences)) {
+    return denied([...required], `${PATH} is ${kindOf(preferences)}, not an object of category → true or false`)
   }
   const problems: string[] = []
   const categories: string[] = []
   try {
     for (const category of required) {
       // Own keys only: a category named "constructor" must not read Object.prototype.
-      const value = Object.prototype.hasOwnProperty.call(preferences, category)
-        ? (preferences as Record<string, unknown>)[category]
-        : undefined
+      const value = Object.prototype.hasOwnProperty.call(preferences, category) ? preferences[category] : undefined
       if (value === true) continue
       categories.push(category)
       problems.push(
-        value === false
-          ? `"${category}" is false`
-          : value === undefined
-            ? `"${category}" is absent`
-            : `"${category}" is ${kindOf(value)}, not true or false`
+        `"${category}" is ` +
+          (value === false ? 'false' : value === undefined ? 'absent' : `${kindOf(value)}, not true or false`)
       )
     }
   } catch {
-    return deniedAll(required, `${PATH} could not be read`)
+    return denied([...required], `${PATH} could not be read`)
   }
-  if (categories.length === 0) return { status: 'granted' }
-  return { status: 'denied', categories, reason: `no consent for Drift: ${problems.join(', ')} in ${PATH}` }
-}
-
-function deniedAll(required: readonly string[], problem: string): ConsentStatus {
-  return { status: 'denied', categories: [...required], reason: `no consent for Drift: ${problem}` }
+  return categories.length === 0 ? granted : denied(categories, `${problems.join(', ')} in ${PATH}`)
 }
 
 /** The consent status of a whole Segment event (reads `context.consent.categoryPreferences` defensively). */
@@ -123,14 +134,9 @@ export function eventConsentStatus(event: unknown, required: readonly string[]):
  * denied never does, missing sends unless the setting says `skip`. `reason` is for a "skipped" report or a log.
  */
 export function consentVerdict(status: ConsentStatus, whenMissing: ConsentWhenMissing = 'send'): ConsentVerdict {
-  if (status.status === 'granted') return { send: true, status }
   if (status.status === 'denied') return { send: false, status, reason: status.reason }
-  if (whenMissing === 'send') return { send: true, status }
-  return {
-    send: false,
-    status,
-    reason: `no consent for Drift: the event has no ${PATH} and consentWhenMissing is "skip"`
-  }
+  if (status.status === 'granted' || whenMissing === 'send') return { send: true, status }
+  return { send: false, status, reason: `${FOR_DRIFT}the event has no ${PATH} and consentWhenMissing is "skip"` }
 }
 
 /**

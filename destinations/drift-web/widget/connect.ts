@@ -1,10 +1,11 @@
+import { DEV } from '../../../shared/dev'
 import type { Analytics } from '@segment/analytics-next'
 import { DEVICE_SETTINGS, checkDeviceSettings, unknownSettings } from '../../../shared/settings-rules'
-import { DriftClient, type KnownUser } from './client'
+import { createDriftClient, type DriftClient, type KnownUser } from './client'
 import { holdUntilConsent } from './consent'
 import { contextLog, knownUser } from './context'
 import { forwardWidgetEvent } from './events'
-import { PREFIX, type Log } from './types'
+import { PREFIX, warning, type Log } from './types'
 
 /**
  * What both faces do to get going: check the settings before the page is touched (an invalid embedId never
@@ -22,7 +23,7 @@ export async function connectDrift(settings: unknown, analytics: Analytics, log:
     log('error', message)
     throw error
   }
-  const client = new DriftClient(checked)
+  const client = createDriftClient(checked)
   // Before consent nothing is on the page to reset: the controller's failure is ignored like any other.
   analytics.on('reset', () => void client.reset().catch(() => {}))
   const identifyOnEmailCapture = checked.identifyOnEmailCapture
@@ -50,7 +51,9 @@ export async function connectDrift(settings: unknown, analytics: Analytics, log:
  */
 export function reportUnknownSettings(settings: unknown, log: Log): void {
   for (const key of unknownSettings(DEVICE_SETTINGS, settings)) {
-    const message = `${PREFIX} the setting "${key}" is not a Drift setting and is ignored (check its spelling)`
+    const message = warning(
+      DEV ? `the setting "${key}" is not a Drift setting and is ignored (check its spelling)` : `unknown-setting ${key}`
+    )
     console.warn(message)
     log('warn', message)
   }

@@ -1,6 +1,7 @@
 import type { Analytics, Context } from '@segment/analytics-next'
 import type { KnownUser } from './client'
 import { DRIFT_KEYS, tokenFromIntegrations } from './integrations'
+import { isAbsent } from '../../../shared/absent'
 import type { Log } from './types'
 
 /*
@@ -26,20 +27,29 @@ export function campaignSource(ctx: Context): unknown {
 }
 
 /**
- * The user analytics knows, for the identify a first page makes. `keys` are the names the event's `integrations`
- * may address this destination by (for the signed identity).
+ * The user an event speaks of, for the controller. `keys` are the names the event's `integrations` may address
+ * this destination by (for the signed identity).
  */
+export function userOf(
+  ctx: Context,
+  userId: unknown,
+  traits: unknown,
+  keys: readonly string[] = DRIFT_KEYS
+): KnownUser {
+  return {
+    userId,
+    traits,
+    token: tokenFromIntegrations(ctx.event.integrations, keys, contextLog(ctx)),
+    campaignSource: campaignSource(ctx)
+  }
+}
+
+/** The user analytics knows, for the identify a first page makes; undefined when there is no user id. */
 export function knownUser(
   ctx: Context,
   userId: unknown,
   analytics: Analytics | undefined,
   keys: readonly string[] = DRIFT_KEYS
 ): KnownUser | undefined {
-  if (userId === undefined || userId === null || userId === '') return undefined
-  return {
-    userId,
-    traits: analytics?.user().traits(),
-    token: tokenFromIntegrations(ctx.event.integrations, keys, contextLog(ctx)),
-    campaignSource: campaignSource(ctx)
-  }
+  return isAbsent(userId) ? undefined : userOf(ctx, userId, analytics?.user().traits(), keys)
 }

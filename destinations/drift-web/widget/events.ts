@@ -12,13 +12,11 @@ export function widgetEventName(driftEvent: string): string {
   return ['Drift', ...words.map((word) => word[0].toUpperCase() + word.slice(1))].join(' ')
 }
 
+/** The email an `emailCapture` payload carries, at `data.email` or `email`. */
 function emailIn(payload: unknown): string | undefined {
-  const record = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>
-  const data = (typeof record.data === 'object' && record.data !== null ? record.data : record) as Record<
-    string,
-    unknown
-  >
-  return typeof data.email === 'string' && data.email !== '' ? data.email : undefined
+  const given = payload as { data?: { email?: unknown }; email?: unknown } | null | undefined
+  const email = given?.data?.email ?? given?.email
+  return typeof email === 'string' && email !== '' ? email : undefined
 }
 
 /**

@@ -1,5 +1,7 @@
+import { DEV } from '../../../shared/dev'
 import type { Context } from '@segment/analytics-next'
-import { PREFIX, type Log } from './types'
+import { isAbsent, isNullish } from '../../../shared/absent'
+import { warning, type Log } from './types'
 
 /** The keys under which an event's `integrations` may address this destination. */
 export const DRIFT_KEYS = ['Drift']
@@ -7,28 +9,23 @@ export const DRIFT_KEYS = ['Drift']
 /** Keys a signed identity may arrive under in `integrations.Drift` (Drift's docs say userJwt). */
 const TOKEN_KEYS = ['userJwt', 'signedIdentity', 'jwt']
 
-type Integrations = Record<string, unknown> | undefined
-
-function driftOption(integrations: Integrations, keys: readonly string[]): unknown {
-  for (const key of keys) if (integrations?.[key] !== undefined) return integrations[key]
-  return undefined
+/** `integrations[key]` for the first of `keys` given (`integrations` may be anything an event carries). */
+function driftOption(integrations: unknown, keys: readonly string[]): unknown {
+  const given = integrations as Record<string, unknown> | undefined
+  for (const key of keys) if (given?.[key] !== undefined) return given[key]
 }
 
 /**
  * Whether an event is kept from Drift: `integrations.Drift === false`, or `All: false` without a Drift entry
  * (analytics-next's own rule; checked here again because a browser destination's plugins carry other names).
+ * Said in the event's log.
  */
-export function isDriftDisabled(integrations: unknown, keys: readonly string[] = DRIFT_KEYS): boolean {
-  if (typeof integrations !== 'object' || integrations === null) return false
-  const option = driftOption(integrations as Integrations, keys)
-  if (option !== undefined && option !== null) return option === false
-  return (integrations as Record<string, unknown>).All === false
-}
-
-/** `isDriftDisabled` for an event being delivered, saying so in the event's log when it is kept from Drift. */
 export function keptFromDrift(ctx: Context, keys: readonly string[] = DRIFT_KEYS): boolean {
-  const off = isDriftDisabled(ctx.event.integrations, keys)
-  if (off) ctx.log('debug', `${PREFIX} not sent: integrations.Drift is false`)
+  const integrations = ctx.event.integrations
+  if (typeof integrations !== 'object' || integrations === null) return false
+  const option = driftOption(integrations, keys)
+  const off = !isNullish(option) ? option === false : (integrations as { All?: unknown }).All === false
+  if (off) ctx.log('debug', warning(DEV ? 'not sent: integrations.Drift is false' : 'integrations-off'))
   return off
 }
 
@@ -40,24 +37,26 @@ export function keptFromDrift(ctx: Context, keys: readonly string[] = DRIFT_KEYS
 export function tokenFromIntegrations(
   integrations: unknown,
   keys: readonly string[] = DRIFT_KEYS,
-  log?: Log
+  log: Log = () => {}
 ): string | undefined {
-  const option = driftOption(integrations as Integrations, keys)
-  if (typeof option !== 'object' || option === null) return undefined
-  const given = option as Record<string, unknown>
-  for (const key of TOKEN_KEYS) {
-    const value = given[key]
-    if (typeof value === 'string' && value !== '') return value
-    if (value !== undefined && value !== null && value !== '') {
-      log?.('warn', `${PREFIX} integrations.Drift.${key} ignored: a signed identity must be a non-empty string`)
+  const given = driftOption(integrations, keys)
+  if (typeof given !== 'object' || given === null) return undefined
+  // Our keys first, in order; then any other key that looks like a token, to say it is not read.
+  const others = Object.keys(given).filter((key) => !TOKEN_KEYS.includes(key))
+  for (const key of [...TOKEN_KEYS, ...others]) {
+    const value = (given as Record<string, unknown>)[key]
+    const ours = TOKEN_KEYS.includes(key)
+    if (ours && typeof value === 'string' && value !== '') return value
+    if (ours ? !isAbsent(value) : /jwt|signed|token/i.test(key)) {
+      // In production the warning names the key only.
+      const why = DEV
+        ? ': ' +
+          (ours
+            ? 'a signed identity must be a non-empty string'
+            : `the signed identity goes under ${TOKEN_KEYS.join(', ')}`)
+        : ''
+      log('warn', warning(`integrations.Drift.${key} ignored${why}`))
     }
-  }
-  const unread = Object.keys(given).filter((key) => !TOKEN_KEYS.includes(key) && /jwt|signed|token/i.test(key))
-  for (const key of unread) {
-    log?.(
-      'warn',
-      `${PREFIX} integrations.Drift.${key} ignored: the signed identity goes under ${TOKEN_KEYS.join(', ')}`
-    )
   }
   return undefined
 }

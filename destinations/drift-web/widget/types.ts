@@ -43,3 +43,19 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 export type Log = (level: LogLevel, message: string, extras?: object) => void
 
 export const PREFIX = '[Drift]'
+
+/**
+ * A warning's message. Call it as `warning(DEV ? 'text' : 'code')`: bundlers fold DEV, so production builds keep
+ * only the short code (docs/device-mode.md).
+ */
+export const warning = (text: string) => `${PREFIX} ${text}`
+
+/** A user the controller identifies. */
+export interface KnownUser {
+  userId: unknown
+  traits?: unknown
+  /** A signed identity (JWT) that came with the call; otherwise the `signedIdentity` resolver is asked. */
+  token?: string
+  /** `context.campaign.source`: becomes `recent_source` unless the traits give one. */
+  campaignSource?: unknown
+}
