@@ -68,18 +68,27 @@ export function toDriftAttributes(input: unknown, options: FlattenOptions = {}):
 
   // Methods of one object, not named arrow functions: runners that keep names (tsx) would name each one per call.
   const steps = {
-    warn(action: MappingWarning['action'], code: WarningCode, detail?: WarningDetail, suffix = ''): undefined {
+    warn(
+      code: WarningCode,
+      detail?: WarningDetail,
+      suffix = '',
+      action: MappingWarning['action'] = 'dropped'
+    ): undefined {
       // Past the limit only a count, except that reading stopped: the caller must learn that.
       if (warnings.length < MAX_WARNINGS || code === 'unread') {
         warnings.push(warning(path.join('.') + suffix, action, code, detail))
       } else unlisted++
     },
 
+    change(code: WarningCode, detail?: WarningDetail): void {
+      steps.warn(code, detail, '', 'changed')
+    },
+
     /** Reads the own enumerable keys of `object`, whose attribute name is `name` ('' at the top). */
     walk(object: object, name: string): void {
       const keys = Object.keys(object)
       const depth = path.length
-      if (keys.length === 0 && depth > 0) return steps.warn('dropped', 'empty object')
+      if (keys.length === 0 && depth > 0) return steps.warn('empty object')
       const known = namesUnder(separator, name)
       ancestors.push(object)
       for (let i = 0; i < keys.length && read <= maxValues; i++) {
@@ -87,21 +96,21 @@ export function toDriftAttributes(input: unknown, options: FlattenOptions = {}):
         path.push(key)
         try {
           let attribute = known.get(key)
-          if (++read > maxValues) steps.warn('dropped', 'unread', maxValues)
+          if (++read > maxValues) steps.warn('unread', maxValues)
           else if (attribute !== undefined) steps.visit(attribute, (object as Record<string, unknown>)[key])
-          else if (isUnsafe(key)) steps.warn('dropped', 'unsafe-key', key)
-          else if (key === '') steps.warn('dropped', 'empty key')
+          else if (isUnsafe(key)) steps.warn('unsafe-key', key)
+          else if (key === '') steps.warn('empty key')
           else {
             const part = isWellFormed(key) ? key : toWellFormed(key)
             attribute = depth > 0 ? name + separator + part : part
             if (part === key) rememberName(known, key, attribute)
-            else steps.warn('changed', 'name-surrogates')
+            else steps.change('name-surrogates')
             steps.visit(attribute, (object as Record<string, unknown>)[key])
           }
         } catch {
           // A getter or Proxy trap that throws: that value is dropped, the rest is kept.
           path.length = ancestors.length = depth + 1
-          steps.warn('dropped', 'threw')
+          steps.warn('threw')
         }
         path.pop()
       }
@@ -112,36 +121,34 @@ export function toDriftAttributes(input: unknown, options: FlattenOptions = {}):
       const type = typeName(value)
       if (type === 'string') return steps.string(name, value as string)
       if (type === 'object') {
-        if (path.length >= maxDepth) return steps.warn('dropped', 'too-deep', maxDepth)
-        if (ancestors.includes(value as object)) return steps.warn('dropped', 'circular reference')
+        if (path.length >= maxDepth) return steps.warn('too-deep', maxDepth)
+        if (ancestors.includes(value as object)) return steps.warn('circular reference')
         return steps.walk(value as object, name)
       }
       if (type === 'array') return steps.array(name, value as unknown[])
       const drift = scalar(value, type, dateUnit)
       if (drift === undefined) {
-        if (type === 'Date') return steps.warn('dropped', 'invalid Date')
-        if (type === 'number') return steps.warn('dropped', 'not-finite', String(value))
-        return isNullish(value) ? steps.warn('dropped', type as WarningCode) : steps.warn('dropped', 'not-data', type)
+        if (type === 'Date') return steps.warn('invalid Date')
+        if (type === 'number') return steps.warn('not-finite', String(value))
+        return isNullish(value) ? steps.warn(type as WarningCode) : steps.warn('not-data', type)
       }
-      if (type === 'bigint') steps.warn('changed', 'bigint')
+      if (type === 'bigint') steps.change('bigint')
       steps.emit(name, drift)
     },
 
     string(name: string, value: string): void {
       if (dateKeys.has(name)) {
         const date = parseIsoDate(value)
-        return date
-          ? steps.emit(name, dateToTimestamp(date, dateUnit) as number)
-          : steps.warn('dropped', 'not-iso-date', name)
+        return date ? steps.emit(name, dateToTimestamp(date, dateUnit) as number) : steps.warn('not-iso-date', name)
       }
       let text = value
       if (!isWellFormed(text)) {
         text = toWellFormed(text)
-        steps.warn('changed', 'surrogates')
+        steps.change('surrogates')
       }
       if (text.length > maxStringLength) {
         text = cutText(text, maxStringLength)
-        steps.warn('changed', 'cut', maxStringLength)
+        steps.change('cut', maxStringLength)
       }
       steps.emit(name, text)
     },
@@ -152,7 +159,7 @@ export function toDriftAttributes(input: unknown, options: FlattenOptions = {}):
         jsonSize = 0
         jsonPath = []
         const text = JSON.stringify(steps.json(items, maxDepth - path.length))
-        steps.warn('changed', 'json')
+        steps.change('json')
         return steps.string(name, text)
       }
       let text: string | undefined
@@ -160,8 +167,7 @@ export function toDriftAttributes(input: unknown, options: FlattenOptions = {}):
         const type = typeName(items[i])
         const part = scalar(items[i], type, dateUnit)
         if (part !== undefined) text = text === undefined ? String(part) : text + ',' + part
-        else
-          steps.warn('dropped', 'array-item', type === 'number' || type === 'Date' ? String(items[i]) : type, `[${i}]`)
+        else steps.warn('array-item', type === 'number' || type === 'Date' ? String(items[i]) : type, `[${i}]`)
       }
       steps.string(name, text ?? '')
     },
@@ -176,7 +182,7 @@ export function toDriftAttributes(input: unknown, options: FlattenOptions = {}):
         if (isNullish(value) || type === 'number') return value
         return type === 'Date'
           ? (scalar(value, type, dateUnit) ?? null)
-          : (scalar(value, type, dateUnit) ?? steps.warn('dropped', 'not-data', type))
+          : (scalar(value, type, dateUnit) ?? steps.warn('not-data', type))
       }
       if (depthLeft <= 0 || ancestors.includes(value as object)) return null
       ancestors.push(value as object)
@@ -195,14 +201,9 @@ export function toDriftAttributes(input: unknown, options: FlattenOptions = {}):
           // A key inside the JSON text is the last key of its path: checked on its own (`users[0].password`).
           const blockedBy = blocklist?.blockedBy(key)
           jsonPath.push(key)
-          if (isUnsafe(key)) steps.warn('dropped', 'unsafe-key', key)
+          if (isUnsafe(key)) steps.warn('unsafe-key', key)
           else if (blockedBy !== undefined) {
-            steps.warn(
-              'dropped',
-              'blocked',
-              blockedBy,
-              jsonPath.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')
-            )
+            steps.warn('blocked', blockedBy, jsonPath.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join(''))
           } else object[key] = steps.json((value as Record<string, unknown>)[key], depthLeft - 1)
           jsonPath.pop()
         }
@@ -216,18 +217,18 @@ export function toDriftAttributes(input: unknown, options: FlattenOptions = {}):
      * as that key is the one the sender wrote; at equal depth the first in key order wins. The loser is reported.
      */
     emit(name: string, value: DriftValue): void {
-      if (isUnsafe(name)) return steps.warn('dropped', 'unsafe-name', name)
+      if (isUnsafe(name)) return steps.warn('unsafe-name', name)
       const blockedBy = blocklist?.blockedBy(name)
-      if (blockedBy !== undefined) return steps.warn('dropped', 'blocked', blockedBy)
+      if (blockedBy !== undefined) return steps.warn('blocked', blockedBy)
       const depth = path.length
       if (attributes[name] !== undefined && hasOwn.call(attributes, name)) {
         depthOf ??= new Map(names.map((known, i) => [known, depths[i]]))
-        if ((depthOf.get(name) as number) <= depth) return steps.warn('dropped', 'collision', name)
+        if ((depthOf.get(name) as number) <= depth) return steps.warn('collision', name)
         depthOf.set(name, depth)
         attributes[name] = value
-        return steps.warn('changed', 'replaced', name)
+        return steps.change('replaced', name)
       }
-      if (names.length >= maxAttributes) return steps.warn('dropped', 'too-many', maxAttributes)
+      if (names.length >= maxAttributes) return steps.warn('too-many', maxAttributes)
       attributes[name] = value
       names.push(name)
       depths.push(depth)
@@ -238,10 +239,10 @@ export function toDriftAttributes(input: unknown, options: FlattenOptions = {}):
   try {
     const type = typeName(input)
     if (type === 'object') steps.walk(input as object, '')
-    else if (!isNullish(input)) steps.warn('dropped', 'not-an-object', type)
+    else if (!isNullish(input)) steps.warn('not-an-object', type)
   } catch {
     // Only a hostile input (a revoked Proxy, a trap that throws) gets here: what was mapped is kept.
-    steps.warn('dropped', 'threw')
+    steps.warn('threw')
   }
   if (unlisted > 0) warnings.push(warning('', 'dropped', 'more-warnings', unlisted))
   return { attributes, warnings }
