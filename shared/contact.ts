@@ -42,12 +42,11 @@ export function toDriftContactAttributes(traits: unknown, options: ContactMappin
     if (type === 'DATE') {
       // Drift's own dates are epoch milliseconds whatever dateUnit says (dateUnit governs custom Date values only).
       const date = toDriftDateMs(value)
-      if (date) prepared[name] = date.ms
-      if (date?.seconds) warnings.push(warning(name, 'changed', 'seconds', name))
-      else if (!date) {
-        if (typeof value === 'number') drop(name, 'not-finite', value)
-        else drop(name, typeof value === 'string' || value instanceof Date ? 'not-iso-date' : 'not-a-date', name)
-      }
+      if (date) {
+        prepared[name] = date.ms
+        if (date.seconds) warnings.push(warning(name, 'changed', 'seconds', name))
+      } else if (typeof value === 'number') drop(name, 'not-finite', value)
+      else drop(name, typeof value === 'string' || value instanceof Date ? 'not-iso-date' : 'not-a-date', name)
       continue
     }
     // Any STRING default is sent as text, and the email trimmed (Drift finds contacts by it).
