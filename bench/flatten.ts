@@ -8,7 +8,7 @@ import { countLeafKeys, realisticEvent } from './event-fixture'
 
 type Contender = { name: string; run: (event: Record<string, unknown>) => number }
 
-/** `flat` keeps Dates as they are: convert them to Unix seconds afterwards, as ours does. */
+/** `flat` keeps Dates as they are: convert them to timestamps afterwards, as ours does (here Unix seconds). */
 function flatWithDates(event: Record<string, unknown>): number {
   const out = flatten<Record<string, unknown>, Record<string, unknown>>(event, { delimiter: '_' })
   let count = 0

@@ -1,6 +1,7 @@
 /**
- * Joined attribute names, by parent name and key: events repeat one shape, and a name built once is hashed once.
- * Measured (`npm run bench`): flattening is about 1.8x slower without it. Bounded: cleared when full.
+ * Joined attribute names, by parent name ('' at the top) and key: events repeat one shape, and a name built once
+ * is hashed once. Measured (`npm run bench`): flattening is about 1.8x slower without it. Bounded: cleared when
+ * full. Only well-formed keys are kept, so a name found here needs no more checks.
  */
 const JOINED = new Map<string, Map<string, string>>()
 let joinedSeparator = ''
@@ -17,20 +18,10 @@ export function namesUnder(separator: string, parent: string): Map<string, strin
   return names
 }
 
-export function joinName(
-  names: Map<string, string>,
-  parent: string,
-  separator: string,
-  key: string,
-  part: string
-): string {
-  let name = names.get(key)
-  if (name === undefined) {
-    name = parent + separator + part
-    if (name.length <= 200) {
-      names.set(key, name)
-      joinedCount++
-    }
+/** Keeps a name (short ones: a long name is rare and would hold memory). */
+export function rememberName(names: Map<string, string>, key: string, name: string): void {
+  if (name.length <= 200) {
+    names.set(key, name)
+    joinedCount++
   }
-  return name
 }

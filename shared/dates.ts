@@ -10,14 +10,6 @@ export function dateToTimestamp(date: Date, unit: DateUnit): number | undefined 
 // ISO-8601 date or date-time: 2024-01-31, 2024-01-31T10:20:30Z, 2024-01-31T10:20:30.123+02:00
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/
 
-/** Whether year-month-day names a real calendar day (JavaScript quietly turns 2024-02-30 into March 1st). */
-function isCalendarDay(year: number, month: number, day: number): boolean {
-  const probe = new Date(0)
-  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
-  probe.setUTCFullYear(year, month - 1, day)
-  return probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day
-}
-
 /**
  * An ISO-8601 string as a Date, or undefined when it is not ISO-8601 or not a real date.
  * A date-time without an offset is read as UTC, so the browser and the server agree whatever their time zone.
@@ -26,20 +18,19 @@ export function parseIsoDate(text: string): Date | undefined {
   const match = ISO_8601.exec(text.trim())
   if (!match) return undefined
   const [, year, month, day, time, zone] = match
-  if (!isCalendarDay(Number(year), Number(month), Number(day))) return undefined
-  const normalized = `${year}-${month}-${day}${time ?? 'T00:00'}${zone ?? 'Z'}`
-  const date = new Date(normalized)
+  // A real calendar day: JavaScript quietly turns 2024-02-30 into March 1st. setUTCFullYear, not Date.UTC: Date.UTC
+  // reads years 0-99 as 1900-1999.
+  const probe = new Date(0)
+  probe.setUTCFullYear(+year, +month - 1, +day)
+  if (probe.getUTCMonth() !== +month - 1 || probe.getUTCDate() !== +day) return undefined
+  const date = new Date(`${year}-${month}-${day}${time ?? 'T00:00'}${zone ?? 'Z'}`)
   return Number.isFinite(date.getTime()) ? date : undefined
 }
 
 /** A Date or an ISO-8601 string as a timestamp in `unit`; undefined when it is not a valid date. */
 export function toTimestamp(value: unknown, unit: DateUnit): number | undefined {
-  if (value instanceof Date) return dateToTimestamp(value, unit)
-  if (typeof value === 'string') {
-    const date = parseIsoDate(value)
-    return date ? dateToTimestamp(date, unit) : undefined
-  }
-  return undefined
+  const date = typeof value === 'string' ? parseIsoDate(value) : value instanceof Date ? value : undefined
+  return date && dateToTimestamp(date, unit)
 }
 
 /** Below this, a number given for a Drift date attribute is Unix seconds: 1e11 ms is March 1973, 1e11 s year 5138. */
@@ -47,19 +38,15 @@ const SECONDS_BELOW = 1e11
 
 /**
  * A value for one of Drift's own date attributes (`start_date`, `last_active`) in epoch milliseconds, Drift's
- * unit: a Date, an ISO-8601 string, or a number (Unix seconds are recognised and converted, with a note).
- * `reason` says why a value was refused.
+ * unit: a Date, an ISO-8601 string, or a number (Unix seconds are recognised and converted: `seconds` says so).
+ * Undefined when the value is none of these.
  */
-export function toDriftDateMs(value: unknown): { ms: number; note?: string } | { reason: string } {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return { reason: `${value} is not a finite number` }
-    if (Math.abs(value) < SECONDS_BELOW)
-      return { ms: Math.round(value * 1000), note: 'Unix seconds sent as milliseconds' }
-    return { ms: Math.round(value) }
-  }
-  if (value instanceof Date || typeof value === 'string') {
+export function toDriftDateMs(value: unknown): { ms: number; seconds: boolean } | undefined {
+  if (typeof value !== 'number') {
     const ms = toTimestamp(value, 'milliseconds')
-    return ms === undefined ? { reason: 'is a date attribute and this is no ISO-8601 date' } : { ms }
+    return ms === undefined ? undefined : { ms, seconds: false }
   }
-  return { reason: 'is a date attribute and takes a Date, an ISO-8601 string or a timestamp' }
+  if (!Number.isFinite(value)) return undefined
+  const seconds = Math.abs(value) < SECONDS_BELOW
+  return { ms: Math.round(seconds ? value * 1000 : value), seconds }
 }

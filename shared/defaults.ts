@@ -48,47 +48,23 @@ export const DATE_ATTRIBUTES: ReadonlySet<string> = new Set(
  * that would only stringify to `[object Object]` (plain objects, nested arrays) and for null/undefined.
  */
 export function stringifyAttributeValue(value: unknown): string | undefined {
-  try {
-    return stringify(value)
-  } catch {
-    // A getter or Proxy trap that throws: the value has no usable text form.
-    return undefined
-  }
+  return textOf(value, false)
 }
 
-function stringify(value: unknown): string | undefined {
-  switch (typeof value) {
-    case 'string':
-      return value
-    case 'number':
-      return Number.isFinite(value) ? String(value) : undefined
-    case 'boolean':
-    case 'bigint':
-      return String(value)
-    case 'object': {
-      if (value === null) return undefined
-      if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.toISOString() : undefined
-      if (Array.isArray(value)) {
-        const parts = value.map(stringify)
-        const nested = value.some((item) => typeof item === 'object' && item !== null && !(item instanceof Date))
-        return nested || parts.includes(undefined) ? undefined : parts.join(',')
-      }
-      return hasOwnToString(value) ? safeToString(value) : undefined
+function textOf(value: unknown, inArray: boolean): string | undefined {
+  try {
+    if (typeof value === 'string') return value
+    if (typeof value === 'boolean' || typeof value === 'bigint') return String(value)
+    if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined
+    // An invalid Date throws here, as does a getter or Proxy trap: no usable text form.
+    if (value instanceof Date) return value.toISOString()
+    if (typeof value !== 'object' || value === null || inArray) return undefined
+    if (Array.isArray(value)) {
+      const parts = value.map((item) => textOf(item, true))
+      return parts.includes(undefined) ? undefined : parts.join(',')
     }
-    default:
-      return undefined
-  }
-}
-
-/** True for objects whose class gives them a meaningful `toString` (URL, URLSearchParams, boxed primitives). */
-function hasOwnToString(value: object): boolean {
-  const toString = (value as { toString?: unknown }).toString
-  return typeof toString === 'function' && toString !== Object.prototype.toString
-}
-
-function safeToString(value: object): string | undefined {
-  try {
-    const text = String(value)
+    // Only a class's own toString (URL, URLSearchParams, boxed primitives) says something.
+    const text = value.toString === Object.prototype.toString ? undefined : String(value)
     return text === '[object Object]' ? undefined : text
   } catch {
     return undefined

@@ -21,9 +21,9 @@ export const FLATTEN_DEFAULTS = {
 export type FlattenOptions = Partial<typeof FLATTEN_DEFAULTS & { dateKeys: ReadonlySet<string> }>
 
 /** The options as the walk reads them: the blocklist compiled (undefined: nothing is blocked). */
-export type ResolvedOptions = Required<Omit<FlattenOptions, 'blockedAttributes'>> & {
-  blocklist: AttributeBlocklist | undefined
-}
+export type ResolvedOptions = Required<FlattenOptions> & { blocklist: AttributeBlocklist | undefined }
+
+const LIMITS = ['maxDepth', 'maxAttributes', 'maxStringLength', 'maxValues'] as const
 
 /**
  * The mapping options a destination's settings choose, in both modes: `dateUnit`, `separator` and
@@ -37,38 +37,33 @@ export function flattenOptionsOf(settings: {
   return { dateUnit: settings.dateUnit, separator: settings.separator, blockedAttributes: settings.blockedAttributes }
 }
 
-/** The options with their defaults; a wrong option throws a RangeError naming it. */
+/**
+ * The options with their defaults (an option set to undefined takes its default). Options come from code, not
+ * from events: a wrong one is a programming error, a RangeError naming it.
+ */
 export function resolveOptions(options: FlattenOptions): ResolvedOptions {
-  checkOptions(options)
   const d = FLATTEN_DEFAULTS
-  const separator = options.separator ?? d.separator
-  const blocked = options.blockedAttributes ?? d.blockedAttributes
-  // A literal, not a spread: the walk reads these for every key, and one stable shape keeps that fast.
-  return {
-    separator,
+  // A literal: one shape, built without a loop (this runs for every event).
+  const o: ResolvedOptions = {
+    separator: options.separator ?? d.separator,
     dateUnit: options.dateUnit ?? d.dateUnit,
     maxDepth: options.maxDepth ?? d.maxDepth,
     maxAttributes: options.maxAttributes ?? d.maxAttributes,
     maxStringLength: options.maxStringLength ?? d.maxStringLength,
     maxValues: options.maxValues ?? d.maxValues,
     dateKeys: options.dateKeys ?? DATE_ATTRIBUTES,
-    // Compiled once per list and separator (compiling validates it: a bad list throws a RangeError naming it).
-    blocklist: Array.isArray(blocked) && blocked.length === 0 ? undefined : blocklistFor(blocked, separator)
+    blockedAttributes: options.blockedAttributes ?? d.blockedAttributes,
+    blocklist: undefined
   }
-}
-
-/** Options come from code, not from events: a wrong one is a programming error, refused by name. */
-function checkOptions({
-  separator,
-  dateUnit,
-  dateKeys: _dateKeys,
-  blockedAttributes: _blocked,
-  ...limits
-}: FlattenOptions): void {
-  const wrongLimit = Object.entries(limits).find(([, v]) => v !== undefined && !(Number.isInteger(v) && v >= 1))
-  if (separator !== undefined && typeof separator !== 'string') throw new RangeError('separator must be a string')
-  if (dateUnit !== undefined && dateUnit !== 'seconds' && dateUnit !== 'milliseconds') {
+  for (const key of LIMITS) {
+    if (!(Number.isInteger(o[key]) && o[key] >= 1)) throw new RangeError(`${key} must be a whole number >= 1`)
+  }
+  if (typeof o.separator !== 'string') throw new RangeError('separator must be a string')
+  if (o.dateUnit !== 'seconds' && o.dateUnit !== 'milliseconds') {
     throw new RangeError('dateUnit must be "seconds" or "milliseconds"')
   }
-  if (wrongLimit) throw new RangeError(`${wrongLimit[0]} must be a whole number >= 1`)
+  const blocked = o.blockedAttributes
+  // Compiled once per list and separator (compiling validates it: a bad list throws a RangeError naming it).
+  if (!Array.isArray(blocked) || blocked.length > 0) o.blocklist = blocklistFor(blocked, o.separator)
+  return o
 }

@@ -94,7 +94,9 @@ describe('toDriftContactAttributes', () => {
   it('should remove the id trait, since the user id travels on its own, and say so', () => {
     expect(toDriftContactAttributes({ id: 'u1', email: 'a@example.com' })).toEqual({
       attributes: { email: 'a@example.com' },
-      warnings: [{ path: 'id', action: 'dropped', reason: 'the user id travels on its own, not as a trait' }]
+      warnings: [
+        { path: 'id', action: 'dropped', reason: 'the user id travels on its own (as externalId), not as a trait' }
+      ]
     })
   })
 
@@ -102,7 +104,11 @@ describe('toDriftContactAttributes', () => {
     const result = toDriftContactAttributes({ externalId: 'someone-else', plan: 'pro' })
     expect(result.attributes).toEqual({ plan: 'pro' })
     expect(result.warnings).toEqual([
-      { path: 'externalId', action: 'dropped', reason: 'the user id is the externalId, not a trait' }
+      {
+        path: 'externalId',
+        action: 'dropped',
+        reason: 'the user id travels on its own (as externalId), not as a trait'
+      }
     ])
   })
 
@@ -222,16 +228,20 @@ describe('toDriftContactAttributes', () => {
   it('should report traits that are not an object', () => {
     expect(toDriftContactAttributes('x')).toEqual({
       attributes: {},
-      warnings: [{ path: '', action: 'dropped', reason: 'traits must be an object' }]
+      warnings: [{ path: '', action: 'dropped', reason: 'expected an object of traits or properties, got string' }]
     })
     expect(toDriftContactAttributes(undefined)).toEqual({ attributes: {}, warnings: [] })
   })
 
   it('should report a Map, Set or Date given as traits instead of losing it silently', () => {
-    for (const traits of [new Map([['email', 'a@b.co']]), new Set(['a']), new Date(0)]) {
+    for (const [traits, type] of [
+      [new Map([['email', 'a@b.co']]), 'Map'],
+      [new Set(['a']), 'Set'],
+      [new Date(0), 'Date']
+    ] as const) {
       expect(toDriftContactAttributes(traits)).toEqual({
         attributes: {},
-        warnings: [{ path: '', action: 'dropped', reason: 'traits must be an object' }]
+        warnings: [{ path: '', action: 'dropped', reason: `expected an object of traits or properties, got ${type}` }]
       })
     }
   })
@@ -279,7 +289,7 @@ describe('toDriftCompanyAttributes', () => {
       warnings: [{ path: 'broken', action: 'dropped', reason: 'reading the value threw' }]
     })
     expect(toDriftCompanyAttributes('g1', 'x').warnings).toEqual([
-      { path: '', action: 'dropped', reason: 'group traits must be an object' }
+      { path: '', action: 'dropped', reason: 'expected an object of traits or properties, got string' }
     ])
   })
 })

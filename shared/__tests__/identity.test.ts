@@ -47,8 +47,8 @@ describe('guardUserId', () => {
   it('should refuse the numbers 0 and -0, NaN and infinities', () => {
     expect(refused(0)).toBe('userId "0" is a placeholder, not a unique id')
     expect(refused(-0)).toBe('userId "0" is a placeholder, not a unique id')
-    expect(refused(NaN)).toBe('userId NaN is not a usable id')
-    expect(refused(Infinity)).toBe('userId Infinity is not a usable id')
+    expect(refused(NaN)).toBe('userId NaN is not a finite number')
+    expect(refused(Infinity)).toBe('userId Infinity is not a finite number')
   })
 
   it('should refuse integers too large to be exact, which would collide once rounded', () => {

@@ -14,6 +14,7 @@
  *   (`a_b` may be a key or a path), so every separator counts as a possible path boundary: the last key is always
  *   among the parts tried, and a false match can only drop an attribute, never let a secret through.
  */
+import { warning } from '../mapping-warnings'
 import type { DriftAttributes, MappingResult, MappingWarning } from '../types'
 
 export const DEFAULT_BLOCKED_ATTRIBUTES: readonly string[] = [
@@ -73,21 +74,17 @@ export function canonicalAttributeName(name: string): string {
 }
 
 /** A `*` glob as its literal pieces; matched greedily with indexOf (linear-ish, no regular expression to blow up). */
-type Glob = string[]
-
-function globMatches(pieces: Glob, name: string): boolean {
-  if (pieces.length === 1) return name === pieces[0]
-  const first = pieces[0]
-  const last = pieces[pieces.length - 1]
-  if (name.length < first.length + last.length || !name.startsWith(first) || !name.endsWith(last)) return false
-  let at = first.length
-  const end = name.length - last.length
-  for (let i = 1; i < pieces.length - 1; i++) {
-    const found = name.indexOf(pieces[i], at)
-    if (found === -1 || found + pieces[i].length > end) return false
-    at = found + pieces[i].length
+function globMatches(pieces: string[], name: string): boolean {
+  const last = pieces.length - 1
+  if (last === 0) return name === pieces[0]
+  const end = name.length - pieces[last].length
+  if (end < pieces[0].length || !name.startsWith(pieces[0]) || !name.endsWith(pieces[last])) return false
+  let at = pieces[0].length
+  for (let i = 1; i < last && at >= 0; i++) {
+    at = name.indexOf(pieces[i], at)
+    if (at >= 0) at += pieces[i].length
   }
-  return true
+  return at >= 0 && at <= end
 }
 
 export interface AttributeBlocklist {
@@ -108,22 +105,22 @@ export function compileBlockedAttributes(
   const problem = blockedAttributesProblem(patterns)
   if (problem) throw new RangeError(problem)
   if (typeof separator !== 'string') throw new RangeError('separator must be a string')
-  const sep = separator.toLowerCase()
   // Each pattern P becomes two globs: P (the whole name) and `*<separator>P` (the part after a separator). An
   // empty separator (keys joined as they are) makes every position a possible boundary: `*P`.
-  const compiled = patterns.map((pattern) => {
+  const globs = patterns.map((pattern) => {
     const pieces = canonicalAttributeName(pattern).split(/\*+/)
-    return { pattern, whole: pieces, suffix: ['', sep + pieces[0], ...pieces.slice(1)] }
+    return [pieces, ['', separator.toLowerCase() + pieces[0], ...pieces.slice(1)]]
   })
+  const list = [...patterns]
   const cache = new Map<string, string | null>()
   return {
-    patterns: [...patterns],
+    patterns: list,
     blockedBy(name) {
       let hit = cache.get(name)
       if (hit === undefined) {
         const canonical = canonicalAttributeName(name)
-        const found = compiled.find((c) => globMatches(c.whole, canonical) || globMatches(c.suffix, canonical))
-        hit = found ? found.pattern : null
+        const i = globs.findIndex(([whole, suffix]) => globMatches(whole, canonical) || globMatches(suffix, canonical))
+        hit = list[i] ?? null
         // Events repeat their shapes: remember answers, within bounds (hostile input may invent endless names).
         if (cache.size >= 5000) cache.clear()
         cache.set(name, hit)
@@ -133,28 +130,24 @@ export function compileBlockedAttributes(
   }
 }
 
-/** Compiled lists by list (the same array: device settings) and by content (cloud settings are parsed per event). */
-const byList = new WeakMap<readonly string[], Map<string, AttributeBlocklist>>()
-const byContent = new Map<string, AttributeBlocklist>()
-const MAX_COMPILED = 32
+/** Compiled lists by content and separator (cloud settings are parsed per event), and the last one asked for. */
+const compiled = new Map<string, AttributeBlocklist>()
+let last: [readonly string[], string, AttributeBlocklist] | undefined
 
 /**
  * The compiled `blockedAttributes` for a separator, compiled once and then reused (with its answer cache) by
  * every event mapped with the same list: the mapping core calls this for each mapping.
  */
 export function blocklistFor(patterns: readonly string[], separator: string): AttributeBlocklist {
-  let forList = byList.get(patterns)
-  const known = forList?.get(separator)
-  if (known) return known
+  if (last?.[0] === patterns && last[1] === separator) return last[2]
   const key = JSON.stringify([separator, patterns])
-  let blocklist = byContent.get(key)
+  let blocklist = compiled.get(key)
   if (!blocklist) {
     blocklist = compileBlockedAttributes(patterns, separator)
-    if (byContent.size >= MAX_COMPILED) byContent.clear()
-    byContent.set(key, blocklist)
+    if (compiled.size >= 32) compiled.clear()
+    compiled.set(key, blocklist)
   }
-  if (!forList) byList.set(patterns, (forList = new Map()))
-  forList.set(separator, blocklist)
+  last = [patterns, separator, blocklist]
   return blocklist
 }
 
@@ -164,14 +157,13 @@ export function blocklistFor(patterns: readonly string[], separator: string): At
  */
 export function dropBlockedAttributes(attributes: DriftAttributes, blocklist: AttributeBlocklist): MappingResult {
   const warnings: MappingWarning[] = []
-  if (blocklist.patterns.length === 0) return { attributes, warnings }
   let kept: DriftAttributes | undefined
   for (const name of Object.keys(attributes)) {
     const pattern = blocklist.blockedBy(name)
     if (pattern === undefined) continue
     kept ??= { ...attributes }
     delete kept[name]
-    warnings.push({ path: name, action: 'dropped', reason: `blocked by blockedAttributes ("${pattern}")` })
+    warnings.push(warning(name, 'dropped', 'blocked', pattern))
   }
   return { attributes: kept ?? attributes, warnings }
 }
