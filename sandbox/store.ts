@@ -19,6 +19,7 @@ import {
   requireInteger,
   requireNonEmptyString
 } from './validate'
+import { isNullish } from '../shared/absent'
 
 // The sandbox's rules for contacts, timeline events and accounts, on plain in-memory state. Lookups scan the
 // arrays: the sandbox holds thousands of records at most, and scanning keeps the state free of stale indexes.
@@ -55,8 +56,7 @@ export function clearState(state: SandboxState): void {
 const sameEmail = (a: FlatValue | undefined, b: string): boolean =>
   typeof a === 'string' && a.trim().toLowerCase() === b.trim().toLowerCase()
 
-const sameExternalId = (a: FlatValue | undefined, b: FlatValue): boolean =>
-  a !== undefined && a !== null && String(a) === String(b)
+const sameExternalId = (a: FlatValue | undefined, b: FlatValue): boolean => !isNullish(a) && String(a) === String(b)
 
 // ---- contacts ----
 
@@ -90,7 +90,7 @@ export function createContact(state: SandboxState, body: unknown, now: number): 
   const attributes = requireFlatAttributes(requireBody(body).attributes, 'attributes')
   const email = requireNonEmptyString(attributes.email, 'attributes.email')
   const externalId = attributes.externalId
-  if (externalId !== undefined && externalId !== null) {
+  if (!isNullish(externalId)) {
     requireExternalId(externalId, 'attributes.externalId')
     const existing = contactsByExternalId(state, String(externalId))[0]
     if (existing) {
@@ -125,7 +125,7 @@ export function patchContact(state: SandboxState, id: number, body: unknown): Sa
   const contact = findContact(state, id)
   if ('email' in attributes) requireNonEmptyString(attributes.email, 'attributes.email')
   const externalId = attributes.externalId
-  if (externalId !== undefined && externalId !== null) {
+  if (!isNullish(externalId)) {
     requireExternalId(externalId, 'attributes.externalId')
     const other = contactsByExternalId(state, String(externalId)).find((c) => c.id !== id)
     if (other) {
@@ -199,12 +199,12 @@ export function addTimelineEvent(state: SandboxState, body: unknown, now: number
     throw badRequest('contactId or externalId is required', { field: 'contactId' })
   }
   let createdAt = now
-  if (input.createdAt !== undefined && input.createdAt !== null) {
+  if (!isNullish(input.createdAt)) {
     createdAt = requireInteger(input.createdAt, 'createdAt')
     if (createdAt < 0) throw badRequest('createdAt must be epoch milliseconds', { field: 'createdAt' })
   }
   const attributes: Record<string, string> = {}
-  if (input.attributes !== undefined && input.attributes !== null) {
+  if (!isNullish(input.attributes)) {
     for (const [name, value] of Object.entries(requireFlatAttributes(input.attributes, 'attributes'))) {
       if (value !== null) attributes[name] = String(value)
     }
@@ -224,7 +224,7 @@ export function addTimelineEvent(state: SandboxState, body: unknown, now: number
 // ---- accounts ----
 
 function customProperties(value: unknown): AccountCustomProperty[] {
-  if (value === undefined || value === null) return []
+  if (isNullish(value)) return []
   if (!Array.isArray(value)) throw badRequest('customProperties must be an array', { field: 'customProperties' })
   return value.map((item: unknown, i) => {
     const field = `customProperties[${i}]`
@@ -255,13 +255,13 @@ function requireUniqueDomain(state: SandboxState, domain: string, exceptId?: str
 }
 
 function optionalString(value: unknown, field: string): string | undefined {
-  if (value === undefined || value === null) return undefined
+  if (isNullish(value)) return undefined
   if (typeof value !== 'string') throw badRequest(`${field} must be a string`, { field })
   return value
 }
 
 function optionalBoolean(value: unknown, field: string): boolean | undefined {
-  if (value === undefined || value === null) return undefined
+  if (isNullish(value)) return undefined
   if (typeof value !== 'boolean') throw badRequest(`${field} must be a boolean`, { field })
   return value
 }

@@ -3,6 +3,7 @@ import type { CloudSettings } from '../../shared'
 import { classifyAnswer, classifyNoAnswer, driftMessage, redact } from './errors'
 import { parseJsonKeepingBigIntegers, toExactId } from './json'
 import { parseRetryAfterMs } from './retry'
+import { isNullish } from '../../shared/absent'
 
 /** Drift's routes, keyed like the sandbox counts them, with the scope each needs and what it does. */
 const ROUTES = {
@@ -115,7 +116,7 @@ export class DriftApi {
     const answer = await this.call('findContacts', { query, expect: [404] })
     if (answer.status === 404) return []
     const data = record(answer.body).data
-    const items = Array.isArray(data) ? data : data === undefined || data === null ? [] : [data]
+    const items = Array.isArray(data) ? data : isNullish(data) ? [] : [data]
     return items.map(toContact).filter((c): c is DriftContact => c !== undefined)
   }
 

@@ -10,6 +10,7 @@ import {
 import { withConsent } from '../consent'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
+import { isNullish } from '../../../shared/absent'
 
 const PAGE_FIELDS = ['url', 'path', 'title', 'referrer'] as const
 
@@ -24,7 +25,7 @@ export function pageEventName(name: unknown, path: unknown): string {
 export function prepareTrackPage(payload: Payload, settings: CloudSettings): PreparedTimelineEvent {
   const page: Record<string, unknown> = { ...(payload.properties ?? {}) }
   for (const field of PAGE_FIELDS) {
-    if (payload[field] !== undefined && payload[field] !== null) page[field] = payload[field]
+    if (!isNullish(payload[field])) page[field] = payload[field]
   }
   return prepareTimelineEvent(payload, settings, () => pageEventName(payload.name, payload.path), page)
 }

@@ -16,6 +16,7 @@ import { withConsent } from '../consent'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { upsertContact } from './upsert'
+import { isNullish } from '../../../shared/absent'
 
 /** Fields named like Drift's default attributes; each replaces the spec trait it comes from (firstName…). */
 const NAMED_FIELDS = ['email', 'name', 'first_name', 'last_name', 'phone', 'start_date'] as const
@@ -35,7 +36,7 @@ export function prepareContact(payload: Payload, settings: CloudSettings): Prepa
   const traits: Record<string, unknown> = { ...(payload.custom_attributes ?? {}) }
   for (const field of NAMED_FIELDS) {
     const value = payload[field]
-    if (value === undefined || value === null) continue
+    if (isNullish(value)) continue
     const specTrait = SPEC_TRAIT_OF.get(field)
     if (specTrait && specTrait !== field) delete traits[specTrait]
     traits[field] = value
