@@ -7,7 +7,7 @@ import type {
   SandboxAccount,
   SandboxContact,
   SandboxState,
-  TimelineEvent,
+  SandboxTimelineEvent,
   WidgetCall
 } from './types'
 import {
@@ -181,7 +181,7 @@ export function attributeProperties(
  * event could land on another contact). Attribute values are stringified as Drift does; nested values are refused
  * like everywhere else (a guess: Drift documents flat properties only).
  */
-export function addTimelineEvent(state: SandboxState, body: unknown, now: number): TimelineEvent {
+export function addTimelineEvent(state: SandboxState, body: unknown, now: number): SandboxTimelineEvent {
   const input = requireBody(body)
   const event = requireNonEmptyString(input.event, 'event')
   if (input.contactId !== undefined && input.externalId !== undefined) {
@@ -209,7 +209,7 @@ export function addTimelineEvent(state: SandboxState, body: unknown, now: number
       if (value !== null) attributes[name] = String(value)
     }
   }
-  const stored: TimelineEvent = {
+  const stored: SandboxTimelineEvent = {
     id: state.nextEventId++,
     contactId: contact.id,
     event,

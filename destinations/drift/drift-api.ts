@@ -4,6 +4,7 @@ import { classifyAnswer, classifyNoAnswer, driftMessage, redact } from './errors
 import { parseJsonKeepingBigIntegers, toExactId } from './json'
 import { parseRetryAfterMs } from './retry'
 import { isNullish } from '../../shared/absent'
+import type { TimelineEvent, TimelineTarget } from './timeline-event'
 
 /** Drift's routes, keyed like the sandbox counts them, with the scope each needs and what it does. */
 const ROUTES = {
@@ -153,8 +154,8 @@ export class DriftApi {
   }
 
   /** `no-contact` when Drift has no contact for that externalId or contactId (404). */
-  async postTimeline(event: TimelineEvent): Promise<'posted' | 'no-contact'> {
-    const answer = await this.call('timeline', { rawJson: timelineJson(event), expect: [404] })
+  async postTimeline(to: TimelineTarget, event: TimelineEvent): Promise<'posted' | 'no-contact'> {
+    const answer = await this.call('timeline', { rawJson: timelineJson(to, event), expect: [404] })
     return answer.status === 404 ? 'no-contact' : 'posted'
   }
 
@@ -256,21 +257,20 @@ export class DriftApi {
   }
 }
 
-export interface TimelineEvent {
-  /** Exactly one of externalId and contactId. */
-  externalId?: string
-  contactId?: string
-  event: string
-  createdAt?: number
-  attributes?: Record<string, unknown>
-}
-
-/** The timeline body, with a 64-bit `contactId` written as a JSON number exactly (no rounding through a double). */
-function timelineJson({ contactId, ...rest }: TimelineEvent): string {
-  if (contactId === undefined) return JSON.stringify(rest)
-  if (!/^\d+$/.test(contactId)) throw new TypeError('contactId must be decimal digits')
-  const others = JSON.stringify(rest)
-  return `{"contactId":${contactId}${others === '{}' ? '' : `,${others.slice(1, -1)}`}}`
+/**
+ * The timeline body: the target, then Drift's fields (attributes only when there are some), with a 64-bit
+ * `contactId` written as a JSON number exactly (no rounding through a double).
+ */
+function timelineJson(to: TimelineTarget, { event, createdAt, attributes }: TimelineEvent): string {
+  const fields = JSON.stringify({
+    ...('externalId' in to ? { externalId: to.externalId } : {}),
+    event,
+    ...(createdAt !== undefined ? { createdAt } : {}),
+    ...(Object.keys(attributes).length > 0 ? { attributes } : {})
+  })
+  if (!('contactId' in to)) return fields
+  if (!/^\d+$/.test(to.contactId)) throw new TypeError('contactId must be decimal digits')
+  return `{"contactId":${to.contactId},${fields.slice(1)}`
 }
 
 function notify(event: DriftRequestEvent): void {

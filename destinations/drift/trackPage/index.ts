@@ -5,7 +5,7 @@ import {
   timelineEmailField,
   timelineExternalIdField,
   timelineHandlers,
-  type PreparedTimelineEvent
+  type TimelineEvent
 } from '../timeline'
 import { withConsent } from '../consent'
 import type { Settings } from '../generated-types'
@@ -22,7 +22,7 @@ export function pageEventName(name: unknown, path: unknown): string {
   return 'Page'
 }
 
-export function prepareTrackPage(payload: Payload, settings: CloudSettings): PreparedTimelineEvent {
+export function prepareTrackPage(payload: Payload, settings: CloudSettings): TimelineEvent {
   const page: Record<string, unknown> = { ...(payload.properties ?? {}) }
   for (const field of PAGE_FIELDS) {
     if (!isNullish(payload[field])) page[field] = payload[field]
