@@ -65,8 +65,8 @@ const action: ActionDefinition<Settings, Payload> = {
   },
 
   perform: async (request, { payload, settings }) => {
-    const drift = cloudSettings(settings)
-    const ownerId = ownerIdOf(payload.owner_id, drift)
+    const config = cloudSettings(settings)
+    const ownerId = ownerIdOf(payload.owner_id, config)
     const domain = domainOf(payload.domain)
     if (domain === undefined) {
       throw new PayloadValidationError(
@@ -75,8 +75,8 @@ const action: ActionDefinition<Settings, Payload> = {
           : 'domain must be a domain name or a website URL, such as example.com'
       )
     }
-    const { customProperties, warnings } = customPropertiesOf(payload.custom_properties, drift)
-    const outcome = await upsertAccount(new DriftApi(request, drift), drift, {
+    const { customProperties, warnings } = customPropertiesOf(payload.custom_properties, config)
+    const outcome = await upsertAccount(new DriftApi(request, config), config, {
       ownerId,
       domain,
       name: typeof payload.name === 'string' && payload.name.trim() !== '' ? payload.name : undefined,
