@@ -1,10 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { domainOf } from '../destinations/drift/upsertAccount/account'
 import { generateEvents } from '../examples/generate'
-import { SANDBOX_ORG_ID, startSandbox, variantMatrix, type Variants } from '../sandbox'
-import { runReplay } from './replay-child'
+import { SANDBOX_ORG_ID, startSandbox, variantMatrix, type Sandbox, type Variants } from '../sandbox'
+import { accountFor, markdownTable, replayInto, SCALED_RATE_LIMIT, withTempDir } from './replay-common'
 
 // `npm run bench:replay -- --variants`: the replay once per sandbox variant (each undocumented Drift behaviour
 // answered each plausible way), on a Drift that already holds data this process never saw: half of the users'
@@ -16,7 +15,6 @@ import { runReplay } from './replay-child'
 const USERS = 100
 const EVENTS_PER_USER = 8
 const GHOSTS = 20
-const LIMIT = { requests: 1000, windowMs: 2000 }
 
 interface Row {
   variant: string
@@ -49,7 +47,7 @@ function eventLines(): string[] {
 }
 
 /** What Drift holds before the run: every other identified user's contact, and every group's account. */
-function seed(sandbox: Awaited<ReturnType<typeof startSandbox>>, lines: string[]): void {
+function seed(sandbox: Sandbox, lines: string[]): void {
   const domains = new Set<string>()
   let n = 0
   for (const line of lines) {
@@ -83,32 +81,16 @@ async function runOne(name: string, variants: Variants, lines: string[], dir: st
   const rejects = join(dir, `${name.replace(/[^a-z0-9]+/gi, '_')}.rejects.ndjson`)
   writeFileSync(input, `${lines.join('\n')}\n`)
   const sandbox = await startSandbox({
-    rateLimit: { capacity: LIMIT.requests, windowMs: LIMIT.windowMs },
+    rateLimit: SCALED_RATE_LIMIT,
     faults: { rateLimitRate: 0.02, retryAfterSeconds: 1, seed: 5 },
     variants
   })
   try {
     seed(sandbox, lines)
     const timelineBefore = sandbox.state.timeline.length
-    const summary = await runReplay([
-      'replay',
-      input,
-      '--api-base',
-      sandbox.url,
-      '--account-owner-id',
-      '1',
-      '--rate',
-      `${LIMIT.requests}/${LIMIT.windowMs}ms`,
-      '--no-checkpoint',
-      '--rejects',
-      rejects,
-      '--json',
-      '--quiet'
-    ])
-    const sent = (type: string): number => summary.byType[type]?.sent ?? 0
-    const timelineAcknowledged = sent('track') + sent('page') + sent('screen')
+    const summary = await replayInto(sandbox, input, ['--no-checkpoint', '--rejects', rejects, '--quiet'])
+    const { timelineAcknowledged, rejected } = accountFor(summary)
     const timelineStored = sandbox.state.timeline.length - timelineBefore
-    const rejected = summary.totals.failed + summary.totals.skipped + summary.lines.malformed
     const unaccounted = lines.length - summary.totals.sent - rejected
     // Acknowledged as delivered but not in Drift (e.g. a 200 that dropped the event) is lost too.
     const lost = unaccounted + Math.max(0, timelineAcknowledged - timelineStored)
@@ -146,17 +128,14 @@ function reasonsOf(file: string): Map<string, number> {
 }
 
 export async function runVariants(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'drift-variants-'))
   const lines = eventLines()
   const rows: Row[] = []
-  try {
+  await withTempDir('drift-variants-', async (dir) => {
     for (const { name, variants } of variantMatrix()) {
       process.stderr.write(`variant ${name}…\n`)
       rows.push(await runOne(name, variants, lines, dir))
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
   const table = [
     ['variant', 'events', 'delivered', 'rejected (with reason)', 'lost', 'requests/event'],
     ...rows.map((r) => [
@@ -168,17 +147,13 @@ export async function runVariants(): Promise<void> {
       r.requestsPerEvent.toFixed(3)
     ])
   ]
-  const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)))
-  const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`
   const reasons = new Map<string, number>()
   for (const row of rows) for (const [reason, n] of row.reasons) reasons.set(reason, (reasons.get(reason) ?? 0) + n)
   const out = [
     `Replay under every sandbox variant: ${lines.length} events (${USERS} users, ${GHOSTS} events for users Drift ` +
       `does not know), half the contacts and every account already in Drift, 2% of requests answered 429`,
     '',
-    line(table[0]),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...table.slice(1).map(line),
+    ...markdownTable(table),
     '',
     'rejection reasons (all variants):',
     ...[...reasons].map(([reason, n]) => `  ${n} × ${reason}`)

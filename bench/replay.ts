@@ -1,12 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { ReplaySummary } from '../cli/summary'
 import { generateEvents } from '../examples/generate'
 import { startSandbox } from '../sandbox'
-import { runReplay } from './replay-child'
+import {
+  accountFor,
+  markdownTable,
+  replayInto,
+  SCALED_LIMIT as LIMIT,
+  SCALED_RATE_LIMIT,
+  withTempDir
+} from './replay-common'
 import { runVariants } from './replay-variants'
-import type { Rate } from '../cli/pacer'
-import type { ReplaySummary } from '../cli/summary'
 
 // `npm run bench:replay`: 20,000 events for 2,000 users replayed into a sandbox whose rate limit is Drift's
 // scaled down 10× in time (1000 requests per 2 s instead of per 20 s), with the replay paced to the same limit.
@@ -18,11 +23,9 @@ import type { ReplaySummary } from '../cli/summary'
 
 const USERS = 2000
 const EVENTS = 20_000
-const LIMIT: Rate = { requests: 1000, windowMs: 2000 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'drift-bench-'))
-  try {
+function main(): Promise<void> {
+  return withTempDir('drift-bench-', async (dir) => {
     const lines = generateEvents({ users: USERS, eventsPerUser: EVENTS / USERS, seed: 7 })
     // Time order keeps each user's identify first; trim, or top up with more of the last user's events.
     const last = lines[lines.length - 1]
@@ -30,23 +33,14 @@ async function main(): Promise<void> {
     const input = join(dir, 'events.ndjson')
     writeFileSync(input, `${lines.slice(0, EVENTS).join('\n')}\n`)
 
-    const sandbox = await startSandbox({ rateLimit: { capacity: LIMIT.requests, windowMs: LIMIT.windowMs } })
+    const sandbox = await startSandbox({ rateLimit: SCALED_RATE_LIMIT })
     let summary: ReplaySummary
     try {
-      summary = await runReplay([
-        'replay',
-        input,
-        '--api-base',
-        sandbox.url,
-        '--account-owner-id',
-        '1',
-        '--rate',
-        `${LIMIT.requests}/${LIMIT.windowMs}ms`,
+      summary = await replayInto(sandbox, input, [
         '--checkpoint',
         join(dir, 'checkpoint.json'),
         '--rejects',
         join(dir, 'rejects.ndjson'),
-        '--json',
         ...(process.stderr.isTTY ? [] : ['--quiet'])
       ])
     } catch (error) {
@@ -55,10 +49,7 @@ async function main(): Promise<void> {
     }
     const peakRss = summary.peakRssBytes
 
-    const t = summary.byType
-    const sent = (type: string): number => t[type]?.sent ?? 0
-    const timelineSent = sent('track') + sent('page') + sent('screen')
-    const rejected = summary.totals.failed + summary.totals.skipped + summary.lines.malformed
+    const { sent, timelineAcknowledged: timelineSent, rejected } = accountFor(summary)
     const lost = EVENTS - summary.totals.sent - rejected
     const sandboxTimeline = sandbox.state.timeline.length
     const sandboxContacts = sandbox.state.contacts.length
@@ -72,7 +63,7 @@ async function main(): Promise<void> {
     const eventShare = summary.eventsPerSecond / allowedPerSecond
     const requestShare = summary.http.requests / seconds / allowedPerSecond
     const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`
-    const rows: Array<[string, string, string, string]> = [
+    const rows: string[][] = [
       [
         'HTTP requests per event',
         `${summary.http.perEvent.toFixed(5)} (${summary.http.requests - summary.http.authRequests}/${summary.totals.sent})`,
@@ -92,8 +83,6 @@ async function main(): Promise<void> {
       ['events lost', String(lost), '0', lost === 0 ? 'met' : 'NOT met'],
       ['sandbox state agrees with acknowledgements', agrees ? 'yes' : 'NO', 'yes', agrees ? 'met' : 'NOT met']
     ]
-    const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), 6))
-    const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`
     const out = [
       `Replay benchmark: ${EVENTS} events, ${USERS} users, limit ${LIMIT.requests} requests per ${LIMIT.windowMs / 1000} s ` +
         `(sandbox and pacer), concurrency ${summary.concurrency}`,
@@ -101,15 +90,11 @@ async function main(): Promise<void> {
         `sent ${summary.totals.sent}, rejected with reason ${rejected}`,
       `sandbox: ${sandboxContacts} contacts, ${sandboxTimeline} timeline events (acknowledged: ${sent('identify')} identify, ${timelineSent} timeline)`,
       '',
-      line(['measure', 'value', 'goal', 'result']),
-      line(widths.map((w) => '-'.repeat(w))),
-      ...rows.map(line)
+      ...markdownTable([['measure', 'value', 'goal', 'result'], ...rows])
     ]
     process.stdout.write(`${out.join('\n')}\n`)
     if (lost !== 0 || !agrees) process.exitCode = 1
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
 }
 
 const run = process.argv.includes('--variants') ? runVariants : main

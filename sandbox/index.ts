@@ -26,7 +26,7 @@ export type {
   SandboxContact,
   SandboxOptions,
   SandboxState,
-  TimelineEvent,
+  SandboxTimelineEvent,
   WidgetCall
 } from './types'
 export { signIdentity, verifyIdentity } from './signed-identity'

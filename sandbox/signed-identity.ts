@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import { isNullish } from '../shared/absent'
 
 // Drift's signed identities: an HS256 JWT whose `sub` is the user id, signed with the secret from Drift's
 // settings. The sandbox signs (for tests and demos) and verifies them; tokens are never stored or logged.
@@ -60,7 +61,7 @@ export function verifyIdentity(
   }
   const claims = parseJson(body)
   if (!claims) return { verified: false, reason: 'the JWT payload is not a JSON object' }
-  if (userId === undefined || userId === null || claims.sub !== String(userId)) {
+  if (isNullish(userId) || claims.sub !== String(userId)) {
     return { verified: false, reason: 'sub does not equal the identified user id' }
   }
   const nowSeconds = nowMs / 1000

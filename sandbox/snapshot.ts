@@ -1,10 +1,10 @@
-import type { SandboxAccount, SandboxContact, SandboxState, TimelineEvent, WidgetCall } from './types'
+import type { SandboxAccount, SandboxContact, SandboxState, SandboxTimelineEvent, WidgetCall } from './types'
 
 // The view of the state that `GET /_sandbox/state` and the page show: contacts with their timelines. It holds
 // no tokens (the state never does).
 
 export interface ContactView extends SandboxContact {
-  timeline: TimelineEvent[]
+  timeline: SandboxTimelineEvent[]
   timelineTotal: number
 }
 
@@ -22,7 +22,7 @@ const lastItems = <T>(items: T[], limit: number | undefined): T[] =>
 
 /** With `limit`, only the last `limit` contacts, accounts and widget calls, and each contact's last `limit` events. */
 export function snapshot(state: SandboxState, counts: Record<string, number>, limit?: number): StateSnapshot {
-  const events = new Map<number, TimelineEvent[]>()
+  const events = new Map<number, SandboxTimelineEvent[]>()
   for (const event of state.timeline) {
     const list = events.get(event.contactId)
     if (list) list.push(event)

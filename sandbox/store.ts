@@ -1,27 +1,18 @@
 import { displayName, inferAttributeType } from './attributes'
 import { badRequest, conflict, notFound } from './errors'
-import type {
-  AccountCustomProperty,
-  AttributeType,
-  FlatValue,
-  SandboxAccount,
-  SandboxContact,
-  SandboxState,
-  TimelineEvent,
-  WidgetCall
-} from './types'
+import type { AttributeType, FlatValue, SandboxContact, SandboxState, SandboxTimelineEvent, WidgetCall } from './types'
 import {
-  isFlatValue,
-  isPlainObject,
   requireBody,
   requireExternalId,
   requireFlatAttributes,
   requireInteger,
   requireNonEmptyString
 } from './validate'
+import { isNullish } from '../shared/absent'
 
-// The sandbox's rules for contacts, timeline events and accounts, on plain in-memory state. Lookups scan the
-// arrays: the sandbox holds thousands of records at most, and scanning keeps the state free of stale indexes.
+// The sandbox's rules for contacts, timeline events and widget calls (accounts: accounts.ts), on plain in-memory
+// state. Lookups scan the arrays: the sandbox holds thousands of records at most, and scanning keeps the state free
+// of stale indexes.
 
 export const SANDBOX_ORG_ID = 1000
 export const FIRST_CONTACT_ID = 1000000001
@@ -55,8 +46,7 @@ export function clearState(state: SandboxState): void {
 const sameEmail = (a: FlatValue | undefined, b: string): boolean =>
   typeof a === 'string' && a.trim().toLowerCase() === b.trim().toLowerCase()
 
-const sameExternalId = (a: FlatValue | undefined, b: FlatValue): boolean =>
-  a !== undefined && a !== null && String(a) === String(b)
+const sameExternalId = (a: FlatValue | undefined, b: FlatValue): boolean => !isNullish(a) && String(a) === String(b)
 
 // ---- contacts ----
 
@@ -90,7 +80,7 @@ export function createContact(state: SandboxState, body: unknown, now: number): 
   const attributes = requireFlatAttributes(requireBody(body).attributes, 'attributes')
   const email = requireNonEmptyString(attributes.email, 'attributes.email')
   const externalId = attributes.externalId
-  if (externalId !== undefined && externalId !== null) {
+  if (!isNullish(externalId)) {
     requireExternalId(externalId, 'attributes.externalId')
     const existing = contactsByExternalId(state, String(externalId))[0]
     if (existing) {
@@ -125,7 +115,7 @@ export function patchContact(state: SandboxState, id: number, body: unknown): Sa
   const contact = findContact(state, id)
   if ('email' in attributes) requireNonEmptyString(attributes.email, 'attributes.email')
   const externalId = attributes.externalId
-  if (externalId !== undefined && externalId !== null) {
+  if (!isNullish(externalId)) {
     requireExternalId(externalId, 'attributes.externalId')
     const other = contactsByExternalId(state, String(externalId)).find((c) => c.id !== id)
     if (other) {
@@ -181,7 +171,7 @@ export function attributeProperties(
  * event could land on another contact). Attribute values are stringified as Drift does; nested values are refused
  * like everywhere else (a guess: Drift documents flat properties only).
  */
-export function addTimelineEvent(state: SandboxState, body: unknown, now: number): TimelineEvent {
+export function addTimelineEvent(state: SandboxState, body: unknown, now: number): SandboxTimelineEvent {
   const input = requireBody(body)
   const event = requireNonEmptyString(input.event, 'event')
   if (input.contactId !== undefined && input.externalId !== undefined) {
@@ -199,17 +189,17 @@ export function addTimelineEvent(state: SandboxState, body: unknown, now: number
     throw badRequest('contactId or externalId is required', { field: 'contactId' })
   }
   let createdAt = now
-  if (input.createdAt !== undefined && input.createdAt !== null) {
+  if (!isNullish(input.createdAt)) {
     createdAt = requireInteger(input.createdAt, 'createdAt')
     if (createdAt < 0) throw badRequest('createdAt must be epoch milliseconds', { field: 'createdAt' })
   }
   const attributes: Record<string, string> = {}
-  if (input.attributes !== undefined && input.attributes !== null) {
+  if (!isNullish(input.attributes)) {
     for (const [name, value] of Object.entries(requireFlatAttributes(input.attributes, 'attributes'))) {
       if (value !== null) attributes[name] = String(value)
     }
   }
-  const stored: TimelineEvent = {
+  const stored: SandboxTimelineEvent = {
     id: state.nextEventId++,
     contactId: contact.id,
     event,
@@ -219,116 +209,6 @@ export function addTimelineEvent(state: SandboxState, body: unknown, now: number
   }
   state.timeline.push(stored)
   return stored
-}
-
-// ---- accounts ----
-
-function customProperties(value: unknown): AccountCustomProperty[] {
-  if (value === undefined || value === null) return []
-  if (!Array.isArray(value)) throw badRequest('customProperties must be an array', { field: 'customProperties' })
-  return value.map((item: unknown, i) => {
-    const field = `customProperties[${i}]`
-    if (!isPlainObject(item)) throw badRequest(`${field} must be an object {label, name, value, type}`, { field })
-    const name = requireNonEmptyString(item.name, `${field}.name`)
-    if (!isFlatValue(item.value)) {
-      throw badRequest(`${field}.value must be a string, number, boolean or null (flat values only)`, {
-        field: `${field}.value`
-      })
-    }
-    const property: AccountCustomProperty = { name, value: item.value }
-    if (typeof item.label === 'string') property.label = item.label
-    if (typeof item.type === 'string') property.type = item.type
-    return property
-  })
-}
-
-const normaliseDomain = (domain: string): string => domain.trim().toLowerCase()
-
-function requireUniqueDomain(state: SandboxState, domain: string, exceptId?: string): void {
-  const other = state.accounts.find((a) => a.domain === domain && a.accountId !== exceptId)
-  if (other) {
-    throw conflict(`An account with domain ${domain} already exists (accountId ${other.accountId})`, {
-      field: 'domain',
-      existingAccountId: other.accountId
-    })
-  }
-}
-
-function optionalString(value: unknown, field: string): string | undefined {
-  if (value === undefined || value === null) return undefined
-  if (typeof value !== 'string') throw badRequest(`${field} must be a string`, { field })
-  return value
-}
-
-function optionalBoolean(value: unknown, field: string): boolean | undefined {
-  if (value === undefined || value === null) return undefined
-  if (typeof value !== 'boolean') throw badRequest(`${field} must be a boolean`, { field })
-  return value
-}
-
-/** `POST /accounts/create`: ownerId and domain are required, domains are unique (409 on a duplicate: our guess). */
-export function createAccount(state: SandboxState, body: unknown, now: number): SandboxAccount {
-  const input = requireBody(body)
-  const ownerId = requireInteger(input.ownerId, 'ownerId')
-  const domain = normaliseDomain(requireNonEmptyString(input.domain, 'domain'))
-  const name = optionalString(input.name, 'name')
-  const props = customProperties(input.customProperties)
-  const targeted = optionalBoolean(input.targeted, 'targeted') ?? false
-  requireUniqueDomain(state, domain)
-  const account: SandboxAccount = {
-    accountId: `${SANDBOX_ORG_ID}_${domain}`,
-    ownerId,
-    domain,
-    customProperties: props,
-    targeted,
-    createDateTime: now,
-    updateDateTime: now
-  }
-  if (name !== undefined) account.name = name
-  state.accounts.push(account)
-  return account
-}
-
-export function findAccount(state: SandboxState, accountId: string): SandboxAccount {
-  const account = state.accounts.find((a) => a.accountId === accountId)
-  if (!account) throw notFound(`No account with accountId ${JSON.stringify(accountId)}`)
-  return account
-}
-
-/**
- * `PATCH /accounts/update`: merges the fields sent; custom properties merge by name, or (the `replaced` variant:
- * Drift does not say) the list sent replaces the stored one.
- */
-export function updateAccount(
-  state: SandboxState,
-  body: unknown,
-  now: number,
-  customPropertiesMode: 'merged' | 'replaced' = 'merged'
-): SandboxAccount {
-  const input = requireBody(body)
-  const accountId = requireNonEmptyString(
-    typeof input.accountId === 'number' ? String(input.accountId) : input.accountId,
-    'accountId'
-  )
-  const account = findAccount(state, accountId)
-  const ownerId = input.ownerId === undefined ? undefined : requireInteger(input.ownerId, 'ownerId')
-  const domain = input.domain === undefined ? undefined : normaliseDomain(requireNonEmptyString(input.domain, 'domain'))
-  const name = optionalString(input.name, 'name')
-  const targeted = optionalBoolean(input.targeted, 'targeted')
-  const props = customProperties(input.customProperties)
-  if (domain !== undefined) requireUniqueDomain(state, domain, accountId)
-  if (ownerId !== undefined) account.ownerId = ownerId
-  if (domain !== undefined) account.domain = domain
-  if (name !== undefined) account.name = name
-  if (targeted !== undefined) account.targeted = targeted
-  if (customPropertiesMode === 'replaced' && input.customProperties !== undefined) account.customProperties = []
-  for (const prop of props) {
-    const existing = account.customProperties.findIndex((p) => p.name === prop.name)
-    if (existing >= 0) account.customProperties[existing] = { ...account.customProperties[existing], ...prop }
-    else account.customProperties.push(prop)
-  }
-  account.updateDateTime = now
-  return account
 }
 
 // ---- widget calls ----

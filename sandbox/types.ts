@@ -16,7 +16,7 @@ export interface SandboxContact {
   attributes: Record<string, FlatValue>
 }
 
-export interface TimelineEvent {
+export interface SandboxTimelineEvent {
   id: number
   contactId: number
   event: string
@@ -69,7 +69,7 @@ export interface WidgetCall {
 export interface SandboxState {
   contacts: SandboxContact[]
   accounts: SandboxAccount[]
-  timeline: TimelineEvent[]
+  timeline: SandboxTimelineEvent[]
   widgetCalls: WidgetCall[]
   /** Attribute name -> type, fixed by the first write (Drift creates unknown attributes automatically). */
   attributeTypes: Record<string, AttributeType>

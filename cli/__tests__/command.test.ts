@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { DEFAULT_SANDBOX_TOKEN, startSandbox, type Sandbox } from '../../sandbox'
 import { main, packageVersion, type CliIO } from '../index'
 import { replay } from '../replay'
-import { EXAMPLE, captureStream, exampleExpectations, tempDir } from './helpers'
+import { EXAMPLE, captureStream, exampleExpectations, sandboxPerTest, tempDirPerTest } from './helpers'
 
 // The command as a user meets it: exit codes and their messages, checkpoints per target, input detection,
 // help and version, the sandbox subcommand, and a broken pipe.
@@ -25,33 +25,24 @@ function io(env: Record<string, string> = {}): CliIO & { out: () => string; err:
 }
 
 describe('drift-destination (exit codes and messages)', () => {
-  let sandbox: Sandbox
-  let tmp: ReturnType<typeof tempDir>
-  beforeEach(async () => {
-    tmp = tempDir()
-    sandbox = await startSandbox({ rateLimit: false })
-  })
-  afterEach(async () => {
-    await sandbox.close()
-    tmp.cleanup()
-  })
+  const fx = sandboxPerTest()
 
   const replayArgs = (input: string, ...more: string[]) => [
     'replay',
     input,
     '--api-base',
-    sandbox.url,
+    fx.sandbox.url,
     '--rate',
     'off',
     '--rejects',
-    tmp.file('rejects.ndjson'),
+    fx.tmp.file('rejects.ndjson'),
     '--account-owner-id',
     '7',
     ...more
   ]
 
   it('should exit 0 when every event is delivered or deliberately skipped, 1 when some are not delivered', async () => {
-    const good = tmp.file(
+    const good = fx.tmp.file(
       'good.ndjson',
       [
         { type: 'identify', userId: 'g1', traits: { email: 'g1@example.com' } },
@@ -93,7 +84,7 @@ describe('drift-destination (exit codes and messages)', () => {
       expect(run.err()).toContain(message)
       expect(run.err()).not.toContain('Credentials')
     }
-    expect(sandbox.counts()['POST /app/token_info'] ?? 0).toBe(0)
+    expect(fx.sandbox.counts()['POST /app/token_info'] ?? 0).toBe(0)
     const noInput = io()
     expect(await main(['replay'], noInput)).toBe(2)
     expect(noInput.err()).toContain("missing required argument 'input'")
@@ -103,9 +94,9 @@ describe('drift-destination (exit codes and messages)', () => {
     const wrong = 'wrong-token-abcdef123456'
     const run = io({ DRIFT_API_TOKEN: wrong })
     expect(await main(replayArgs(EXAMPLE, '--no-checkpoint'), run)).toBe(3)
-    expect(run.err()).toContain(`${sandbox.url} refused the token (401)`)
+    expect(run.err()).toContain(`${fx.sandbox.url} refused the token (401)`)
     expect(run.out() + run.err()).not.toContain(wrong)
-    expect(sentTo(sandbox)).toBe(0)
+    expect(sentTo(fx.sandbox)).toBe(0)
   })
 
   it('should exit 4 within about 10 s when the target cannot be reached, naming the address tried', async () => {
@@ -119,25 +110,25 @@ describe('drift-destination (exit codes and messages)', () => {
     const started = Date.now()
     const run = io({ DRIFT_API_TOKEN: DEFAULT_SANDBOX_TOKEN })
     const args = ['replay', EXAMPLE, '--api-base', `http://127.0.0.1:${port}`, '--no-checkpoint']
-    expect(await main([...args, '--rejects', tmp.file('r.ndjson')], run)).toBe(4)
-    expect(existsSync(tmp.file('r.ndjson'))).toBe(false) // nothing written for a run that never started
+    expect(await main([...args, '--rejects', fx.tmp.file('r.ndjson')], run)).toBe(4)
+    expect(existsSync(fx.tmp.file('r.ndjson'))).toBe(false) // nothing written for a run that never started
     expect(Date.now() - started).toBeLessThan(12_000)
     expect(run.err()).toContain(`could not reach http://127.0.0.1:${port}`)
     expect(run.err()).not.toMatch(/credentials/i)
   })
 
   it('should stop with exit 2 and one clear message on a JSON array, binary data or a file with no event', async () => {
-    const array = tmp.file('array.json', JSON.stringify([{ type: 'track', userId: 'a', event: 'x' }], null, 2))
-    const binary = tmp.file('binary.ndjson')
+    const array = fx.tmp.file('array.json', JSON.stringify([{ type: 'track', userId: 'a', event: 'x' }], null, 2))
+    const binary = fx.tmp.file('binary.ndjson')
     writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x1b, 0x5b, 0x32]))
-    const csv = tmp.file('users.csv', 'id,email\n1,a@example.com\n2,b@example.com\n')
-    const empty = tmp.file('empty.ndjson', '')
+    const csv = fx.tmp.file('users.csv', 'id,email\n1,a@example.com\n2,b@example.com\n')
+    const empty = fx.tmp.file('empty.ndjson', '')
     const cases: Array<[string, string]> = [
       [array, `is a JSON array; replay reads NDJSON, one event per line. Convert it with:\n  jq -c '.[]' ${array}`],
       [binary, 'is not text (binary data)'],
       [csv, 'no line of'],
       [empty, 'is empty: nothing to replay'],
-      [tmp.file('missing.ndjson'), 'cannot read']
+      [fx.tmp.file('missing.ndjson'), 'cannot read']
     ]
     for (const [file, message] of cases) {
       const run = io({ DRIFT_API_TOKEN: DEFAULT_SANDBOX_TOKEN })
@@ -153,8 +144,8 @@ describe('drift-destination (exit codes and messages)', () => {
       // eslint-disable-next-line no-control-regex
       expect(run.err()).not.toMatch(/[\u0000\u001b]/)
     }
-    expect(sandbox.counts()['POST /app/token_info'] ?? 0).toBe(0)
-    expect(existsSync(tmp.file('rejects.ndjson'))).toBe(false)
+    expect(fx.sandbox.counts()['POST /app/token_info'] ?? 0).toBe(0)
+    expect(existsSync(fx.tmp.file('rejects.ndjson'))).toBe(false)
   })
 
   it('should group reasons by cause, with ids replaced by a placeholder, a count and the first lines', async () => {
@@ -162,7 +153,7 @@ describe('drift-destination (exit codes and messages)', () => {
       JSON.stringify({ type: 'identify', userId: `no-email-${i + 1}`, traits: { name: 'x' } })
     )
     const run = io({ DRIFT_API_TOKEN: DEFAULT_SANDBOX_TOKEN })
-    expect(await main(replayArgs(tmp.file('no-email.ndjson', lines.join('\n')), '--no-checkpoint'), run)).toBe(1)
+    expect(await main(replayArgs(fx.tmp.file('no-email.ndjson', lines.join('\n')), '--no-checkpoint'), run)).toBe(1)
     const reasonLines = run
       .out()
       .split('\n')
@@ -173,12 +164,10 @@ describe('drift-destination (exit codes and messages)', () => {
 })
 
 describe('drift-destination replay: checkpoints per target', () => {
-  let tmp: ReturnType<typeof tempDir>
-  beforeEach(() => (tmp = tempDir()))
-  afterEach(() => tmp.cleanup())
+  const fx = tempDirPerTest()
 
   it('should send every event to a second target after a first one, and skip what a target acknowledged', async () => {
-    const input = join(tmp.dir, 'events.ndjson')
+    const input = join(fx.tmp.dir, 'events.ndjson')
     copyFileSync(EXAMPLE, input)
     const expected = exampleExpectations()
     const first = await startSandbox({ rateLimit: false })
@@ -207,9 +196,9 @@ describe('drift-destination replay: checkpoints per target', () => {
       expect(again.lines.alreadyDone).toBe(again.lines.read)
       expect(first.counts()['POST /contacts/timeline'] ?? 0).toBe(requestsBefore)
       // Neither checkpoint holds the token.
-      const files = readdirSync(tmp.dir).filter((f) => f.includes('.checkpoint.'))
+      const files = readdirSync(fx.tmp.dir).filter((f) => f.includes('.checkpoint.'))
       expect(files).toHaveLength(2)
-      for (const f of files) expect(readFileSync(join(tmp.dir, f), 'utf8')).not.toContain(DEFAULT_SANDBOX_TOKEN)
+      for (const f of files) expect(readFileSync(join(fx.tmp.dir, f), 'utf8')).not.toContain(DEFAULT_SANDBOX_TOKEN)
     } finally {
       await first.close()
       await second.close()

@@ -1,9 +1,9 @@
-import { DEFAULT_SANDBOX_TOKEN, startSandbox, type Sandbox } from '../../sandbox'
+import { DEFAULT_SANDBOX_TOKEN } from '../../sandbox'
 import { UsageError } from '../errors'
 import { replayOptionsFrom } from '../flags'
 import { main, type CliIO } from '../index'
 import { replay } from '../replay'
-import { captureStream, readRejects, tempDir } from './helpers'
+import { captureStream, readRejects, sandboxPerTest } from './helpers'
 
 // Consent in the replay: events the cloud actions skip for lack of consent are counted as skipped under
 // "no consent" (not failed, not retried), their reasons go to the rejects file, and the run exits 0.
@@ -37,25 +37,16 @@ const EVENTS = [
 const ndjson = EVENTS.map((event) => JSON.stringify(event)).join('\n')
 
 describe('replay: consent', () => {
-  let sandbox: Sandbox
-  let tmp: ReturnType<typeof tempDir>
-  beforeEach(async () => {
-    tmp = tempDir()
-    sandbox = await startSandbox({ rateLimit: false })
-  })
-  afterEach(async () => {
-    await sandbox.close()
-    tmp.cleanup()
-  })
+  const fx = sandboxPerTest()
 
   const run = (settings: Record<string, unknown>) =>
     replay({
-      input: tmp.file('events.ndjson', ndjson),
-      apiBase: sandbox.url,
+      input: fx.tmp.file('events.ndjson', ndjson),
+      apiBase: fx.sandbox.url,
       token: DEFAULT_SANDBOX_TOKEN,
       rate: null,
       progressStream: captureStream(),
-      rejects: tmp.file('rejects.ndjson'),
+      rejects: fx.tmp.file('rejects.ndjson'),
       checkpoint: false,
       settings: { accountOwnerId: '7', ...settings }
     })
@@ -68,9 +59,9 @@ describe('replay: consent', () => {
     expect(summary.byType.track).toEqual({ sent: 1, skipped: 1, failed: 0 })
     expect(summary.byType.identify).toEqual({ sent: 1, skipped: 1, failed: 0 })
     expect(summary.http.retries).toBe(0)
-    expect(sandbox.state.contacts.map((c) => c.attributes.email)).toEqual(['u1@example.com'])
-    expect(sandbox.state.timeline.map((e) => e.event.toLowerCase())).toEqual(['granted', 'page - pricing'])
-    const rejects = readRejects(tmp.file('rejects.ndjson'))
+    expect(fx.sandbox.state.contacts.map((c) => c.attributes.email)).toEqual(['u1@example.com'])
+    expect(fx.sandbox.state.timeline.map((e) => e.event.toLowerCase())).toEqual(['granted', 'page - pricing'])
+    const rejects = readRejects(fx.tmp.file('rejects.ndjson'))
     expect(rejects.map((r) => [r.line, r.outcome, r.reason])).toEqual(
       expect.arrayContaining([
         [3, 'skipped', `no consent for Drift: "Marketing" is false in ${PREFS}`],
@@ -85,9 +76,9 @@ describe('replay: consent', () => {
     expect(summary.result).toEqual({ sent: 2, notDelivered: 0, skipped: 4 })
     expect(summary.skips).toEqual({ 'no consent': 4 })
     expect(summary.byType.page).toEqual({ sent: 0, skipped: 1, failed: 0 })
-    expect(sandbox.state.timeline.map((e) => e.event.toLowerCase())).toEqual(['granted'])
-    expect(sandbox.state.accounts).toEqual([])
-    const reasons = readRejects(tmp.file('rejects.ndjson')).map((r) => r.reason)
+    expect(fx.sandbox.state.timeline.map((e) => e.event.toLowerCase())).toEqual(['granted'])
+    expect(fx.sandbox.state.accounts).toEqual([])
+    const reasons = readRejects(fx.tmp.file('rejects.ndjson')).map((r) => r.reason)
     expect(
       reasons.filter((r) => r === `no consent for Drift: the event has no ${PREFS} and consentWhenMissing is "skip"`)
     ).toHaveLength(2)
@@ -95,20 +86,20 @@ describe('replay: consent', () => {
 
   it('should never send blocked attributes to Drift', async () => {
     await run({})
-    const contact = sandbox.state.contacts.find((c) => c.attributes.email === 'u1@example.com')
+    const contact = fx.sandbox.state.contacts.find((c) => c.attributes.email === 'u1@example.com')
     expect(contact?.attributes).toMatchObject({ plan: 'pro' })
-    expect(JSON.stringify(sandbox.state)).not.toMatch(/hunter2|4111|sk_live_x|"s"/)
-    expect(sandbox.state.timeline.find((e) => e.event === 'Granted')?.attributes).toEqual({ plan: 'pro' })
-    expect(sandbox.state.accounts[0].customProperties).toEqual([])
+    expect(JSON.stringify(fx.sandbox.state)).not.toMatch(/hunter2|4111|sk_live_x|"s"/)
+    expect(fx.sandbox.state.timeline.find((e) => e.event === 'Granted')?.attributes).toEqual({ plan: 'pro' })
+    expect(fx.sandbox.state.accounts[0].customProperties).toEqual([])
   })
 
   it('should show "skipped: no consent" in the printed summary and exit 0', async () => {
     const stdout = captureStream()
     const stderr = captureStream()
     const io: CliIO = { stdout, stderr, env: { DRIFT_API_TOKEN: DEFAULT_SANDBOX_TOKEN } }
-    const input = tmp.file('events.ndjson', ndjson)
-    const args = ['replay', input, '--api-base', sandbox.url, '--rate', 'off', '--no-checkpoint', '--quiet']
-    const more = ['--rejects', tmp.file('rejects.ndjson'), '--account-owner-id', '7']
+    const input = fx.tmp.file('events.ndjson', ndjson)
+    const args = ['replay', input, '--api-base', fx.sandbox.url, '--rate', 'off', '--no-checkpoint', '--quiet']
+    const more = ['--rejects', fx.tmp.file('rejects.ndjson'), '--account-owner-id', '7']
     const code = await main([...args, ...more, '--consent-categories', 'Marketing'], io)
     expect(stdout.text()).toContain('Result: 4 sent · 0 not delivered · 2 skipped')
     expect(stdout.text()).toContain('  skipped: no consent · 2')

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Sandbox } from '../../sandbox'
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox'
 import type { ProgressStream } from '../progress'
 
 export const EXAMPLE = join(__dirname, '..', '..', 'examples', 'events.ndjson')
@@ -42,7 +42,14 @@ export function exampleExpectations(): {
   return { events, deliverable, users: users.size, timeline, malformedLines }
 }
 
-export function tempDir(): { dir: string; file(name: string, text?: string): string; cleanup(): void } {
+export interface TempDir {
+  dir: string
+  /** The path of `name` in the directory, written with `text` when given. */
+  file(name: string, text?: string): string
+  cleanup(): void
+}
+
+export function tempDir(): TempDir {
   const dir = mkdtempSync(join(tmpdir(), 'drift-replay-'))
   return {
     dir,
@@ -53,6 +60,36 @@ export function tempDir(): { dir: string; file(name: string, text?: string): str
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * A fresh temp dir for each test of the enclosing describe, removed after it. Read `fixture.tmp` inside tests and
+ * hooks (it is replaced before each test).
+ */
+export function tempDirPerTest(): { readonly tmp: TempDir } {
+  const fixture = {} as { tmp: TempDir }
+  beforeEach(() => {
+    fixture.tmp = tempDir()
+  })
+  afterEach(() => fixture.tmp.cleanup())
+  return fixture
+}
+
+/**
+ * A fresh sandbox (no rate limit unless `options` say otherwise) and temp dir for each test of the enclosing
+ * describe, closed and removed after it. Read `fixture.sandbox` and `fixture.tmp` inside tests and hooks.
+ */
+export function sandboxPerTest(options: SandboxOptions = {}): { readonly sandbox: Sandbox; readonly tmp: TempDir } {
+  const fixture = {} as { sandbox: Sandbox; tmp: TempDir }
+  beforeEach(async () => {
+    fixture.tmp = tempDir()
+    fixture.sandbox = await startSandbox({ rateLimit: false, ...options })
+  })
+  afterEach(async () => {
+    await fixture.sandbox.close()
+    fixture.tmp.cleanup()
+  })
+  return fixture
 }
 
 export function readRejects(file: string): Array<Record<string, unknown>> {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
-import { ALL_SCOPES, DEFAULT_SANDBOX_TOKEN, startSandbox, type Sandbox } from '../../sandbox'
+import { ALL_SCOPES, DEFAULT_SANDBOX_TOKEN, startSandbox } from '../../sandbox'
 import { replay, type ReplayOptions } from '../replay'
 import {
   EXAMPLE,
@@ -10,7 +10,8 @@ import {
   exampleExpectations,
   exampleLines,
   readRejects,
-  tempDir
+  sandboxPerTest,
+  tempDirPerTest
 } from './helpers'
 
 // The replay end to end: real sandboxes over real HTTP on 127.0.0.1, the real cloud destination.
@@ -26,27 +27,17 @@ const routeRequests = (counts: Record<string, number>): number =>
     .reduce((sum, [, n]) => sum + n, 0)
 
 describe('replay', () => {
-  let sandbox: Sandbox
-  let tmp: ReturnType<typeof tempDir>
-
-  beforeEach(async () => {
-    tmp = tempDir()
-    sandbox = await startSandbox({ rateLimit: false })
-  })
-  afterEach(async () => {
-    await sandbox.close()
-    tmp.cleanup()
-  })
+  const fx = sandboxPerTest()
 
   const run = (options: Partial<ReplayOptions> & { input: string }) =>
     replay({
-      apiBase: sandbox.url,
+      apiBase: fx.sandbox.url,
       token: DEFAULT_SANDBOX_TOKEN,
       rate: null,
       backoff: FAST_BACKOFF,
       progressStream: captureStream(),
-      rejects: tmp.file('rejects.ndjson'),
-      checkpoint: tmp.file('checkpoint.json'),
+      rejects: fx.tmp.file('rejects.ndjson'),
+      checkpoint: fx.tmp.file('checkpoint.json'),
       settings: { accountOwnerId: '7' },
       ...options
     })
@@ -57,16 +48,16 @@ describe('replay', () => {
 
     expect(summary.complete).toBe(true)
     expect(summary.totals.sent).toBe(expected.deliverable)
-    expect(sandbox.state.contacts).toHaveLength(expected.users)
-    const emails = sandbox.state.contacts.map((c) => c.attributes.email)
+    expect(fx.sandbox.state.contacts).toHaveLength(expected.users)
+    const emails = fx.sandbox.state.contacts.map((c) => c.attributes.email)
     expect(emails).toContain('margaret.hopper.12@example.com')
-    expect(sandbox.state.timeline).toHaveLength(expected.timeline)
-    expect(sandbox.state.accounts.map((a) => a.domain)).toEqual(
+    expect(fx.sandbox.state.timeline).toHaveLength(expected.timeline)
+    expect(fx.sandbox.state.accounts.map((a) => a.domain)).toEqual(
       expect.arrayContaining(['acme-analytics.example', 'globex.example'])
     )
-    expect(sandbox.state.accounts.every((a) => a.ownerId === 7)).toBe(true)
+    expect(fx.sandbox.state.accounts.every((a) => a.ownerId === 7)).toBe(true)
     // Every event is accounted for: delivered, or in the rejects file with its reason.
-    const rejects = readRejects(tmp.file('rejects.ndjson'))
+    const rejects = readRejects(fx.tmp.file('rejects.ndjson'))
     expect(summary.totals.sent + rejects.length - expected.malformedLines.length).toBe(expected.events)
     expect(summary.lines.malformed).toBe(expected.malformedLines.length)
     const malformed = rejects.filter((r) => r.outcome === 'malformed')
@@ -78,7 +69,7 @@ describe('replay', () => {
     // One token check plus the Drift calls; lookups are cached, so close to one request per event.
     // The sandbox's counts mix route keys ('POST /contacts') with status codes ('409') and faults ('dropped'):
     // only the route keys count requests.
-    const counts = sandbox.counts()
+    const counts = fx.sandbox.counts()
     expect(Object.keys(counts)).toContain('POST /contacts/timeline')
     expect(summary.http.requests).toBe(routeRequests(counts))
     expect(summary.http.perEvent).toBeLessThan(1.3)
@@ -88,13 +79,13 @@ describe('replay', () => {
     const expected = exampleExpectations()
     const { summary } = await run({ input: EXAMPLE, concurrency: 16 })
     // A track that overtook its user's identify would find no contact (404) and fail or create it out of order.
-    expect(sandbox.counts()['404'] ?? 0).toBe(0)
+    expect(fx.sandbox.counts()['404'] ?? 0).toBe(0)
     expect(summary.totals.sent).toBe(expected.deliverable)
-    expect(sandbox.state.timeline).toHaveLength(expected.timeline)
+    expect(fx.sandbox.state.timeline).toHaveLength(expected.timeline)
     const firstTimeline = new Map<number, number>()
-    for (const e of sandbox.state.timeline)
+    for (const e of fx.sandbox.state.timeline)
       if (!firstTimeline.has(e.contactId)) firstTimeline.set(e.contactId, e.receivedAt)
-    for (const contact of sandbox.state.contacts) {
+    for (const contact of fx.sandbox.state.contacts) {
       const first = firstTimeline.get(contact.id)
       if (first !== undefined) expect(contact.createdAt).toBeLessThanOrEqual(first)
     }
@@ -102,53 +93,53 @@ describe('replay', () => {
 
   it('should resume after an interruption without resending what was acknowledged, and lose nothing', async () => {
     const expected = exampleExpectations()
-    sandbox.setFaults({ latencyMs: 5 })
+    fx.sandbox.setFaults({ latencyMs: 5 })
     const controller = new AbortController()
     const first = run({ input: EXAMPLE, signal: controller.signal, concurrency: 4 })
-    while ((sandbox.counts()['POST /contacts/timeline'] ?? 0) < 40) await new Promise((r) => setTimeout(r, 10))
+    while ((fx.sandbox.counts()['POST /contacts/timeline'] ?? 0) < 40) await new Promise((r) => setTimeout(r, 10))
     controller.abort()
     const { summary: one } = await first
     expect(one.interrupted).toBe(true)
     expect(one.complete).toBe(false)
     expect(one.totals.sent).toBeLessThan(expected.events)
-    const timelineAfterFirst = sandbox.state.timeline.length
+    const timelineAfterFirst = fx.sandbox.state.timeline.length
 
     const { summary: two } = await run({ input: EXAMPLE })
     expect(two.complete).toBe(true)
     expect(two.lines.alreadyDone).toBeGreaterThan(0)
     // Nothing lost, nothing sent twice.
     expect(one.totals.sent + two.totals.sent).toBe(
-      exampleLines().length - readRejects(tmp.file('rejects.ndjson')).length
+      exampleLines().length - readRejects(fx.tmp.file('rejects.ndjson')).length
     )
-    expect(sandbox.state.timeline).toHaveLength(expected.timeline)
-    expect(duplicateTimelineEvents(sandbox)).toBe(0)
+    expect(fx.sandbox.state.timeline).toHaveLength(expected.timeline)
+    expect(duplicateTimelineEvents(fx.sandbox)).toBe(0)
     expect(timelineAfterFirst).toBeLessThan(expected.timeline)
 
     // A third run finds everything done and sends nothing.
-    const before = sandbox.counts()['POST /contacts/timeline']
+    const before = fx.sandbox.counts()['POST /contacts/timeline']
     const { summary: three } = await run({ input: EXAMPLE })
     expect(three.totals.sent).toBe(0)
-    expect(sandbox.counts()['POST /contacts/timeline']).toBe(before)
+    expect(fx.sandbox.counts()['POST /contacts/timeline']).toBe(before)
   })
 
   it('should retry 5xx answers and dropped connections until delivered', async () => {
-    sandbox.setFaults({ errorRate: 0.25, dropRate: 0.03, seed: 7 })
+    fx.sandbox.setFaults({ errorRate: 0.25, dropRate: 0.03, seed: 7 })
     const expected = exampleExpectations()
     const { summary } = await run({ input: EXAMPLE, maxAttempts: 12 })
     expect(summary.complete).toBe(true)
     expect((summary.http.byStatus['500'] ?? 0) + (summary.http.byStatus['503'] ?? 0)).toBeGreaterThan(10)
     expect(summary.http.retries).toBeGreaterThan(10)
-    expect(sandbox.state.contacts).toHaveLength(expected.users)
+    expect(fx.sandbox.state.contacts).toHaveLength(expected.users)
     // At least once: a dropped connection may hide an applied request, so duplicates are possible but rare.
-    expect(sandbox.state.timeline.length - duplicateTimelineEvents(sandbox)).toBe(expected.timeline)
+    expect(fx.sandbox.state.timeline.length - duplicateTimelineEvents(fx.sandbox)).toBe(expected.timeline)
     expect(summary.reasons.filter((r) => r.reason.includes('gave up'))).toEqual([])
     // Connections really were dropped (no answer at all), and the replay saw them as such.
-    expect(sandbox.counts().dropped ?? 0).toBeGreaterThan(0)
+    expect(fx.sandbox.counts().dropped ?? 0).toBeGreaterThan(0)
     expect(summary.http.noAnswer).toBeGreaterThan(0)
   })
 
   it('should report malformed lines by line number and keep going', async () => {
-    const input = tmp.file(
+    const input = fx.tmp.file(
       'mixed.ndjson',
       [
         JSON.stringify({ type: 'identify', userId: 'u1', traits: { email: 'u1@example.com' } }),
@@ -163,7 +154,7 @@ describe('replay', () => {
     const { summary } = await run({ input, progressStream: stderr })
     expect(summary.totals.sent).toBe(2)
     expect(summary.lines).toMatchObject({ read: 6, malformed: 3, blank: 1 })
-    const rejects = readRejects(tmp.file('rejects.ndjson'))
+    const rejects = readRejects(fx.tmp.file('rejects.ndjson'))
     expect(rejects.map((r) => [r.line, r.outcome])).toEqual([
       [2, 'malformed'],
       [3, 'malformed'],
@@ -171,16 +162,16 @@ describe('replay', () => {
     ])
     expect(rejects[0].raw).toBe('{not json')
     expect(stderr.text()).toContain('line 2: not valid JSON')
-    expect(sandbox.state.timeline.map((e) => e.event.toLowerCase())).toEqual(['still delivered'])
+    expect(fx.sandbox.state.timeline.map((e) => e.event.toLowerCase())).toEqual(['still delivered'])
   })
 
   it('should read gzip input from a file and from stdin', async () => {
     const expected = exampleExpectations()
-    const gz = tmp.file('events.ndjson.gz')
+    const gz = fx.tmp.file('events.ndjson.gz')
     writeFileSync(gz, gzipSync(readFileSync(EXAMPLE)))
     const { summary: fromFile } = await run({ input: gz })
     expect(fromFile.totals.sent).toBeGreaterThan(300)
-    expect(sandbox.state.timeline).toHaveLength(expected.timeline)
+    expect(fx.sandbox.state.timeline).toHaveLength(expected.timeline)
 
     const other = await startSandbox({ rateLimit: false })
     try {
@@ -192,7 +183,7 @@ describe('replay', () => {
         rate: null,
         settings: { accountOwnerId: '7' },
         progressStream: captureStream(),
-        rejects: tmp.file('stdin.rejects.ndjson')
+        rejects: fx.tmp.file('stdin.rejects.ndjson')
       })
       expect(fromStdin.totals).toEqual(fromFile.totals)
       expect(other.state.timeline).toHaveLength(expected.timeline)
@@ -212,22 +203,20 @@ describe('replay', () => {
   it('should send nothing in a dry run and print the requests instead', async () => {
     const lines: string[] = []
     const { summary } = await run({ input: EXAMPLE, dryRun: true, out: (l) => lines.push(l) })
-    expect(sandbox.counts()).toEqual({})
-    expect(sandbox.state.contacts).toHaveLength(0)
+    expect(fx.sandbox.counts()).toEqual({})
+    expect(fx.sandbox.state.contacts).toHaveLength(0)
     expect(summary.target.kind).toBe('dry-run')
-    expect(lines.some((l) => l.startsWith(`POST ${sandbox.url}/contacts {"attributes":`))).toBe(true)
-    expect(lines.some((l) => l.startsWith(`POST ${sandbox.url}/contacts/timeline`))).toBe(true)
-    expect(existsSync(tmp.file('rejects.ndjson'))).toBe(false)
-    expect(existsSync(tmp.file('checkpoint.json'))).toBe(false)
+    expect(lines.some((l) => l.startsWith(`POST ${fx.sandbox.url}/contacts {"attributes":`))).toBe(true)
+    expect(lines.some((l) => l.startsWith(`POST ${fx.sandbox.url}/contacts/timeline`))).toBe(true)
+    expect(existsSync(fx.tmp.file('rejects.ndjson'))).toBe(false)
+    expect(existsSync(fx.tmp.file('checkpoint.json'))).toBe(false)
   })
 })
 
 describe('replay pacing', () => {
-  let tmp: ReturnType<typeof tempDir>
-  beforeEach(() => (tmp = tempDir()))
-  afterEach(() => tmp.cleanup())
+  const fx = tempDirPerTest()
 
-  const smallInput = (lines = 70): string => tmp.file('small.ndjson', exampleLines().slice(0, lines).join('\n'))
+  const smallInput = (lines = 70): string => fx.tmp.file('small.ndjson', exampleLines().slice(0, lines).join('\n'))
 
   it('should stay under the rate limit when paced to it (next to no 429)', async () => {
     const sandbox = await startSandbox({ rateLimit: { capacity: 30, windowMs: 500 } })
@@ -240,7 +229,7 @@ describe('replay pacing', () => {
         rate: { requests: 30, windowMs: 500 },
         settings: { accountOwnerId: '7' },
         progressStream: captureStream(),
-        rejects: tmp.file('r.ndjson'),
+        rejects: fx.tmp.file('r.ndjson'),
         checkpoint: false
       })
       expect(summary.complete).toBe(true)
@@ -265,11 +254,11 @@ describe('replay pacing', () => {
         backoff: FAST_BACKOFF,
         maxAttempts: 20,
         progressStream: captureStream(),
-        rejects: tmp.file('r.ndjson'),
+        rejects: fx.tmp.file('r.ndjson'),
         checkpoint: false
       })
       expect(summary.complete).toBe(true)
-      expect(summary.totals.failed).toBe(readRejects(tmp.file('r.ndjson')).length - summary.lines.malformed)
+      expect(summary.totals.failed).toBe(readRejects(fx.tmp.file('r.ndjson')).length - summary.lines.malformed)
       expect(summary.reasons.some((r) => r.reason.includes('gave up'))).toBe(false)
       const throttled = summary.http.byStatus['429'] ?? 0
       expect(throttled).toBeGreaterThan(0)
@@ -286,20 +275,11 @@ describe('replay pacing', () => {
 
 describe('replay secrets', () => {
   const SECRET = 'drift-SECRET-token-123456789'
-  let tmp: ReturnType<typeof tempDir>
-  let sandbox: Sandbox
-  beforeEach(async () => {
-    tmp = tempDir()
-    sandbox = await startSandbox({ rateLimit: false, tokens: { [SECRET]: ALL_SCOPES } })
-  })
-  afterEach(async () => {
-    await sandbox.close()
-    tmp.cleanup()
-  })
+  const fx = sandboxPerTest({ tokens: { [SECRET]: ALL_SCOPES } })
 
   it('should never write the token to stdout, stderr or the rejects file', async () => {
     const { main } = await import('../index')
-    const input = tmp.file(
+    const input = fx.tmp.file(
       'events.ndjson',
       [
         JSON.stringify({ type: 'identify', userId: 'u1', traits: { email: 'u1@example.com' } }),
@@ -311,8 +291,8 @@ describe('replay secrets', () => {
     )
     const stdout = captureStream()
     const stderr = captureStream()
-    const rejects = tmp.file('rejects.ndjson')
-    const code = await main(['replay', input, '--api-base', sandbox.url, '--token', SECRET, '--rejects', rejects], {
+    const rejects = fx.tmp.file('rejects.ndjson')
+    const code = await main(['replay', input, '--api-base', fx.sandbox.url, '--token', SECRET, '--rejects', rejects], {
       stdout,
       stderr,
       env: {}
@@ -332,12 +312,21 @@ describe('replay secrets', () => {
     const stdout = captureStream()
     const stderr = captureStream()
     const code = await main(
-      ['replay', EXAMPLE, '--api-base', sandbox.url, '--rejects', tmp.file('r.ndjson'), '--no-checkpoint', '--json'],
+      [
+        'replay',
+        EXAMPLE,
+        '--api-base',
+        fx.sandbox.url,
+        '--rejects',
+        fx.tmp.file('r.ndjson'),
+        '--no-checkpoint',
+        '--json'
+      ],
       { stdout, stderr, env: { DRIFT_API_TOKEN: wrong } }
     )
     expect(code).toBe(3)
-    expect(stderr.text()).toContain(`${sandbox.url} refused the token (401)`)
-    expect(sandbox.counts()['POST /contacts'] ?? 0).toBe(0)
+    expect(stderr.text()).toContain(`${fx.sandbox.url} refused the token (401)`)
+    expect(fx.sandbox.counts()['POST /contacts'] ?? 0).toBe(0)
     for (const text of [stdout.text(), stderr.text()]) expect(text).not.toContain(wrong)
   })
 
@@ -348,8 +337,8 @@ describe('replay secrets', () => {
     expect(await main(['replay'], io)).toBe(2)
     expect(await main(['replay', EXAMPLE, '--rate', 'fast'], io)).toBe(2)
     expect(await main(['replay', EXAMPLE, '--concurrency', '0'], io)).toBe(2)
-    expect(await main(['replay', EXAMPLE, '--api-base', sandbox.url, '--no-checkpoint'], io)).toBe(2)
-    expect(await main(['replay', tmp.file('missing.ndjson'), '--sandbox'], io)).toBe(2)
+    expect(await main(['replay', EXAMPLE, '--api-base', fx.sandbox.url, '--no-checkpoint'], io)).toBe(2)
+    expect(await main(['replay', fx.tmp.file('missing.ndjson'), '--sandbox'], io)).toBe(2)
     expect(stderr.text()).toContain('--rate must look like')
     expect(stderr.text()).toContain('needs a token')
   })

@@ -47,8 +47,8 @@ export function withConsent<S, P>(action: ActionDefinition<S, P>): ActionDefinit
   }
   if (!performBatch) return gated
   gated.performBatch = async (request, data) => {
-    const settings = cloudSettings(data.settings)
-    const skips = data.payload.map((payload) => consentSkipOf(consentOf(payload), settings))
+    const config = cloudSettings(data.settings)
+    const skips = data.payload.map((payload) => consentSkipOf(consentOf(payload), config))
     if (skips.every((skip) => skip === undefined)) return performBatch(request, data)
     const kept = skips.flatMap((skip, index) => (skip === undefined ? [index] : []))
     const response = new MultiStatusResponse()

@@ -22,18 +22,18 @@ export interface DeletionOutcome {
  */
 export async function deleteUser(
   request: RequestClient,
-  rawSettings: unknown,
+  settings: unknown,
   userId: string | null | undefined
 ): Promise<DeletionOutcome> {
-  const settings = cloudSettings(rawSettings)
-  const check = guardUserId(userId ?? undefined, { blockedIds: settings.blockedUserIds })
+  const config = cloudSettings(settings)
+  const check = guardUserId(userId ?? undefined, { blockedIds: config.blockedUserIds })
   if (!check.ok) throw new PayloadValidationError(`onDelete needs the user's id: ${check.reason}`)
-  const api = new DriftApi(request, settings)
+  const api = new DriftApi(request, config)
   const contacts = await api.findContacts({ externalId: check.id })
   const matching = contacts.filter(
     (c) => c.attributes.externalId !== undefined && String(c.attributes.externalId) === check.id
   )
-  forgetContactId(settings, { externalId: check.id })
+  forgetContactId(config, { externalId: check.id })
   if (matching.length === 0) {
     return {
       erasedContactIds: [],
@@ -43,7 +43,7 @@ export async function deleteUser(
     }
   }
 
-  const canErase = (await tokenFactsOf(api, settings)).scopes.includes('gdpr_write')
+  const canErase = (await tokenFactsOf(api, config)).scopes.includes('gdpr_write')
   const erasedContactIds: string[] = []
   const deletedContactIds: string[] = []
   const erasedEmails = new Set<string>()

@@ -1,8 +1,23 @@
 import type { RequestClient } from '@segment/actions-core'
 import type { CloudSettings } from '../../shared'
+import { isNullish } from '../../shared/absent'
 import { classifyAnswer, classifyNoAnswer, driftMessage, redact } from './errors'
+import {
+  accountIdOf,
+  record,
+  SAYS_EXISTS,
+  timelineJson,
+  toContact,
+  type AccountId,
+  type DriftContact
+} from './drift-bodies'
+import { notify } from './drift-requests'
 import { parseJsonKeepingBigIntegers, toExactId } from './json'
 import { parseRetryAfterMs } from './retry'
+import type { TimelineEvent, TimelineTarget } from './timeline-event'
+
+export type { AccountId, DriftContact } from './drift-bodies'
+export { onDriftRequest, type DriftRequestEvent } from './drift-requests'
 
 /** Drift's routes, keyed like the sandbox counts them, with the scope each needs and what it does. */
 const ROUTES = {
@@ -18,32 +33,7 @@ const ROUTES = {
   gdprDelete: { method: 'POST', route: '/gdpr/delete', scope: 'gdpr_write', does: 'erase a contact (GDPR)' }
 } as const
 
-/** Drift does not document its answer to a duplicate: a 409, or a 400/422 whose message says so. */
-const SAYS_EXISTS = /already exists|exists already|duplicate|already taken|not unique|already in use/i
-
 type RouteName = keyof typeof ROUTES
-
-/** One HTTP request to Drift, as seen by `onDriftRequest` listeners. */
-export interface DriftRequestEvent {
-  /** The route as the sandbox counts it, e.g. `PATCH /contacts/:id`. */
-  route: string
-  /** The path actually requested, without the query string (which may hold an email). */
-  path: string
-  /** Drift's HTTP status; undefined when no answer came (timeout, network error). */
-  status: number | undefined
-  durationMs: number
-}
-
-type DriftRequestListener = (event: DriftRequestEvent) => void
-const listeners = new Set<DriftRequestListener>()
-
-/** Calls `listener` after every request to Drift (to count requests, e.g. in a replay). Returns an unsubscribe. */
-export function onDriftRequest(listener: DriftRequestListener): () => void {
-  listeners.add(listener)
-  return () => {
-    listeners.delete(listener)
-  }
-}
 
 /** How long a request to Drift may take before it fails as a retryable timeout, unless a client says otherwise. */
 export const DEFAULT_DRIFT_TIMEOUT_MS = 10_000
@@ -52,16 +42,6 @@ export interface DriftApiOptions {
   /** This client's request timeout in ms (default DEFAULT_DRIFT_TIMEOUT_MS); a request hook may still override it. */
   timeoutMs?: number
 }
-
-export interface DriftContact {
-  /** Exactly as Drift sent it, as decimal digits: Drift's ids are 64-bit integers. */
-  id: string
-  createdAt?: number
-  attributes: Record<string, unknown>
-}
-
-/** A JSON value for an account id: Drift's account ids are strings (`<orgId>_<domain>`) or numbers. */
-export type AccountId = string | number
 
 interface Answer {
   status: number
@@ -115,7 +95,7 @@ export class DriftApi {
     const answer = await this.call('findContacts', { query, expect: [404] })
     if (answer.status === 404) return []
     const data = record(answer.body).data
-    const items = Array.isArray(data) ? data : data === undefined || data === null ? [] : [data]
+    const items = Array.isArray(data) ? data : isNullish(data) ? [] : [data]
     return items.map(toContact).filter((c): c is DriftContact => c !== undefined)
   }
 
@@ -152,8 +132,8 @@ export class DriftApi {
   }
 
   /** `no-contact` when Drift has no contact for that externalId or contactId (404). */
-  async postTimeline(event: TimelineEvent): Promise<'posted' | 'no-contact'> {
-    const answer = await this.call('timeline', { rawJson: timelineJson(event), expect: [404] })
+  async postTimeline(to: TimelineTarget, event: TimelineEvent): Promise<'posted' | 'no-contact'> {
+    const answer = await this.call('timeline', { rawJson: timelineJson(to, event), expect: [404] })
     return answer.status === 404 ? 'no-contact' : 'posted'
   }
 
@@ -253,49 +233,4 @@ export class DriftApi {
     if (ok || options.expect?.includes(response.status)) return answer
     throw this.failure(name, answer, parseRetryAfterMs(response.headers.get('retry-after')))
   }
-}
-
-export interface TimelineEvent {
-  /** Exactly one of externalId and contactId. */
-  externalId?: string
-  contactId?: string
-  event: string
-  createdAt?: number
-  attributes?: Record<string, unknown>
-}
-
-/** The timeline body, with a 64-bit `contactId` written as a JSON number exactly (no rounding through a double). */
-function timelineJson({ contactId, ...rest }: TimelineEvent): string {
-  if (contactId === undefined) return JSON.stringify(rest)
-  if (!/^\d+$/.test(contactId)) throw new TypeError('contactId must be decimal digits')
-  const others = JSON.stringify(rest)
-  return `{"contactId":${contactId}${others === '{}' ? '' : `,${others.slice(1, -1)}`}}`
-}
-
-function notify(event: DriftRequestEvent): void {
-  for (const listener of listeners) {
-    try {
-      listener(event)
-    } catch {
-      // A listener's failure must not fail the event.
-    }
-  }
-}
-
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
-}
-
-function toContact(value: unknown): DriftContact | undefined {
-  const data = record(value)
-  const id = toExactId(data.id)
-  if (id === undefined) return undefined
-  const createdAt = typeof data.createdAt === 'number' ? data.createdAt : undefined
-  return { id, createdAt, attributes: record(data.attributes) }
-}
-
-function accountIdOf(value: unknown): AccountId | undefined {
-  if (typeof value === 'string' && value !== '') return value
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value
-  return undefined
 }

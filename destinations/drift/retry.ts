@@ -1,4 +1,5 @@
 import { InvalidAuthenticationError, RetryableError } from '@segment/actions-core'
+import { isNullish } from '../../shared/absent'
 
 // The one home of the retry rules: which failures are worth another attempt, how long Drift asked us to wait
 // (Retry-After, always in milliseconds here), and the backoff between attempts. Everything is decided from
@@ -15,7 +16,7 @@ export const MAX_RETRY_AFTER_MS = 3_600_000
 
 /** Retry-After as milliseconds: delta seconds (fractions accepted) or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfterMs(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (value === null || value === undefined) return undefined
+  if (isNullish(value)) return undefined
   const text = value.trim()
   if (text === '') return undefined
   if (/^\d+(\.\d+)?$/.test(text)) return Math.min(Math.round(Number(text) * 1000), MAX_RETRY_AFTER_MS)

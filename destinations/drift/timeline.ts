@@ -5,7 +5,7 @@ import {
   type MultiStatusResponse,
   type RequestClient
 } from '@segment/actions-core'
-import { normalizeEmail, type CloudSettings, type DriftAttributes } from '../../shared'
+import { normalizeEmail, type CloudSettings } from '../../shared'
 import { groupBy, prepareEach, runBatch, userLaneKey, type BatchTask } from './batch'
 import { DriftApi } from './drift-api'
 import { DriftRetryableError } from './errors'
@@ -13,15 +13,9 @@ import { checkedUserId, eventTimeMs } from './event-fields'
 import { mapProperties } from './mapping'
 import { findContactId, forgetContactId, rememberContactId, withContactId } from './resolve-contact'
 import { cloudSettings } from './settings'
+import type { TimelineEvent } from './timeline-event'
 
-export interface TimelineRequest {
-  /** The guarded user id (Drift's externalId). */
-  userId?: string
-  email?: string
-  event: string
-  createdAt?: number
-  attributes: DriftAttributes
-}
+export type { TimelineEvent } from './timeline-event'
 
 const NO_WAY_TO_FIND = 'No way to find the Drift contact: map external_id (the user id) or email (context.traits.email)'
 
@@ -45,27 +39,22 @@ export interface TimelineOutcome {
 export async function sendTimelineEvent(
   api: DriftApi,
   settings: CloudSettings,
-  request: TimelineRequest
+  timelineEvent: TimelineEvent
 ): Promise<TimelineOutcome> {
-  const { userId, email, event, createdAt, attributes } = request
-  const body = {
-    event,
-    ...(createdAt !== undefined ? { createdAt } : {}),
-    ...(Object.keys(attributes).length > 0 ? { attributes } : {})
-  }
+  const { userId, email, event } = timelineEvent
 
   if (userId !== undefined) {
     const key = { externalId: userId }
     let createdContact: boolean | undefined
     if (!(await findContactId(api, settings, key)))
       createdContact = await createContactFor(api, settings, userId, email)
-    if ((await api.postTimeline({ externalId: userId, ...body })) === 'posted') {
+    if ((await api.postTimeline({ externalId: userId }, timelineEvent)) === 'posted') {
       return { event, by: 'externalId', ...(createdContact !== undefined ? { createdContact } : {}) }
     }
     // Drift lost the contact this process knew (deleted or merged): forget it, confirm or create it, post once more.
     forgetContactId(settings, key)
     if (!(await findContactId(api, settings, key))) await createContactFor(api, settings, userId, email)
-    if ((await api.postTimeline({ externalId: userId, ...body })) === 'posted') return { event, by: 'externalId' }
+    if ((await api.postTimeline({ externalId: userId }, timelineEvent)) === 'posted') return { event, by: 'externalId' }
     throw new DriftRetryableError(
       `Drift has the contact for externalId "${userId}" but does not find it yet for the timeline event`,
       503
@@ -78,7 +67,9 @@ export async function sendTimelineEvent(
     settings,
     { email },
     async (contactId): Promise<TimelineOutcome | undefined> =>
-      (await api.postTimeline({ contactId, ...body })) === 'posted' ? { event, by: 'contactId', contactId } : undefined
+      (await api.postTimeline({ contactId }, timelineEvent)) === 'posted'
+        ? { event, by: 'contactId', contactId }
+        : undefined
   )
   if (posted) return posted
   throw new PayloadValidationError(
@@ -105,11 +96,7 @@ async function createContactFor(
   return 'contact' in created
 }
 
-export interface PreparedTimelineEvent extends TimelineRequest {
-  warnings: string[]
-}
-
-/** The fields both timeline actions share. */
+/** The payload fields both timeline actions share (the action payload, not an event yet). */
 interface TimelinePayload {
   external_id?: string
   email?: string
@@ -126,7 +113,7 @@ export function prepareTimelineEvent(
   settings: CloudSettings,
   eventName: () => string,
   properties: unknown
-): PreparedTimelineEvent {
+): TimelineEvent {
   const warnings: string[] = []
   const userId = checkedUserId(payload.external_id, settings, warnings)
   const event = eventName()
@@ -152,12 +139,12 @@ export async function performTimelineBatch<P extends object>(
   api: DriftApi,
   settings: CloudSettings,
   payloads: P[],
-  prepare: (payload: P) => PreparedTimelineEvent
+  prepare: (payload: P) => TimelineEvent
 ): Promise<MultiStatusResponse> {
   const { prepared, refused } = prepareEach(payloads, prepare)
   const lanes: BatchTask[][] = [...groupBy(prepared.map(userLaneKey)).values()].map((indices) =>
     indices.map((index) => {
-      const event = prepared[index] as PreparedTimelineEvent
+      const event = prepared[index] as TimelineEvent
       return {
         indices: [index],
         run: async () => {
@@ -174,9 +161,7 @@ export async function performTimelineBatch<P extends object>(
  * `perform` and `performBatch` of a timeline action (trackEvent, trackPage): the two differ only in how a payload
  * becomes a timeline event. One request per event once the user's contact is known.
  */
-export function timelineHandlers<P extends object>(
-  prepare: (payload: P, settings: CloudSettings) => PreparedTimelineEvent
-) {
+export function timelineHandlers<P extends object>(prepare: (payload: P, settings: CloudSettings) => TimelineEvent) {
   return {
     perform: async (request: RequestClient, { payload, settings }: { payload: P; settings: unknown }) => {
       const config = cloudSettings(settings)

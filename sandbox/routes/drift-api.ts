@@ -7,15 +7,13 @@ import {
   attributeProperties,
   contactsByEmail,
   contactsByExternalId,
-  createAccount,
   createContact,
   deleteContact,
-  findAccount,
   findContact,
   gdprDelete,
-  patchContact,
-  updateAccount
+  patchContact
 } from '../store'
+import { createAccount, findAccount, updateAccount } from '../accounts'
 import type { SandboxContact } from '../types'
 import { parseIdParam, requireBody } from '../validate'
 

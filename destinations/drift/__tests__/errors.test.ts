@@ -118,7 +118,9 @@ describe('Drift response classification', () => {
   it("should turn a timeout into a retryable error naming the client's own timeout", async () => {
     nock(BASE).post('/contacts/timeline').delay(1000).reply(200, {})
     const api = new DriftApi(createRequestClient(), cloudSettings(settings), { timeoutMs: 50 })
-    const error = await api.postTimeline({ externalId: 'u1', event: 'E' }).catch((e: unknown) => e)
+    const error = await api
+      .postTimeline({ externalId: 'u1' }, { event: 'E', attributes: {}, warnings: [] })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(DriftRetryableError)
     expect(error).toMatchObject({ status: 408 })
     expect((error as Error).message).toContain('within 50 ms (timeout)')

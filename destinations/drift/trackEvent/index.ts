@@ -6,13 +6,13 @@ import {
   timelineEmailField,
   timelineExternalIdField,
   timelineHandlers,
-  type PreparedTimelineEvent
+  type TimelineEvent
 } from '../timeline'
 import { withConsent } from '../consent'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 
-export function prepareTrackEvent(payload: Payload, settings: CloudSettings): PreparedTimelineEvent {
+export function prepareTrackEvent(payload: Payload, settings: CloudSettings): TimelineEvent {
   return prepareTimelineEvent(payload, settings, () => eventNameOf(payload.event_name), payload.properties)
 }
 

@@ -5,11 +5,12 @@ import {
   timelineEmailField,
   timelineExternalIdField,
   timelineHandlers,
-  type PreparedTimelineEvent
+  type TimelineEvent
 } from '../timeline'
 import { withConsent } from '../consent'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
+import { isNullish } from '../../../shared/absent'
 
 const PAGE_FIELDS = ['url', 'path', 'title', 'referrer'] as const
 
@@ -21,10 +22,10 @@ export function pageEventName(name: unknown, path: unknown): string {
   return 'Page'
 }
 
-export function prepareTrackPage(payload: Payload, settings: CloudSettings): PreparedTimelineEvent {
+export function prepareTrackPage(payload: Payload, settings: CloudSettings): TimelineEvent {
   const page: Record<string, unknown> = { ...(payload.properties ?? {}) }
   for (const field of PAGE_FIELDS) {
-    if (payload[field] !== undefined && payload[field] !== null) page[field] = payload[field]
+    if (!isNullish(payload[field])) page[field] = payload[field]
   }
   return prepareTimelineEvent(payload, settings, () => pageEventName(payload.name, payload.path), page)
 }

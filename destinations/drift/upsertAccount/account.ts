@@ -4,6 +4,7 @@ import { accountIds, cacheScope, domainKey } from '../caches'
 import type { AccountId, DriftApi } from '../drift-api'
 import { mapProperties } from '../mapping'
 import { tokenFactsOf } from '../token-facts'
+import { isAbsent } from '../../../shared/absent'
 
 /** Group traits that are sent as account fields, never again as custom properties. */
 const ACCOUNT_FIELD_TRAITS = new Set(['id', 'name', 'domain', 'website'])
@@ -29,7 +30,7 @@ export function domainOf(value: unknown): string | undefined {
 
 /** Account owner: the field, else the accountOwnerId setting; a Drift user id (a whole number). */
 export function ownerIdOf(field: unknown, settings: CloudSettings): number {
-  const raw = field !== undefined && field !== null && field !== '' ? field : settings.accountOwnerId
+  const raw = !isAbsent(field) ? field : settings.accountOwnerId
   if (raw === undefined) {
     throw new PayloadValidationError(
       'upsertAccount needs an account owner: set the accountOwnerId setting or map owner_id to a Drift user id'

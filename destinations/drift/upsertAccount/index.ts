@@ -6,6 +6,7 @@ import { withConsent } from '../consent'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { customPropertiesOf, domainOf, ownerIdOf, upsertAccount } from './account'
+import { isAbsent, isNullish } from '../../../shared/absent'
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Upsert Account',
@@ -64,18 +65,18 @@ const action: ActionDefinition<Settings, Payload> = {
   },
 
   perform: async (request, { payload, settings }) => {
-    const drift = cloudSettings(settings)
-    const ownerId = ownerIdOf(payload.owner_id, drift)
+    const config = cloudSettings(settings)
+    const ownerId = ownerIdOf(payload.owner_id, config)
     const domain = domainOf(payload.domain)
     if (domain === undefined) {
       throw new PayloadValidationError(
-        payload.domain === undefined || payload.domain === null || payload.domain === ''
+        isAbsent(payload.domain)
           ? 'upsertAccount needs a domain: map the website or domain trait'
           : 'domain must be a domain name or a website URL, such as example.com'
       )
     }
-    const { customProperties, warnings } = customPropertiesOf(payload.custom_properties, drift)
-    const outcome = await upsertAccount(new DriftApi(request, drift), drift, {
+    const { customProperties, warnings } = customPropertiesOf(payload.custom_properties, config)
+    const outcome = await upsertAccount(new DriftApi(request, config), config, {
       ownerId,
       domain,
       name: typeof payload.name === 'string' && payload.name.trim() !== '' ? payload.name : undefined,
@@ -89,7 +90,7 @@ const action: ActionDefinition<Settings, Payload> = {
 
 /** A mapped account id, trimmed; blank means none. Drift's ids are `<orgId>_<domain>` text or whole numbers. */
 function accountIdField(value: unknown): { accountId: string } | undefined {
-  if (value === undefined || value === null) return undefined
+  if (isNullish(value)) return undefined
   const text = String(value).trim()
   if (text === '') return undefined
   if (text.length > 300 || /[\s/?#]/.test(text)) {

@@ -16,6 +16,7 @@ import { withConsent } from '../consent'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { upsertContact } from './upsert'
+import { isNullish } from '../../../shared/absent'
 
 /** Fields named like Drift's default attributes; each replaces the spec trait it comes from (firstName…). */
 const NAMED_FIELDS = ['email', 'name', 'first_name', 'last_name', 'phone', 'start_date'] as const
@@ -35,7 +36,7 @@ export function prepareContact(payload: Payload, settings: CloudSettings): Prepa
   const traits: Record<string, unknown> = { ...(payload.custom_attributes ?? {}) }
   for (const field of NAMED_FIELDS) {
     const value = payload[field]
-    if (value === undefined || value === null) continue
+    if (isNullish(value)) continue
     const specTrait = SPEC_TRAIT_OF.get(field)
     if (specTrait && specTrait !== field) delete traits[specTrait]
     traits[field] = value
@@ -132,11 +133,11 @@ const action: ActionDefinition<Settings, Payload> = {
   },
 
   perform: async (request, { payload, settings }) => {
-    const drift = cloudSettings(settings)
-    const contact = prepareContact(payload, drift)
+    const config = cloudSettings(settings)
+    const contact = prepareContact(payload, config)
     const outcome = await upsertContact(
-      new DriftApi(request, drift),
-      drift,
+      new DriftApi(request, config),
+      config,
       contact.userId,
       contact.email,
       contact.attributes
@@ -146,9 +147,9 @@ const action: ActionDefinition<Settings, Payload> = {
 
   /** Identifies for the same user are merged in order (later values win) into one upsert; each gets its outcome. */
   performBatch: async (request, { payload: payloads, settings }) => {
-    const drift = cloudSettings(settings)
-    const api = new DriftApi(request, drift)
-    const { prepared, refused } = prepareEach(payloads, (payload) => prepareContact(payload, drift))
+    const config = cloudSettings(settings)
+    const api = new DriftApi(request, config)
+    const { prepared, refused } = prepareEach(payloads, (payload) => prepareContact(payload, config))
     const lanes: BatchTask[][] = []
     for (const indices of groupBy(prepared.map(userLaneKey)).values()) {
       const group = indices.map((index) => prepared[index] as PreparedContact)
@@ -162,7 +163,7 @@ const action: ActionDefinition<Settings, Payload> = {
         {
           indices,
           run: async () => {
-            const outcome = await upsertContact(api, drift, group[0].userId, email, attributes)
+            const outcome = await upsertContact(api, config, group[0].userId, email, attributes)
             return { ...outcome, mergedEvents: indices.length, warnings } as unknown as JSONLikeObject
           }
         }
