@@ -173,16 +173,15 @@ export const NAME: ItemRule = {
 
 /** https anywhere, http only on loopback (the sandbox); an origin only: no path, query, fragment or credentials. */
 export const ORIGIN_RULE = 'must use https and be an origin only (http on localhost)'
-const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]']
-// The URL parser tolerates quotes, tabs, backslashes and credentials; a script or request URL must not carry them.
-const ORIGIN_PATTERN = /^https?:\/\/([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:\d{1,5})?\/?$/i
+// Spelled out rather than left to the URL parser, which tolerates quotes, tabs, backslashes and credentials: the
+// value ends up in a script URL or a request URL.
+const ORIGIN_PATTERN =
+  /^(https:\/\/([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])|http:\/\/(localhost|127\.0\.0\.1|\[::1\]))(:\d{1,5})?\/?$/i
 
-/** Whether `value` is an origin both modes accept (the value ends up in a script URL or a request URL). */
+/** Whether `value` is an origin both modes accept (the URL parser refuses what the pattern cannot: port 99999). */
 export function isOrigin(value: unknown): value is string {
-  if (!isString(value) || !ORIGIN_PATTERN.test(value)) return false
   try {
-    const url = new URL(value)
-    return url.protocol === 'https:' || LOOPBACK_HOSTS.includes(url.hostname)
+    return isString(value) && ORIGIN_PATTERN.test(value) && !!new URL(value)
   } catch {
     return false
   }

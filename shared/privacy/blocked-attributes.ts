@@ -48,10 +48,7 @@ export const blockedAttributesRule = stringList(BLOCKED_ATTRIBUTE, 200)
 /** Lower case, camelCase boundaries as `_`: `userPassword`, `APIKey` → `user_password`, `api_key`. */
 export function canonicalAttributeName(name: string): string {
   if (name === name.toLowerCase()) return name
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
+  return name.replace(/[a-z0-9](?=[A-Z])|[A-Z](?=[A-Z][a-z])/g, '$&_').toLowerCase()
 }
 
 /** A `*` glob as its literal pieces; matched greedily with indexOf (linear-ish, no regular expression to blow up). */

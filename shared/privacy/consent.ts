@@ -86,7 +86,7 @@ export function consentStatus(preferences: unknown, required: readonly string[])
     if (preferences === INVALID || !isRecord(preferences)) throw preferences
     for (const category of required) {
       // Own keys only: a category named "constructor" must not read Object.prototype.
-      const value = Object.prototype.hasOwnProperty.call(preferences, category) ? preferences[category] : undefined
+      const value = {}.hasOwnProperty.call(preferences, category) ? preferences[category] : undefined
       if (value === true) continue
       categories.push(category)
       problems.push(`${category} ${value === false ? 'false' : value === undefined ? 'absent' : 'invalid'}`)
