@@ -104,25 +104,23 @@ export function compileBlockedAttributes(
   }
 }
 
-/** Compiled lists by content and separator (cloud settings are parsed per event), and the last one asked for. */
-const compiled = new Map<string, AttributeBlocklist>()
-let last: [readonly string[], string, AttributeBlocklist] | undefined
+/** The list compiled last (a copy of it, its separator and the result). */
+let last: [string[], string, AttributeBlocklist] | undefined
 
 /**
  * The compiled `blockedAttributes` for a separator, compiled once and then reused (with its answer cache) by
- * every event mapped with the same list: the mapping core calls this for each mapping.
+ * every event mapped with the same list: the mapping core calls this for each mapping. Compared by content, as
+ * cloud settings are parsed per event (a new array each time).
  */
 export function blocklistFor(patterns: readonly string[], separator: string): AttributeBlocklist {
-  if (last?.[0] === patterns && last[1] === separator) return last[2]
-  const key = JSON.stringify([separator, patterns])
-  let blocklist = compiled.get(key)
-  if (!blocklist) {
-    blocklist = compileBlockedAttributes(patterns, separator)
-    if (compiled.size >= 32) compiled.clear()
-    compiled.set(key, blocklist)
+  if (
+    last?.[1] !== separator ||
+    last[0].length !== patterns.length ||
+    last[0].some((pattern, i) => pattern !== patterns[i])
+  ) {
+    last = [[...patterns], separator, compileBlockedAttributes(patterns, separator)]
   }
-  last = [patterns, separator, blocklist]
-  return blocklist
+  return last[2]
 }
 
 /**

@@ -50,10 +50,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  */
 export function categoryPreferencesOf(event: unknown): unknown {
   try {
-    const context = (event as { context?: unknown } | null)?.context
-    return typeof context === 'object' && context
-      ? categoryPreferencesOfConsent((context as { consent?: unknown }).consent)
-      : undefined
+    // A context that is no object (a string, a number) has no consent: missing, like an absent one.
+    return categoryPreferencesOfConsent((event as { context?: { consent?: unknown } } | null)?.context?.consent)
   } catch {
     return INVALID
   }
@@ -62,12 +60,10 @@ export function categoryPreferencesOf(event: unknown): unknown {
 /** The same from the `context.consent` object itself (e.g. a cloud action field mapped from `$.context.consent`). */
 export function categoryPreferencesOfConsent(consent: unknown): unknown {
   try {
-    if (isNullish(consent)) return undefined
-    if (isRecord(consent)) return consent.categoryPreferences
+    return isNullish(consent) ? undefined : isRecord(consent) ? consent.categoryPreferences : INVALID
   } catch {
-    // Unreadable: invalid, as below.
+    return INVALID
   }
-  return INVALID
 }
 
 /**
