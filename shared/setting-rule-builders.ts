@@ -120,12 +120,10 @@ export const oneOf = <const V extends string>(values: readonly V[]): SettingRule
 
 export const flag: SettingRule<boolean> = rule((value) => typeof value === 'boolean', 'must be true or false')
 
-export const wholeNumberRule = (min: number, max: number) => `must be a whole number ${min}-${max}`
-
 export const wholeNumber = (min: number, max: number): SettingRule<number> =>
   rule(
     (value) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max,
-    wholeNumberRule(min, max)
+    `must be a whole number ${min}-${max}`
   )
 
 /** A rule every entry of a string list must pass: its pattern and, for messages, what it says. */
