@@ -7,23 +7,24 @@
 import type { GlobalSetting } from '@segment/actions-core'
 import { z } from 'zod'
 import {
-  BLOCKED_USER_ID,
   DATE_UNITS,
-  LIST_RULE,
-  ORIGIN_TYPE_RULE,
+  NAME,
+  ORIGIN_RULE,
   SEPARATOR,
   SettingsError,
   canonicalOrigin,
   choiceRule,
   isAbsent,
+  isOrigin,
   isSettingsObject,
   isString,
+  listRule,
   notAnObjectIssue,
-  originProblem,
+  type ItemRule,
   type SettingsIssue
 } from './setting-rule-builders'
-import { BLOCKED_ATTRIBUTES_SETTING } from './privacy/blocked-attributes'
-import { CONSENT_SETTINGS, CONSENT_WHEN_MISSING } from './privacy/consent'
+import { BLOCKED_ATTRIBUTE, DEFAULT_BLOCKED_ATTRIBUTES } from './privacy/blocked-attributes'
+import { CONSENT_WHEN_MISSING } from './privacy/consent'
 import { DEVICE_SETTINGS } from './settings-rules'
 import { settingFields, settingsTable, type AnySettingText, type SettingRow, type SettingText } from './settings'
 
@@ -47,27 +48,18 @@ type CloudSetting<S extends z.ZodType> = {
 /** Ties each entry's text to its schema's value type. */
 const setting = <S extends z.ZodType>(entry: CloudSetting<S>) => entry
 
-const origin = z
-  .string({ error: ORIGIN_TYPE_RULE })
-  .superRefine((value, ctx) => {
-    const problem = originProblem(value)
-    if (problem) ctx.addIssue({ code: 'custom', message: problem })
-  })
-  .transform(canonicalOrigin)
+const origin = z.string({ error: ORIGIN_RULE }).refine(isOrigin, { error: ORIGIN_RULE }).transform(canonicalOrigin)
 
 const OWNER_RULE = 'must be a Drift user id (a whole number)'
 
-/** A zod schema from a zod-free rule shared with device mode (its text, `[i] …` included, as the checker's). */
-const fromRule = <T>(rule: (value: unknown) => string | undefined) =>
-  z.unknown().transform((value, ctx) => {
-    const problem = rule(value)
-    if (problem) {
-      ctx.addIssue({ code: 'custom', message: problem })
-      return z.NEVER
-    }
-    // Lists are copied, so one settings object never shares an array with another.
-    return (Array.isArray(value) ? [...value] : value) as T
-  })
+/** A string passing a rule shared with device mode (its text as the device checker says it). */
+const matching = (item: ItemRule) => z.string({ error: item.rule }).regex(item.pattern, { error: item.rule })
+
+/** A list of such strings, at most `max`; zod names a bad entry by its index, as the device checker does. */
+const stringList = (item: ItemRule, max?: number) => {
+  const list = z.array(matching(item), { error: listRule(max) })
+  return max ? list.max(max, { error: listRule(max) }) : list
+}
 
 export const CLOUD_SETTINGS = {
   apiToken: setting({
@@ -108,7 +100,7 @@ export const CLOUD_SETTINGS = {
     choices: { seconds: 'Unix seconds', milliseconds: 'Milliseconds' }
   }),
   separator: setting({
-    schema: z.string({ error: SEPARATOR.rule }).regex(SEPARATOR.pattern, { error: SEPARATOR.rule }),
+    schema: matching(SEPARATOR),
     default: DEVICE_SETTINGS.separator.default,
     label: 'Separator',
     description:
@@ -116,10 +108,7 @@ export const CLOUD_SETTINGS = {
     type: 'string'
   }),
   blockedUserIds: setting({
-    schema: z.array(
-      z.string({ error: BLOCKED_USER_ID.rule }).regex(BLOCKED_USER_ID.pattern, { error: BLOCKED_USER_ID.rule }),
-      { error: LIST_RULE }
-    ),
+    schema: stringList(NAME),
     default: [],
     label: 'Blocked User Ids',
     description:
@@ -128,8 +117,8 @@ export const CLOUD_SETTINGS = {
     multiple: true
   }),
   consentCategories: setting({
-    schema: fromRule<string[]>(CONSENT_SETTINGS.consentCategories.rule),
-    default: CONSENT_SETTINGS.consentCategories.default,
+    schema: stringList(NAME),
+    default: [],
     label: 'Consent Categories',
     description:
       "Consent categories (Segment's consent specification, e.g. Marketing or OneTrust's C0004) that must all be granted in the event's context.consent.categoryPreferences; other events are skipped with the reason, never retried. Empty: no gating.",
@@ -138,7 +127,7 @@ export const CLOUD_SETTINGS = {
   }),
   consentWhenMissing: setting({
     schema: z.enum(CONSENT_WHEN_MISSING, { error: choiceRule(CONSENT_WHEN_MISSING) }),
-    default: CONSENT_SETTINGS.consentWhenMissing.default,
+    default: DEVICE_SETTINGS.consentWhenMissing.default,
     label: 'Consent When Missing',
     description:
       'With Consent Categories set, what to do with an event that carries no consent preferences at all: send it (as Segment does) or skip it.',
@@ -146,8 +135,8 @@ export const CLOUD_SETTINGS = {
     choices: { send: 'Send', skip: 'Skip' }
   }),
   blockedAttributes: setting({
-    schema: fromRule<string[]>(BLOCKED_ATTRIBUTES_SETTING.rule),
-    default: BLOCKED_ATTRIBUTES_SETTING.default,
+    schema: stringList(BLOCKED_ATTRIBUTE, 200),
+    default: DEFAULT_BLOCKED_ATTRIBUTES as string[],
     label: 'Blocked Attributes',
     description:
       'Attribute names never sent to Drift, with * as a wildcard, matched against the flattened name and the last key of its path (card_number also blocks billing.card_number), in any case. Blocked attributes are dropped with a warning naming them, never their value. Your list replaces the default list of obvious secrets; an empty list turns blocking off.',

@@ -1,7 +1,7 @@
 /**
- * The attributes Drift knows out of the box, their Drift type, and the Segment spec trait each comes from.
- * `source` says how sure we are, as in drift-reference.md: [doc] Drift documents it, [code] public code
- * that calls Drift does it, [guess] deduced.
+ * The attributes Drift knows out of the box, their Drift type, and the Segment spec trait each comes from. Where
+ * each fact comes from (and how sure it is) is documented in docs/mapping.md's table of default attributes, not
+ * here: this table is what the mapping core runs on, in the browser too.
  */
 export type DriftAttributeType = 'STRING' | 'NUMERIC' | 'BOOLEAN' | 'DATE'
 
@@ -11,22 +11,20 @@ export interface DriftDefaultAttribute {
   type: DriftAttributeType
   /** The Segment spec trait (top-level key of `traits`) that becomes this attribute, if any. */
   specTrait?: string
-  /** Where the value comes from when it is not a trait (documentation only). */
-  from?: string
-  source: '[doc]' | '[code]' | '[guess]'
 }
 
 export const DRIFT_DEFAULT_ATTRIBUTES: readonly DriftDefaultAttribute[] = [
-  { name: 'email', type: 'STRING', specTrait: 'email', source: '[doc]' },
-  { name: 'name', type: 'STRING', specTrait: 'name', source: '[doc]' },
-  { name: 'first_name', type: 'STRING', specTrait: 'firstName', source: '[code]' },
-  { name: 'last_name', type: 'STRING', specTrait: 'lastName', source: '[code]' },
-  { name: 'phone', type: 'STRING', specTrait: 'phone', source: '[code]' },
-  { name: 'title', type: 'STRING', specTrait: 'title', source: '[code]' },
-  { name: 'start_date', type: 'DATE', specTrait: 'createdAt', source: '[code]' },
-  { name: 'last_active', type: 'DATE', specTrait: 'last_active', source: '[code]' },
-  { name: 'recent_source', type: 'STRING', from: 'context.campaign.source (utm_source)', source: '[doc]' },
-  { name: 'externalId', type: 'STRING', from: 'userId', source: '[doc]' }
+  { name: 'email', type: 'STRING', specTrait: 'email' },
+  { name: 'name', type: 'STRING', specTrait: 'name' },
+  { name: 'first_name', type: 'STRING', specTrait: 'firstName' },
+  { name: 'last_name', type: 'STRING', specTrait: 'lastName' },
+  { name: 'phone', type: 'STRING', specTrait: 'phone' },
+  { name: 'title', type: 'STRING', specTrait: 'title' },
+  { name: 'start_date', type: 'DATE', specTrait: 'createdAt' },
+  { name: 'last_active', type: 'DATE', specTrait: 'last_active' },
+  // From context.campaign.source (utm_source) and from the user id: no trait.
+  { name: 'recent_source', type: 'STRING' },
+  { name: 'externalId', type: 'STRING' }
 ]
 
 /** A lookup, not a Map built at load time: ten entries, and a bundle that never asks drops it entirely. */
@@ -47,20 +45,16 @@ export const DATE_ATTRIBUTES: ReadonlySet<string> = new Set(
  * that define their own (URL, URLSearchParams), comma-joined for arrays of primitives. Undefined for anything
  * that would only stringify to `[object Object]` (plain objects, nested arrays) and for null/undefined.
  */
-export function stringifyAttributeValue(value: unknown): string | undefined {
-  return textOf(value, false)
-}
-
-function textOf(value: unknown, inArray: boolean): string | undefined {
+export function stringifyAttributeValue(value: unknown, inArray?: boolean): string | undefined {
   try {
-    if (typeof value === 'string') return value
-    if (typeof value === 'boolean' || typeof value === 'bigint') return String(value)
-    if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined
+    const type = typeof value
+    if (type === 'string') return value as string
+    if (type === 'boolean' || type === 'bigint' || (type === 'number' && Number.isFinite(value))) return String(value)
     // An invalid Date throws here, as does a getter or Proxy trap: no usable text form.
     if (value instanceof Date) return value.toISOString()
-    if (typeof value !== 'object' || value === null || inArray) return undefined
+    if (type !== 'object' || !value || inArray) return undefined
     if (Array.isArray(value)) {
-      const parts = value.map((item) => textOf(item, true))
+      const parts = value.map((item) => stringifyAttributeValue(item, true))
       return parts.includes(undefined) ? undefined : parts.join(',')
     }
     // Only a class's own toString (URL, URLSearchParams, boxed primitives) says something.

@@ -1,7 +1,7 @@
 /**
  * Settings checks without zod, small enough for the browser plugin (zod alone would outweigh the plugin): the
  * checker, its error, the rule builders of the device table (settings-rules.ts), and the rules both modes share
- * (origins, separator, blocked ids, date units), which the cloud table (cloud-settings-rules.ts) runs in zod.
+ * (origins, separator, names, date units), which the cloud table (cloud-settings-rules.ts) runs in zod.
  * Imports only absent.ts and types, so no settings module depends on another in a circle.
  */
 import { isAbsent } from './absent'
@@ -9,9 +9,9 @@ import type { DateUnit } from './types'
 
 /**
  * A check: the problem, or undefined when fine. The problem follows the setting's name, so it says the rule
- * (`must be true or false`) or, for a list, which entry and the rule (`[2] must be …`): rules never repeat the
- * value (it may be a secret). `T` is the type of the values accepted (types only: the settings type is read
- * from the rules).
+ * (`must be true or false`) or, for a list, which entry and the rule (`[2] must be …`). One text per rule, the
+ * same in development and production; it never repeats the value (it may be a secret). `T` is the type of the
+ * values accepted (types only: the settings type is read from the rules).
  */
 export type SettingRule<T = unknown> = ((value: unknown) => string | undefined) & { readonly accepts?: T }
 
@@ -45,7 +45,7 @@ export interface SettingsIssue {
 export class SettingsError extends Error {
   readonly issues: SettingsIssue[]
   constructor(issues: SettingsIssue[]) {
-    super(`Invalid Drift settings: ${issues.map((issue) => issue.rule).join('; ')}`)
+    super('Invalid Drift settings: ' + issues.map((issue) => issue.rule).join('; '))
     this.name = 'SettingsError'
     this.issues = issues
   }
@@ -57,29 +57,30 @@ export function isSettingsObject(input: unknown): input is Record<string, unknow
 }
 
 /**
- * Settings that are neither an object nor absent (a string, a list): one issue naming what came, rather than
- * "embedId is required", which would send the reader looking for a missing key. undefined and null are no
- * settings at all, so the required settings are reported missing.
+ * Settings that are neither an object nor absent (a string, a list): one issue, rather than "embedId …", which
+ * would send the reader looking for a missing key. undefined and null are no settings at all, so the required
+ * settings are reported missing.
  */
 export function notAnObjectIssue(input: unknown): SettingsIssue | undefined {
-  if (input === undefined || input === null || isSettingsObject(input)) return undefined
-  return {
-    setting: 'settings',
-    rule: `settings must be an object, got a ${Array.isArray(input) ? 'list' : typeof input}`
-  }
+  return input == null || isSettingsObject(input)
+    ? undefined
+    : { setting: 'settings', rule: 'settings must be an object' }
 }
 
 /** Absent settings (undefined, or '' / null from a settings form) take their default. */
 export { isAbsent }
 
+/** A rule's text after the setting's name: `separator must be …`, `blockedUserIds[2] must be …`. */
+export const named = (setting: string, problem: string) => setting + (problem[0] === '[' ? '' : ' ') + problem
+
 /** Applies a table of rules. Throws SettingsError listing every problem; unknown settings are dropped. */
 export function checkSettings<S extends SettingsSpec>(spec: S, input: unknown): SettingsOf<S> {
   const shape = notAnObjectIssue(input)
   if (shape) throw new SettingsError([shape])
-  const source = isSettingsObject(input) ? input : {}
+  const source = (input ?? {}) as Record<string, unknown>
   const out: Record<string, unknown> = {}
   const issues: SettingsIssue[] = []
-  for (const setting of Object.keys(spec)) {
+  for (const setting in spec) {
     const { rule, optional, normalize, default: fallback } = spec[setting]
     let value = source[setting]
     if (isAbsent(value)) {
@@ -88,7 +89,7 @@ export function checkSettings<S extends SettingsSpec>(spec: S, input: unknown): 
       else if (optional) continue
     }
     const problem = rule(value)
-    if (problem) issues.push({ setting, rule: setting + (problem[0] === '[' ? '' : ' ') + problem })
+    if (problem) issues.push({ setting, rule: named(setting, problem) })
     else out[setting] = normalize ? normalize(value) : value
   }
   if (issues.length > 0) throw new SettingsError(issues)
@@ -105,14 +106,14 @@ export function unknownSettings(spec: SettingsSpec, input: unknown): string[] {
 
 export const isString = (value: unknown): value is string => typeof value === 'string'
 
-/** The one builder: a rule that passes what `ok` accepts and otherwise says `rule`. */
-const rule =
+/** The one builder: a rule that passes what `ok` accepts and otherwise says `text`. */
+export const rule =
   <T>(ok: (value: unknown) => boolean, text: string): SettingRule<T> =>
   (value) =>
     ok(value) ? undefined : text
 
 /** The rule text of a choice, without the setting's name: `must be "a" or "b"`. */
-export const choiceRule = (values: readonly string[]) => `must be ${values.map((v) => `"${v}"`).join(' or ')}`
+export const choiceRule = (values: readonly string[]) => 'must be "' + values.join('" or "') + '"'
 
 export const oneOf = <const V extends string>(values: readonly V[]): SettingRule<V> =>
   rule((value) => (values as readonly unknown[]).includes(value), choiceRule(values))
@@ -122,7 +123,7 @@ export const flag: SettingRule<boolean> = rule((value) => typeof value === 'bool
 export const wholeNumber = (min: number, max: number): SettingRule<number> =>
   rule(
     (value) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max,
-    `must be a whole number from ${min} to ${max}`
+    `must be a whole number ${min}-${max}`
   )
 
 /** A rule every entry of a string list must pass: its pattern and, for messages, what it says. */
@@ -131,15 +132,16 @@ export interface ItemRule {
   rule: string
 }
 
-export const LIST_RULE = 'must be a list of strings'
+/** What a list must be: `must be a list of strings`, with its length limit when it has one. */
+export const listRule = (max?: number) => 'must be a list of strings' + (max ? ` (at most ${max})` : '')
 
 const passes = (item: ItemRule, value: unknown) => isString(value) && item.pattern.test(value)
 
-/** A list of strings each passing `item`; a bad entry is named by its index (`[2] must be …`). */
+/** A list of strings (at most `max`) each passing `item`; a bad entry is named by its index (`[2] must be …`). */
 export const stringList =
-  (item: ItemRule): SettingRule<string[]> =>
+  (item: ItemRule, max?: number): SettingRule<string[]> =>
   (value) => {
-    if (!Array.isArray(value)) return LIST_RULE
+    if (!Array.isArray(value) || value.length > (max ?? Infinity)) return listRule(max)
     const bad = value.findIndex((v) => !passes(item, v))
     return bad < 0 ? undefined : `[${bad}] ${item.rule}`
   }
@@ -157,44 +159,33 @@ export const SEPARATOR: ItemRule = {
 }
 
 /**
- * The identity guard refuses blank ids and ids with spaces around them, so such an entry could never block
- * anyone: it is refused rather than kept as a silent no-op. (No lookbehind: Safari < 16.4 cannot parse one.)
+ * A name in a list (a blocked user id, a consent category): not blank (invisible format characters count as
+ * blank) and without spaces around it. The identity guard refuses such user ids and consent tools send no such
+ * category, so an entry like that could never match: it is refused rather than kept as a silent no-op.
+ * (No lookbehind: Safari < 16.4 cannot parse one.)
  */
-export const BLOCKED_USER_ID: ItemRule = {
+export const NAME: ItemRule = {
   pattern: /^(?![\s\p{Cf}]*$)\S([\s\S]*\S)?$/u,
   rule: 'must be a string, not blank and without spaces around it'
 }
 
-export const ORIGIN_TYPE_RULE = 'must be a URL such as https://example.com'
-const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]']
+/** https anywhere, http only on loopback (the sandbox); an origin only: no path, query, fragment or credentials. */
+export const ORIGIN_RULE = 'must use https and be an origin only (http on localhost)'
+// Spelled out rather than left to the URL parser, which tolerates quotes, tabs, backslashes and credentials: the
+// value ends up in a script URL or a request URL.
+const ORIGIN_PATTERN =
+  /^(https:\/\/([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])|http:\/\/(localhost|127\.0\.0\.1|\[::1\]))(:\d{1,5})?\/?$/i
 
-/**
- * What is wrong with an origin-only URL (without the setting's name), or undefined: https anywhere, http only
- * on loopback (for the sandbox). No path, query, credentials, quotes, spaces or anything else that could inject
- * script or send data elsewhere: the value ends up in a script URL or a request URL.
- */
-export function originProblem(value: string): string | undefined {
-  let url: URL
+/** Whether `value` is an origin both modes accept (the URL parser refuses what the pattern cannot: port 99999). */
+export function isOrigin(value: unknown): value is string {
   try {
-    url = new URL(value)
+    return isString(value) && ORIGIN_PATTERN.test(value) && !!new URL(value)
   } catch {
-    return 'must be an absolute URL such as https://example.com'
+    return false
   }
-  const https = 'must use https (http only on localhost or 127.0.0.1)'
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return https
-  if (url.username || url.password) return 'must not carry credentials'
-  if (url.search || url.hash || !/^https?:\/\/[^/?#]+\/?$/i.test(value)) {
-    return 'must be an origin only (no path, query or fragment)'
-  }
-  // The URL parser tolerates quotes, tabs and backslashes in a host; a script URL must not carry them.
-  if (!/^https?:\/\/([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?\/?$/i.test(value)) {
-    return 'host must be letters, digits, "." and "-" (and an optional :port)'
-  }
-  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.includes(url.hostname)) return https
-  return undefined
 }
 
-export const origin: SettingRule<string> = (value) => (isString(value) ? originProblem(value) : ORIGIN_TYPE_RULE)
+export const origin: SettingRule<string> = rule(isOrigin, ORIGIN_RULE)
 
 /** The canonical origin: lower case, no trailing slash, no default port. */
 export const canonicalOrigin = (value: string) => new URL(value).origin

@@ -5,16 +5,16 @@
  * cloud table takes the defaults of the settings both modes share from here (one meaning everywhere).
  */
 import {
-  BLOCKED_USER_ID,
   DATE_UNITS,
+  NAME,
   SEPARATOR,
   canonicalOrigin,
   checkSettings,
   flag,
-  isString,
   matching,
   oneOf,
   origin,
+  rule,
   stringList,
   wholeNumber,
   type SettingRule,
@@ -22,7 +22,7 @@ import {
   type SettingsSpec
 } from './setting-rule-builders'
 import { DEFAULT_BLOCKED_ATTRIBUTES, blockedAttributesRule } from './privacy/blocked-attributes'
-import { CONSENT_WHEN_MISSING, consentCategoriesRule } from './privacy/consent'
+import { CONSENT_WHEN_MISSING } from './privacy/consent'
 
 export {
   SettingsError,
@@ -37,49 +37,37 @@ export {
   type SettingsSpec
 } from './setting-rule-builders'
 
-export const EMBED_ID_PATTERN = /^[A-Za-z0-9-]+$/
+/** What Drift's widget script URL accepts as an embed id (letters, digits and `-`, at most 64). */
+export const EMBED_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/
 
 /** Resolves a signed identity (a JWT signed HS256 by your backend, `sub` = user id) for a user id. */
 export type SignedIdentityResolver = (userId: string) => string | undefined | Promise<string | undefined>
 
-const embedId: SettingRule<string> = (value) =>
-  !isString(value) || value === ''
-    ? 'is required (a string such as "buvw2r8z43np")'
-    : !EMBED_ID_PATTERN.test(value)
-      ? 'must contain only letters, digits and "-"'
-      : value.length > 64
-        ? 'must be at most 64 characters'
-        : undefined
-
-const signedIdentity: SettingRule<SignedIdentityResolver> = (value) =>
-  typeof value === 'function' ? undefined : 'must be a function (userId) => token'
-
 export const DEVICE_SETTINGS = {
-  embedId: { rule: embedId },
+  embedId: {
+    rule: matching({ pattern: EMBED_ID_PATTERN, rule: 'must contain only letters, digits and "-" (1 to 64)' })
+  },
   scriptOrigin: { rule: origin, default: 'https://js.driftt.com', normalize: canonicalOrigin },
   identityMode: { rule: oneOf(['identify', 'attributes']), default: 'identify' },
   dateUnit: { rule: oneOf(DATE_UNITS), default: 'milliseconds' },
   separator: { rule: matching(SEPARATOR), default: '_' },
   trackPages: { rule: flag, default: true },
   widgetEvents: {
-    rule: stringList({
-      pattern: /^[A-Za-z][A-Za-z0-9:_-]*$/,
-      rule: 'must be a Drift event name such as "startConversation"'
-    }),
+    rule: stringList({ pattern: /^[A-Za-z][A-Za-z0-9:_-]*$/, rule: 'must be a Drift event name' }),
     default: []
   },
   identifyOnEmailCapture: { rule: flag, default: false },
   requireSignedIdentity: { rule: flag, default: false },
-  signedIdentity: { rule: signedIdentity, optional: true },
+  signedIdentity: {
+    rule: rule((value) => typeof value === 'function', 'must be a function') as SettingRule<SignedIdentityResolver>,
+    optional: true
+  },
   signedIdentityTimeoutMs: { rule: wholeNumber(1, 60000), default: 3000 },
   readyTimeoutMs: { rule: wholeNumber(1, 120000), default: 15000 },
-  blockedUserIds: { rule: stringList(BLOCKED_USER_ID), default: [] },
-  consentCategories: { rule: consentCategoriesRule as SettingRule<string[]>, default: [] },
+  blockedUserIds: { rule: stringList(NAME), default: [] },
+  consentCategories: { rule: stringList(NAME), default: [] },
   consentWhenMissing: { rule: oneOf(CONSENT_WHEN_MISSING), default: 'send' },
-  blockedAttributes: {
-    rule: blockedAttributesRule as SettingRule<string[]>,
-    default: DEFAULT_BLOCKED_ATTRIBUTES as string[]
-  }
+  blockedAttributes: { rule: blockedAttributesRule, default: DEFAULT_BLOCKED_ATTRIBUTES as string[] }
 } as const satisfies SettingsSpec
 
 export type DeviceSettings = SettingsOf<typeof DEVICE_SETTINGS>

@@ -8,7 +8,7 @@ import {
 } from '..'
 
 describe('Drift default attributes table', () => {
-  it('should list the attributes Drift knows, each with a type and a source', () => {
+  it('should list the attributes Drift knows, each with a type', () => {
     expect(DRIFT_DEFAULT_ATTRIBUTES.map((a) => a.name)).toEqual(
       expect.arrayContaining([
         'email',
@@ -23,8 +23,6 @@ describe('Drift default attributes table', () => {
     )
     for (const attribute of DRIFT_DEFAULT_ATTRIBUTES) {
       expect(['STRING', 'NUMERIC', 'BOOLEAN', 'DATE']).toContain(attribute.type)
-      expect(['[doc]', '[code]', '[guess]']).toContain(attribute.source)
-      expect(attribute.specTrait ?? attribute.from).toBeTruthy()
     }
     expect(new Set(DRIFT_DEFAULT_ATTRIBUTES.map((a) => a.name)).size).toBe(DRIFT_DEFAULT_ATTRIBUTES.length)
   })
@@ -34,7 +32,6 @@ describe('Drift default attributes table', () => {
     expect(defaultAttribute('last_name')?.specTrait).toBe('lastName')
     expect(defaultAttribute('start_date')).toMatchObject({ specTrait: 'createdAt', type: 'DATE' })
     expect(defaultAttribute('recent_source')).toMatchObject({ type: 'STRING' })
-    expect(defaultAttribute('recent_source')?.from).toMatch(/context\.campaign\.source/)
     expect(defaultAttribute('nope')).toBeUndefined()
     expect([...DATE_ATTRIBUTES]).toEqual(['start_date', 'last_active'])
   })

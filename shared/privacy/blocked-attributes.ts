@@ -15,6 +15,7 @@
  *   among the parts tried, and a false match can only drop an attribute, never let a secret through.
  */
 import { warning } from '../mapping-warnings'
+import { named, stringList, type ItemRule } from '../setting-rule-builders'
 import type { DriftAttributes, MappingResult, MappingWarning } from '../types'
 
 export const DEFAULT_BLOCKED_ATTRIBUTES: readonly string[] = [
@@ -32,49 +33,26 @@ export const DEFAULT_BLOCKED_ATTRIBUTES: readonly string[] = [
   'cvv'
 ]
 
-const MAX_PATTERNS = 200
-const MAX_PATTERN_LENGTH = 200
-
 /**
- * Setting rule (the settings tables' convention): the problem without the setting's name, which the checker puts
- * in front (`must be …`, or `[i] must be …` for an entry), or undefined.
+ * An entry of `blockedAttributes`: 1-200 characters without spaces around it, and not only `*` (which would block
+ * every attribute). The list holds at most 200 entries.
  */
-export function blockedAttributesRule(value: unknown): string | undefined {
-  if (!Array.isArray(value)) return 'must be a list of attribute names or patterns (an empty list turns it off)'
-  if (value.length > MAX_PATTERNS) return `must hold at most ${MAX_PATTERNS} patterns`
-  for (let i = 0; i < value.length; i++) {
-    const item: unknown = value[i]
-    if (typeof item !== 'string' || item.trim() === '') return `[${i}] must be an attribute name or pattern, not blank`
-    if (item.trim() !== item) return `[${i}] must not have spaces around it ("${item.trim()}")`
-    if (item.length > MAX_PATTERN_LENGTH) return `[${i}] must be at most ${MAX_PATTERN_LENGTH} characters`
-    if (/^\**$/.test(item)) return `[${i}] "${item}" would block every attribute: name the attributes, e.g. "*_token"`
-  }
-  return undefined
+export const BLOCKED_ATTRIBUTE: ItemRule = {
+  pattern: /^(?!\**$)(?![\s\p{Cf}]*$)(?=[\s\S]{1,200}$)\S([\s\S]*\S)?$/u,
+  rule: 'must be a name or *-pattern: 1-200 characters, no spaces around it, not only *'
 }
 
-/** The rule's problem as a whole sentence, named as the settings checker names it. */
-export function blockedAttributesProblem(value: unknown): string | undefined {
-  const problem = blockedAttributesRule(value)
-  return problem === undefined ? undefined : `blockedAttributes${problem[0] === '[' ? '' : ' '}${problem}`
-}
-
-/** Ready to add to the device and cloud settings tables. */
-export const BLOCKED_ATTRIBUTES_SETTING = {
-  rule: blockedAttributesRule,
-  default: DEFAULT_BLOCKED_ATTRIBUTES as string[]
-}
+/** The settings rule (`[i] must be …` for an entry; the settings checker puts the setting's name in front). */
+export const blockedAttributesRule = stringList(BLOCKED_ATTRIBUTE, 200)
 
 /** Lower case, camelCase boundaries as `_`: `userPassword`, `APIKey` → `user_password`, `api_key`. */
 export function canonicalAttributeName(name: string): string {
   if (name === name.toLowerCase()) return name
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
+  return name.replace(/[a-z0-9](?=[A-Z])|[A-Z](?=[A-Z][a-z])/g, '$&_').toLowerCase()
 }
 
 /** A `*` glob as its literal pieces; matched greedily with indexOf (linear-ish, no regular expression to blow up). */
-function globMatches(pieces: string[], name: string): boolean {
+function globMatches(pieces: readonly string[], name: string): boolean {
   const last = pieces.length - 1
   if (last === 0) return name === pieces[0]
   const end = name.length - pieces[last].length
@@ -88,8 +66,6 @@ function globMatches(pieces: string[], name: string): boolean {
 }
 
 export interface AttributeBlocklist {
-  /** The patterns as given (empty: nothing is blocked). */
-  readonly patterns: readonly string[]
   /** The first pattern that blocks `name` (a flattened attribute name), or undefined when it may be sent. */
   blockedBy(name: string): string | undefined
 }
@@ -102,53 +78,49 @@ export function compileBlockedAttributes(
   patterns: readonly string[] = DEFAULT_BLOCKED_ATTRIBUTES,
   separator = '_'
 ): AttributeBlocklist {
-  const problem = blockedAttributesProblem(patterns)
-  if (problem) throw new RangeError(problem)
-  if (typeof separator !== 'string') throw new RangeError('separator must be a string')
+  const problem = blockedAttributesRule(patterns)
+  if (problem) throw new RangeError(named('blockedAttributes', problem))
   // Each pattern P becomes two globs: P (the whole name) and `*<separator>P` (the part after a separator). An
   // empty separator (keys joined as they are) makes every position a possible boundary: `*P`.
   const globs = patterns.map((pattern) => {
     const pieces = canonicalAttributeName(pattern).split(/\*+/)
-    return [pieces, ['', separator.toLowerCase() + pieces[0], ...pieces.slice(1)]]
+    return [pattern, pieces, ['', separator.toLowerCase() + pieces[0], ...pieces.slice(1)]] as const
   })
-  const list = [...patterns]
-  const cache = new Map<string, string | null>()
+  // Answers by name ('': not blocked; patterns are never empty).
+  const cache = new Map<string, string>()
   return {
-    patterns: list,
     blockedBy(name) {
       let hit = cache.get(name)
       if (hit === undefined) {
         const canonical = canonicalAttributeName(name)
-        const i = globs.findIndex(([whole, suffix]) => globMatches(whole, canonical) || globMatches(suffix, canonical))
-        hit = list[i] ?? null
+        hit =
+          globs.find(([, whole, suffix]) => globMatches(whole, canonical) || globMatches(suffix, canonical))?.[0] ?? ''
         // Events repeat their shapes: remember answers, within bounds (hostile input may invent endless names).
         if (cache.size >= 5000) cache.clear()
         cache.set(name, hit)
       }
-      return hit ?? undefined
+      return hit || undefined
     }
   }
 }
 
-/** Compiled lists by content and separator (cloud settings are parsed per event), and the last one asked for. */
-const compiled = new Map<string, AttributeBlocklist>()
-let last: [readonly string[], string, AttributeBlocklist] | undefined
+/** The list compiled last (a copy of it, its separator and the result). */
+let last: [string[], string, AttributeBlocklist] | undefined
 
 /**
  * The compiled `blockedAttributes` for a separator, compiled once and then reused (with its answer cache) by
- * every event mapped with the same list: the mapping core calls this for each mapping.
+ * every event mapped with the same list: the mapping core calls this for each mapping. Compared by content, as
+ * cloud settings are parsed per event (a new array each time).
  */
 export function blocklistFor(patterns: readonly string[], separator: string): AttributeBlocklist {
-  if (last?.[0] === patterns && last[1] === separator) return last[2]
-  const key = JSON.stringify([separator, patterns])
-  let blocklist = compiled.get(key)
-  if (!blocklist) {
-    blocklist = compileBlockedAttributes(patterns, separator)
-    if (compiled.size >= 32) compiled.clear()
-    compiled.set(key, blocklist)
+  if (
+    last?.[1] !== separator ||
+    last[0].length !== patterns.length ||
+    last[0].some((pattern, i) => pattern !== patterns[i])
+  ) {
+    last = [[...patterns], separator, compileBlockedAttributes(patterns, separator)]
   }
-  last = [patterns, separator, blocklist]
-  return blocklist
+  return last[2]
 }
 
 /**
