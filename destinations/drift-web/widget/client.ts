@@ -20,15 +20,12 @@ export type WidgetEventHandler = (driftEvent: string, payload: unknown) => void
 export type DriftClient = ReturnType<typeof createDriftClient>
 
 const noop = () => {}
-const NO_ATTRIBUTES = 'no-attributes'
 
 /** Mapping warnings go to the event's log: nothing is dropped or changed silently. */
 function report(log: Log, result: MappingResult): DriftAttributes {
   for (const w of result.warnings) log('warn', `${PREFIX} ${w.path || 'input'} ${w.action}: ${w.reason}`)
   return result.attributes
 }
-
-const isEmpty = (attributes: DriftAttributes) => Object.keys(attributes).length === 0
 
 /**
  * The one controller of Drift's widget, used by both the analytics-next plugin and the browser destination.
@@ -75,8 +72,15 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
   const contact = (traits: unknown, campaignSource: unknown, log: Log) =>
     report(log, toDriftContactAttributes(traits, { ...options, campaignSource }))
 
+  /** Visitor attributes wait on the chain for `ready`; none left after mapping is said, not sent. */
+  function sendAttributes(attributes: DriftAttributes, log: Log): Promise<void> {
+    if (Object.keys(attributes).length) return enqueue(log, () => attributesWhenReady(attributes))
+    log('warn', warning(DEV ? 'no attributes left after mapping: nothing sent' : 'no-attributes'))
+    return Promise.resolve()
+  }
+
   /** Waits for `ready` (the caller of every call on the chain goes on), then sets the visitor attributes. */
-  async function sendAttributes(attributes: DriftAttributes): Promise<void> {
+  async function attributesWhenReady(attributes: DriftAttributes): Promise<void> {
     if (!api) {
       waiting = true
       accept.splice(0).forEach((go) => go())
@@ -119,7 +123,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
           resolve()
         } catch (error) {
           const dropped = error === failure
-          const message = (error as Error).message + (dropped ? ' (a held call was dropped)' : '')
+          const message = (error as Error).message + (dropped ? ' (held call dropped)' : '')
           if (!accepted) reject(error)
           else if (!dropped) console.error(message)
           if (dropped || accepted) log('error', message)
@@ -130,10 +134,10 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     })
   }
 
+  // The readiness timer may still fire after a failure or `ready`: both make it do nothing.
   function fail(reason: string): void {
     if (api || failure) return
-    clearTimeout(readyTimer)
-    failure = new Error(`${PREFIX} ${reason}; calls to Drift are not delivered`)
+    failure = new Error(`${PREFIX} ${reason}`)
     console.error(failure.message)
     waiting = false
     accept = []
@@ -142,7 +146,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
 
   function onReady(given: unknown): void {
     const found = (given as DriftWidgetApi | undefined) ?? widget().api
-    if (typeof found?.setUserAttributes !== 'function') return fail('the Drift widget fired "ready" without an api')
+    if (typeof found?.setUserAttributes !== 'function') return fail('widget ready without api')
     clearTimeout(readyTimer)
     if (failure)
       console.warn(warning(DEV ? 'the Drift widget became ready after all; calls are sent again' : 'late-ready'))
@@ -153,18 +157,9 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     answerReady[0]()
   }
 
+  /** drift.identify for a user with an id (mode `identify`): the dedupe, guard and signature are identify.ts's. */
   async function sendIdentify(user: KnownUser, log: Log): Promise<void> {
     const attributes = contact(user.traits, user.campaignSource, log)
-    if (settings.identityMode === 'attributes' || isAbsent(user.userId)) {
-      // Anonymous attributes go where the identify stood on the chain.
-      if (!isEmpty(attributes)) return sendAttributes(attributes)
-      return log(
-        'warn',
-        warning(
-          DEV ? 'identify without a user id and with no attributes left after mapping: nothing sent' : NO_ATTRIBUTES
-        )
-      )
-    }
     last = (await signedIdentify(settings, widget, last, user, attributes, log, once)) ?? last
   }
 
@@ -190,12 +185,12 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
           try {
             onWidgetEvent(name, payload)
           } catch (error) {
-            console.error(`${PREFIX} forwarding the widget event "${name}" failed`, error)
+            console.error(`${PREFIX} widget event ${name} not forwarded`, error)
           }
         })
       }
       readyTimer = setTimeout(
-        () => fail(`the Drift widget was not ready within ${readyTimeoutMs} ms (readyTimeoutMs)`),
+        () => fail(`widget not ready within readyTimeoutMs (${readyTimeoutMs} ms)`),
         readyTimeoutMs
       )
       if (drift.init) return // the real widget is already on the page: reuse it
@@ -203,30 +198,27 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     },
 
     /** identify: `drift.identify` with a user id in identity mode `identify`, else visitor attributes. */
-    identify: (user: KnownUser, log: Log) => enqueue(log, () => sendIdentify(user, log)),
+    identify: (user: KnownUser, log: Log) =>
+      settings.identityMode === 'attributes' || isAbsent(user.userId)
+        ? sendAttributes(contact(user.traits, user.campaignSource, log), log)
+        : enqueue(log, () => sendIdentify(user, log)),
 
-    /** Visitor attributes (`drift.api.setUserAttributes`), from traits mapped like a contact's; `group` too. */
-    setAttributes(traits: unknown, campaignSource: unknown, log: Log, company?: { id: unknown }): Promise<void> {
-      const attributes = company
-        ? report(log, toDriftCompanyAttributes(company.id, traits, options))
-        : contact(traits, campaignSource, log)
-      if (!isEmpty(attributes)) return enqueue(log, () => sendAttributes(attributes))
-      log('warn', warning(DEV ? 'no attributes left to send after mapping; setUserAttributes skipped' : NO_ATTRIBUTES))
-      return Promise.resolve()
-    },
+    /** Visitor attributes (`drift.api.setUserAttributes`), from traits mapped like a contact's. */
+    setAttributes: (traits: unknown, campaignSource: unknown, log: Log) =>
+      sendAttributes(contact(traits, campaignSource, log), log),
 
     /** group: `company_id`, `company_name` and `company_*` as visitor attributes. */
     group(groupId: unknown, traits: unknown, log: Log): Promise<void> {
       // Company attributes without company_id would describe no company in particular.
       if ((typeof groupId !== 'string' && typeof groupId !== 'number') || String(groupId).trim() === '') {
-        throw new TypeError(`${PREFIX} group needs a groupId (the company id, a string); nothing was sent`)
+        throw new TypeError(`${PREFIX} group needs a non-blank groupId`)
       }
-      return this.setAttributes(traits, undefined, log, { id: groupId })
+      return sendAttributes(report(log, toDriftCompanyAttributes(groupId, traits, options)), log)
     },
 
     track(event: unknown, properties: unknown, log: Log): Promise<void> {
       if (typeof event !== 'string' || event.trim() === '') {
-        throw new TypeError(`${PREFIX} track needs an event name (a non-empty string); nothing was sent`)
+        throw new TypeError(`${PREFIX} track needs a non-blank event name`)
       }
       const attributes = report(log, toDriftAttributes(properties, options))
       return enqueue(log, () => widget().track(event, attributes))

@@ -18,29 +18,27 @@ export async function connectDrift(settings: unknown, analytics: Analytics, log:
   try {
     checked = checkDeviceSettings(settings)
   } catch (error) {
-    const message = `${PREFIX} ${(error as Error).message}; the Drift widget is not loaded`
+    const message = `${PREFIX} ${(error as Error).message}`
     console.error(message)
     log('error', message)
     throw error
   }
   const client = createDriftClient(checked)
+  const user = analytics.user()
   // Before consent nothing is on the page to reset: the controller's failure is ignored like any other.
   analytics.on('reset', () => void client.reset().catch(() => {}))
-  const identifyOnEmailCapture = checked.identifyOnEmailCapture
-  const start = (user: KnownUser | undefined, startLog: Log) =>
+  const start = (known: KnownUser | undefined, startLog: Log) =>
     client.start(
-      user,
-      (name, payload) => forwardWidgetEvent(analytics, name, payload, identifyOnEmailCapture),
+      known,
+      (name, payload) => forwardWidgetEvent(analytics, name, payload, checked.identifyOnEmailCapture),
       startLog
     )
-  if (checked.consentCategories.length > 0) {
-    holdUntilConsent(client, (ctx, keys) =>
-      start(knownUser(ctx, analytics.user().id(), analytics, keys), contextLog(ctx))
-    )
-    return client
+  if (checked.consentCategories.length) {
+    holdUntilConsent(client, (ctx) => start(knownUser(ctx, user.id(), analytics), contextLog(ctx)))
+  } else {
+    const userId = user.id()
+    await start(userId ? { userId, traits: user.traits() } : undefined, log)
   }
-  const userId = analytics.user().id()
-  await start(userId ? { userId, traits: analytics.user().traits() } : undefined, log)
   return client
 }
 

@@ -6,8 +6,8 @@ import { PREFIX } from './types'
 /** The track call consent wrappers send when the visitor changes their choices: a signal, not a visitor action. */
 export const CONSENT_CHANGED = 'Segment Consent Preference Updated'
 
-/** Starts the widget for the first event granted (`keys`: the names its `integrations` may address Drift by). */
-export type ConsentedStart = (ctx: Context, keys?: readonly string[]) => Promise<void>
+/** Starts the widget for the first event granted. */
+export type ConsentedStart = (ctx: Context) => Promise<void>
 
 interface Held {
   start: ConsentedStart
@@ -28,7 +28,7 @@ export function holdUntilConsent(client: DriftClient, start: ConsentedStart): vo
  * the visitor had not agreed), and the first one granted starts the widget before it is sent. The consent
  * wrapper's own track call may start the widget, but is not sent.
  */
-export async function consented(client: DriftClient, ctx: Context, keys?: readonly string[]): Promise<boolean> {
+export async function consented(client: DriftClient, ctx: Context): Promise<boolean> {
   const gate = held.get(client)
   if (!gate) return true
   const { consentCategories, consentWhenMissing } = client.settings
@@ -38,6 +38,6 @@ export async function consented(client: DriftClient, ctx: Context, keys?: readon
     return false
   }
   // Started once, by the first event granted; later events wait for it, so the identity goes first.
-  await (gate.started ??= gate.start(ctx, keys))
+  await (gate.started ??= gate.start(ctx))
   return ctx.event.type !== 'track' || ctx.event.event !== CONSENT_CHANGED
 }

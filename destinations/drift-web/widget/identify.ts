@@ -51,11 +51,8 @@ export async function signedIdentify(
   if (!guard.ok) return void log('warn', `${PREFIX} identify not sent: ${guard.reason}`)
   if (guard.warning) log('warn', `${PREFIX} ${guard.warning}`)
   if (settings.requireSignedIdentity && !signed) {
-    // A refusal: it says the rule in production too; only where a token may come from is development text.
-    const message = warning(
-      'identify not sent: requireSignedIdentity is on and no signed identity was given' +
-        (DEV ? ' (integrations.Drift.userJwt or the signedIdentity setting)' : '')
-    )
+    // A refusal: the same text in production.
+    const message = warning('identify not sent: requireSignedIdentity needs a signed identity')
     log('warn', message)
     return void once(message)
   }
@@ -70,21 +67,22 @@ export async function signedIdentify(
 /** Asks the `signedIdentity` resolver, at most `signedIdentityTimeoutMs`; never logs the token, only why none. */
 async function resolveToken(settings: DeviceSettings, userId: unknown, log: Log): Promise<string | undefined> {
   const { signedIdentity: resolver, signedIdentityTimeoutMs: ms } = settings
-  if (!resolver || (typeof userId !== 'string' && typeof userId !== 'number')) return undefined
+  if (!resolver || (typeof userId !== 'string' && typeof userId !== 'number')) return
   let timer: ReturnType<typeof setTimeout> | undefined
   try {
     const token = await Promise.race([
-      Promise.resolve().then(() => resolver(String(userId))),
+      Promise.resolve(String(userId)).then(resolver),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms (signedIdentityTimeoutMs)`)), ms)
+        timer = setTimeout(
+          () => reject(new Error(DEV ? `no answer within ${ms} ms (signedIdentityTimeoutMs)` : '')),
+          ms
+        )
       })
     ])
-    if (isAbsent(token)) return undefined
-    if (typeof token !== 'string') throw new Error('it returned something other than a string')
-    return token
+    if (typeof token === 'string' && token) return token
+    if (!isAbsent(token)) throw new Error(DEV ? 'it returned something other than a string' : '')
   } catch (error) {
     log('warn', warning(DEV ? `the signedIdentity resolver gave no token: ${(error as Error).message}` : 'no-token'))
-    return undefined
   } finally {
     clearTimeout(timer)
   }
