@@ -31,9 +31,9 @@ function report(log: Log, result: MappingResult): DriftAttributes {
  * The one controller of Drift's widget, used by both the analytics-next plugin and the browser destination.
  * It installs the stub and the script, and sends calls in order along one promise chain: a call that needs
  * `drift.api` (attributes) waits there for `ready`, and every call behind it waits too, so Drift receives
- * everything exactly once and in order. A call's promise resolves once sent, or once the chain waits for
- * `ready` (the caller goes on). If the widget fails or is not ready in time, it says so, held calls are
- * dropped and later calls reject. Identities (dedupe, user switch, signed identity): widget/identify.ts.
+ * everything exactly once and in order. Before `ready` a call's promise resolves at once (the caller goes on:
+ * `ready` may take seconds), after it once sent. If the widget fails or is not ready in time, it says so, held
+ * calls are dropped (said in their event's log) and later calls reject. Identities (dedupe, user switch, signed identity): widget/identify.ts.
  */
 export function createDriftClient(settings: DeviceSettings, win: Window = window) {
   const options = flattenOptionsOf(settings)
@@ -45,8 +45,6 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
   let queued = 0
   /** The chain waits for `ready`. */
   let waiting = false
-  /** Let the callers still waiting for their call go on, when the chain starts waiting for `ready`. */
-  let accept: Array<() => void> = []
   const idlers: Array<() => void> = []
   let answerReady: [() => void, (error: Error) => void] = [noop, noop]
   const ready = new Promise<void>((resolve, reject) => (answerReady = [resolve, reject]))
@@ -79,11 +77,10 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     return Promise.resolve()
   }
 
-  /** Waits for `ready` (the caller of every call on the chain goes on), then sets the visitor attributes. */
+  /** Waits for `ready` (and every call behind it waits too), then sets the visitor attributes. */
   async function attributesWhenReady(attributes: DriftAttributes): Promise<void> {
     if (!api) {
       waiting = true
-      accept.splice(0).forEach((go) => go())
       checkIdle()
       await ready
     }
@@ -91,14 +88,15 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
   }
 
   /**
-   * Adds a call to the chain. Its promise resolves when the call has been sent, or as soon as the chain waits
-   * for `ready`; it rejects when the widget failed first. A failure after the caller went on can only be
-   * reported to the event's log and the console.
+   * Adds a call to the chain. Before `ready` its promise resolves at once, and a failure (or the widget's
+   * failure, which drops it) can only be reported to the event's log and the console. After `ready` it resolves
+   * when the call has been sent, and rejects with its error. Once the widget failed, it rejects at once.
    */
   function enqueue(log: Log, run: () => unknown): Promise<void> {
     // A rejection, never a throw: callers such as the `reset` listener only handle promises.
     if (failure) return Promise.reject(failure)
-    if (!api && queued >= MAX_HELD_CALLS) {
+    const held = !api
+    if (held && queued >= MAX_HELD_CALLS) {
       const message = warning(
         DEV ? `${MAX_HELD_CALLS} calls are already waiting for the Drift widget; this call was dropped` : 'queue-full'
       )
@@ -107,31 +105,23 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
       return Promise.resolve()
     }
     queued++
-    return new Promise<void>((resolve, reject) => {
-      let accepted = waiting
-      if (accepted) resolve()
-      else if (!api) {
-        accept.push(() => {
-          accepted = true
-          resolve()
-        })
-      }
-      chain = chain.then(async () => {
-        try {
-          if (failure) throw failure
-          await run()
-          resolve()
-        } catch (error) {
-          const dropped = error === failure
-          const message = (error as Error).message + (dropped ? ' (held call dropped)' : '')
-          if (!accepted) reject(error)
-          else if (!dropped) console.error(message)
-          if (dropped || accepted) log('error', message)
-        }
+    const sent = chain.then(async () => {
+      if (failure) throw failure
+      await run()
+    })
+    chain = sent
+      .catch((error: Error) => {
+        if (!held) return
+        const dropped = error === failure
+        const message = error.message + (dropped ? ' (held call dropped)' : '')
+        if (!dropped) console.error(message)
+        log('error', message)
+      })
+      .then(() => {
         queued--
         checkIdle()
       })
-    })
+    return held ? Promise.resolve() : sent
   }
 
   // The readiness timer may still fire after a failure or `ready`: both make it do nothing.
@@ -140,7 +130,6 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     failure = new Error(`${PREFIX} ${reason}`)
     console.error(failure.message)
     waiting = false
-    accept = []
     answerReady[1](failure)
   }
 
@@ -153,7 +142,6 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     failure = undefined
     api = found
     waiting = false
-    accept = []
     answerReady[0]()
   }
 
@@ -178,7 +166,8 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     async start(knownUser: KnownUser | undefined, onWidgetEvent: WidgetEventHandler, log: Log = noop): Promise<void> {
       const { embedId, scriptOrigin, readyTimeoutMs } = settings
       const drift = (stub = installStub(win, scriptOrigin))
-      if (knownUser && settings.identityMode === 'identify') await this.identify(knownUser, log)
+      // Nothing else is on the chain yet: the identify goes to the stub before the script is inserted.
+      if (knownUser && settings.identityMode === 'identify') await sendIdentify(knownUser, log)
       drift.on('ready', onReady)
       for (const name of settings.widgetEvents) {
         drift.on(name, (payload: unknown) => {
@@ -238,7 +227,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
       enqueue(log, () => {
         last = undefined
         paged = false
-        widget().reset()
+        if (stub) widget().reset() // before a consented start, nothing of ours is on the page to reset
       }),
 
     /** Resolves when every call is sent, or is waiting for `ready` (tests and shutdown use it). */
