@@ -27,6 +27,11 @@ function report(log: Log, result: MappingResult): DriftAttributes {
   return result.attributes
 }
 
+/** A call refused for a missing or blank field (thrown: the event gets a failed delivery). */
+function refuse(call: string, field: string): never {
+  throw new TypeError(`${PREFIX} ${call} needs a non-blank ${field}`)
+}
+
 /**
  * The one controller of Drift's widget, used by both the analytics-next plugin and the browser destination.
  * It installs the stub and the script, and sends calls in order along one promise chain: a call that needs
@@ -46,9 +51,8 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
   /** The chain waits for `ready`. */
   let waiting = false
   const idlers: Array<() => void> = []
-  let answerReady: [() => void, (error: Error) => void] = [noop, noop]
-  const ready = new Promise<void>((resolve, reject) => (answerReady = [resolve, reject]))
-  ready.catch(noop) // a failure nobody waits for is reported by `fail`, not as an unhandled rejection
+  /** Answers the one call waiting for `ready` (the chain is serial): sent on `ready`, dropped on failure. */
+  let answerReady: [() => void, (error: Error) => void] | undefined
   let readyTimer: ReturnType<typeof setTimeout> | undefined
   let last: Identified | undefined
   let paged = false
@@ -82,7 +86,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     if (!api) {
       waiting = true
       checkIdle()
-      await ready
+      await new Promise<void>((resolve, reject) => (answerReady = [resolve, reject]))
     }
     ;(api as DriftWidgetApi).setUserAttributes(attributes)
   }
@@ -130,7 +134,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     failure = new Error(`${PREFIX} ${reason}`)
     console.error(failure.message)
     waiting = false
-    answerReady[1](failure)
+    answerReady?.[1](failure)
   }
 
   function onReady(given: unknown): void {
@@ -142,7 +146,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     failure = undefined
     api = found
     waiting = false
-    answerReady[0]()
+    answerReady?.[0]()
   }
 
   /** drift.identify for a user with an id (mode `identify`): the dedupe, guard and signature are identify.ts's. */
@@ -199,16 +203,14 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     /** group: `company_id`, `company_name` and `company_*` as visitor attributes. */
     group(groupId: unknown, traits: unknown, log: Log): Promise<void> {
       // Company attributes without company_id would describe no company in particular.
-      if ((typeof groupId !== 'string' && typeof groupId !== 'number') || String(groupId).trim() === '') {
-        throw new TypeError(`${PREFIX} group needs a non-blank groupId`)
+      if ((typeof groupId !== 'string' && typeof groupId !== 'number') || !String(groupId).trim()) {
+        refuse('group', 'groupId')
       }
       return sendAttributes(report(log, toDriftCompanyAttributes(groupId, traits, options)), log)
     },
 
     track(event: unknown, properties: unknown, log: Log): Promise<void> {
-      if (typeof event !== 'string' || event.trim() === '') {
-        throw new TypeError(`${PREFIX} track needs a non-blank event name`)
-      }
+      if (typeof event !== 'string' || !event.trim()) refuse('track', 'event name')
       const attributes = report(log, toDriftAttributes(properties, options))
       return enqueue(log, () => widget().track(event, attributes))
     },
