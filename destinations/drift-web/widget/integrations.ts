@@ -43,18 +43,24 @@ export function keptFromDrift(ctx: Context): boolean {
  */
 export function tokenFromIntegrations(integrations: unknown, log: Log): string | undefined {
   const given = driftOption(integrations) as Record<string, unknown> | undefined
-  if (typeof given !== 'object' || !given) return
-  for (const key of TOKEN_KEYS) if (typeof given[key] === 'string' && given[key]) return given[key] as string
+  for (const key of TOKEN_KEYS) if (typeof given?.[key] === 'string' && given[key]) return given[key] as string
+  // `for in` reads no keys of undefined, null or a boolean.
   for (const key in given) {
     const ours = TOKEN_KEYS.includes(key)
     if (ours ? !isAbsent(given[key]) : /jwt|signed|token/i.test(key)) {
       // In production the warning names the key only.
-      const why = DEV
-        ? ours
-          ? ': a signed identity must be a non-empty string'
-          : `: the signed identity goes under ${TOKEN_KEYS.join(', ')}`
-        : ''
-      log('warn', warning(`integrations.Drift.${key} ignored${why}`))
+      const ignored = `integrations.Drift.${key} ignored`
+      log(
+        'warn',
+        warning(
+          DEV
+            ? ignored +
+                (ours
+                  ? ': a signed identity must be a non-empty string'
+                  : `: the signed identity goes under ${TOKEN_KEYS.join(', ')}`)
+            : ignored
+        )
+      )
     }
   }
 }
