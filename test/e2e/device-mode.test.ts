@@ -303,7 +303,7 @@ describeWithChromium('device mode in Chromium (analytics-next + driftPlugin + th
     expect(errors.map((m) => m.text)).toEqual([
       expect.stringContaining('embedId must contain only letters, digits and "-"')
     ])
-    expect(errors[0].text).toMatch(/^\[Drift\] embedId/)
+    expect(errors[0].text).toMatch(/^\[Drift\] /)
     expect(sandbox.state.widgetCalls.length).toBe(calls)
   })
 })
