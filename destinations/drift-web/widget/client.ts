@@ -167,21 +167,14 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
      * subscribes to `ready` and the widget events, then inserts the script. Resolves once the script is
      * inserted: the stub queues calls, so the page is not held up until the widget is ready.
      */
-    async start(knownUser: KnownUser | undefined, onWidgetEvent: WidgetEventHandler, log: Log = noop): Promise<void> {
+    async start(knownUser: KnownUser | undefined, onWidgetEvent: WidgetEventHandler, log: Log): Promise<void> {
       const { embedId, scriptOrigin, readyTimeoutMs } = settings
       const drift = (stub = installStub(win, scriptOrigin))
       // Nothing else is on the chain yet: the identify goes to the stub before the script is inserted.
       if (knownUser && settings.identityMode === 'identify') await sendIdentify(knownUser, log)
       drift.on('ready', onReady)
-      for (const name of settings.widgetEvents) {
-        drift.on(name, (payload: unknown) => {
-          try {
-            onWidgetEvent(name, payload)
-          } catch (error) {
-            console.error(`${PREFIX} widget event ${name} not forwarded`, error)
-          }
-        })
-      }
+      // The handler only starts analytics calls (promises): it does not throw into Drift's widget.
+      for (const name of settings.widgetEvents) drift.on(name, (payload: unknown) => onWidgetEvent(name, payload))
       readyTimer = setTimeout(
         () => fail(`widget not ready within readyTimeoutMs (${readyTimeoutMs} ms)`),
         readyTimeoutMs
