@@ -61,15 +61,10 @@ async function resolveToken(settings: DeviceSettings, userId: unknown, log: Log)
   if (!resolver || (typeof userId !== 'string' && typeof userId !== 'number')) return
   let timer: ReturnType<typeof setTimeout> | undefined
   try {
-    const token = await Promise.race([
-      Promise.resolve(String(userId)).then(resolver),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(DEV ? `no answer within ${ms} ms (signedIdentityTimeoutMs)` : '')),
-          ms
-        )
-      })
-    ])
+    const token = await new Promise((resolve, reject) => {
+      timer = setTimeout(reject, ms, new Error(DEV ? `no answer within ${ms} ms (signedIdentityTimeoutMs)` : ''))
+      Promise.resolve(String(userId)).then(resolver).then(resolve, reject)
+    })
     if (typeof token === 'string' && token) return token
     if (!isAbsent(token)) throw new Error(DEV ? 'it returned something other than a string' : '')
   } catch (error) {
