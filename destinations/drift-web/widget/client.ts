@@ -1,3 +1,4 @@
+import type { Analytics } from '@segment/analytics-next'
 import { DEV } from '../../../shared/dev'
 import { toDriftCompanyAttributes, toDriftContactAttributes } from '../../../shared/contact'
 import { toDriftAttributes } from '../../../shared/flatten'
@@ -5,6 +6,7 @@ import { flattenOptionsOf } from '../../../shared/flatten-options'
 import { isAbsent } from '../../../shared/absent'
 import type { DeviceSettings } from '../../../shared/settings-rules'
 import type { DriftAttributes, MappingResult } from '../../../shared/types'
+import { forwardWidgetEvent } from './events'
 import { signedIdentify, type Identified } from './identify'
 import { insertWidgetScript } from './load'
 import { installStub } from './stub'
@@ -14,8 +16,6 @@ export type { KnownUser }
 
 /** At most this many calls wait for `ready`; more are dropped with a warning rather than piling up. */
 export const MAX_HELD_CALLS = 100
-
-export type WidgetEventHandler = (driftEvent: string, payload: unknown) => void
 
 export type DriftClient = ReturnType<typeof createDriftClient>
 
@@ -164,17 +164,21 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
 
     /**
      * Installs the stub, identifies a known user first (Drift ties the visitor to a contact at load time),
-     * subscribes to `ready` and the widget events, then inserts the script. Resolves once the script is
-     * inserted: the stub queues calls, so the page is not held up until the widget is ready.
+     * subscribes to `ready` and the widget events (forwarded into `analytics`), then inserts the script.
+     * Resolves once the script is inserted: the stub queues calls, so the page is not held up until ready.
      */
-    async start(knownUser: KnownUser | undefined, onWidgetEvent: WidgetEventHandler, log: Log): Promise<void> {
+    async start(knownUser: KnownUser | undefined, analytics: Analytics, log: Log): Promise<void> {
       const { embedId, scriptOrigin, readyTimeoutMs } = settings
       const drift = (stub = installStub(win, scriptOrigin))
       // Nothing else is on the chain yet: the identify goes to the stub before the script is inserted.
       if (knownUser && settings.identityMode === 'identify') await sendIdentify(knownUser, log)
       drift.on('ready', onReady)
-      // The handler only starts analytics calls (promises): it does not throw into Drift's widget.
-      for (const name of settings.widgetEvents) drift.on(name, (payload: unknown) => onWidgetEvent(name, payload))
+      // Forwarding only starts analytics calls (promises): it does not throw into Drift's widget.
+      for (const name of settings.widgetEvents) {
+        drift.on(name, (payload: unknown) =>
+          forwardWidgetEvent(analytics, name, payload, settings.identifyOnEmailCapture)
+        )
+      }
       readyTimer = setTimeout(
         () => fail(`widget not ready within readyTimeoutMs (${readyTimeoutMs} ms)`),
         readyTimeoutMs

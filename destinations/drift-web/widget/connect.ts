@@ -1,10 +1,9 @@
 import { DEV } from '../../../shared/dev'
 import type { Analytics } from '@segment/analytics-next'
 import { DEVICE_SETTINGS, checkDeviceSettings, unknownSettings } from '../../../shared/settings-rules'
-import { createDriftClient, type DriftClient, type KnownUser } from './client'
+import { createDriftClient, type DriftClient } from './client'
 import { holdUntilConsent } from './consent'
 import { contextLog, knownUser } from './context'
-import { forwardWidgetEvent } from './events'
 import { PREFIX, warning, type Log } from './types'
 
 /**
@@ -27,17 +26,11 @@ export async function connectDrift(settings: unknown, analytics: Analytics, log:
   const user = analytics.user()
   // Before consent nothing is on the page to reset: the controller's failure is ignored like any other.
   analytics.on('reset', () => void client.reset().catch(() => {}))
-  const start = (known: KnownUser | undefined, startLog: Log) =>
-    client.start(
-      known,
-      (name, payload) => forwardWidgetEvent(analytics, name, payload, checked.identifyOnEmailCapture),
-      startLog
-    )
   if (checked.consentCategories.length) {
-    holdUntilConsent(client, (ctx) => start(knownUser(ctx, user.id(), analytics), contextLog(ctx)))
+    holdUntilConsent(client, (ctx) => client.start(knownUser(ctx, user.id(), analytics), analytics, contextLog(ctx)))
   } else {
     const userId = user.id()
-    await start(userId ? { userId, traits: user.traits() } : undefined, log)
+    await client.start(userId ? { userId, traits: user.traits() } : undefined, analytics, log)
   }
   return client
 }
