@@ -1,6 +1,6 @@
 import type { Context } from '@segment/analytics-next'
 import { contextLog } from './widget/context'
-import { keptFromDrift, tokenFromIntegrations } from './widget/integrations'
+import { DESTINATION_NAME, keptFromDrift, tokenFromIntegrations } from './widget/integrations'
 
 /**
  * Bad input in a mapped payload: not retried. Same name, code and status as actions-core's class, whose package
@@ -15,20 +15,18 @@ export class PayloadValidationError extends Error {
   }
 }
 
-/** The keys an event's `integrations` may use for this destination: Segment's plugin name and the catalog name. */
-export const DESTINATION_NAME = 'Drift Web (Actions)'
-export const INTEGRATION_KEYS = ['Drift', DESTINATION_NAME]
+export { DESTINATION_NAME }
 
 /**
  * The runtime's plugins are named "Drift Web (Actions) <action>", so analytics-next does not apply
  * `integrations.Drift: false` to them: every action checks it here (widget events carry it, and must not echo).
  */
 export function skipped(context: Context): boolean {
-  return keptFromDrift(context, INTEGRATION_KEYS)
+  return keptFromDrift(context)
 }
 
 export function eventToken(context: Context): string | undefined {
-  return tokenFromIntegrations(context.event.integrations, INTEGRATION_KEYS, contextLog(context))
+  return tokenFromIntegrations(context.event.integrations, contextLog(context))
 }
 
 /** The runtime does not validate payloads: a mapped value of the wrong type is refused by name. */

@@ -1,7 +1,7 @@
 import { browserDestination } from '@segment/browser-destination-runtime/shim'
 import type { BrowserActionDefinition, BrowserDestinationDefinition } from '@segment/browser-destination-runtime/types'
 import { deviceSettingFields } from '../../shared/device-settings-text'
-import { DESTINATION_NAME, INTEGRATION_KEYS, skipped } from './action-input'
+import { DESTINATION_NAME, skipped } from './action-input'
 import { defaultMappings } from './default-mappings'
 import type { Settings } from './generated-types'
 import identifyCompany from './identifyCompany'
@@ -24,7 +24,7 @@ function gated<P>(
   return {
     ...action,
     perform: async (drift, data) => {
-      if (skipped(data.context) || !(await consented(drift, data.context, INTEGRATION_KEYS))) return
+      if (skipped(data.context) || !(await consented(drift, data.context))) return
       return action.perform(drift, data)
     }
   }

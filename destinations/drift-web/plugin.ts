@@ -31,14 +31,15 @@ export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
   let client: DriftClient | undefined
   /** The `load` under way: analytics-next does not await a destination's `load` before delivering to it. */
   let loading: Promise<DriftClient> | undefined
-  let analyticsInstance: Analytics | undefined
+  // Set by `load`, which every delivery awaits first.
+  let analytics!: Analytics
 
   /** Runs one analytics call against the widget, unless the event keeps Drift out or lacks consent. */
-  async function deliver(ctx: Context, send: (client: DriftClient, log: Log) => Promise<void>): Promise<Context> {
+  async function deliver(ctx: Context, send: (client: DriftClient, log: Log) => unknown): Promise<Context> {
     if (keptFromDrift(ctx)) return ctx
     try {
       // A call made while `load` still waits (a returning user's signed identity) waits with it, in order.
-      const client = await (loading ?? Promise.reject(new Error(`${PREFIX} the plugin is not loaded`)))
+      const client = await (loading ?? Promise.reject(new Error(`${PREFIX} not loaded`)))
       if (await consented(client, ctx)) await send(client, contextLog(ctx))
     } catch (error) {
       ctx.setFailedDelivery({ reason: error })
@@ -54,13 +55,13 @@ export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
     get client() {
       return client
     },
-    isLoaded: () => client !== undefined,
+    isLoaded: () => !!client,
 
-    async load(ctx: Context, analytics: Analytics) {
-      analyticsInstance = analytics
-      reportUnknownSettings(settings, contextLog(ctx))
-      loading = connectDrift(settings, analytics, contextLog(ctx))
-      client = await loading
+    async load(ctx: Context, instance: Analytics) {
+      const log = contextLog(ctx)
+      analytics = instance
+      reportUnknownSettings(settings, log)
+      client = await (loading = connectDrift(settings, instance, log))
     },
 
     identify: (ctx) =>
@@ -68,12 +69,14 @@ export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
 
     track: (ctx) => deliver(ctx, (drift, log) => drift.track(ctx.event.event, ctx.event.properties, log)),
 
+    // analytics-next gives every event the user id it knows (the first page may identify that user).
     page: (ctx) =>
       deliver(ctx, (drift, log) => {
-        if (!drift.settings.trackPages) return Promise.resolve()
-        const { name, category, properties } = ctx.event
-        const userId = ctx.event.userId ?? analyticsInstance?.user().id()
-        return drift.page(pageName(name, category, properties?.title), knownUser(ctx, userId, analyticsInstance), log)
+        const { name, category, properties, userId } = ctx.event
+        return (
+          drift.settings.trackPages &&
+          drift.page(pageName(name, category, properties?.title), knownUser(ctx, userId, analytics), log)
+        )
       }),
 
     group: (ctx) => deliver(ctx, (drift, log) => drift.group(ctx.event.groupId, ctx.event.traits, log))

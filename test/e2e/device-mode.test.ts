@@ -260,7 +260,7 @@ describeWithChromium('device mode in Chromium (analytics-next + driftPlugin + th
       const calls = await sandboxCalls(p.page, signedSandbox, (c) => callsTo(c, 'track').length > 0)
       expect(callsTo(calls, 'identify')).toEqual([])
       expect(await p.page.evaluate(() => window.__driftSandbox?.user)).toBeNull()
-      const why = p.console.filter((m) => m.text.includes('requireSignedIdentity is on and no signed identity'))
+      const why = p.console.filter((m) => m.text.includes('requireSignedIdentity needs a signed identity'))
       expect(why).toHaveLength(1)
       expect(why[0].type).toBe('warning')
       expect(why[0].text).toContain('identify not sent')
@@ -303,7 +303,7 @@ describeWithChromium('device mode in Chromium (analytics-next + driftPlugin + th
     expect(errors.map((m) => m.text)).toEqual([
       expect.stringContaining('embedId must contain only letters, digits and "-"')
     ])
-    expect(errors[0].text).toContain('the Drift widget is not loaded')
+    expect(errors[0].text).toMatch(/^\[Drift\] /)
     expect(sandbox.state.widgetCalls.length).toBe(calls)
   })
 })

@@ -1,5 +1,5 @@
 import type { BrowserActionDefinition } from '@segment/browser-destination-runtime/types'
-import { INTEGRATION_KEYS, optionalString, skipped } from '../action-input'
+import { optionalString, skipped } from '../action-input'
 import type { Settings } from '../generated-types'
 import { contextLog, knownUser, pageName } from '../widget/context'
 import type { DriftClient } from '../widget/client'
@@ -49,7 +49,7 @@ const action: BrowserActionDefinition<Settings, DriftClient, Payload> = {
       optionalString(payload.category, 'category'),
       optionalString(payload.title, 'title')
     )
-    const known = knownUser(context, optionalString(payload.user_id, 'user_id'), analytics, INTEGRATION_KEYS)
+    const known = knownUser(context, optionalString(payload.user_id, 'user_id'), analytics)
     return drift.page(name, known, contextLog(context))
   }
 }

@@ -1,3 +1,4 @@
+import type { Analytics } from '@segment/analytics-next'
 import { DEV } from '../../../shared/dev'
 import { toDriftCompanyAttributes, toDriftContactAttributes } from '../../../shared/contact'
 import { toDriftAttributes } from '../../../shared/flatten'
@@ -5,6 +6,7 @@ import { flattenOptionsOf } from '../../../shared/flatten-options'
 import { isAbsent } from '../../../shared/absent'
 import type { DeviceSettings } from '../../../shared/settings-rules'
 import type { DriftAttributes, MappingResult } from '../../../shared/types'
+import { forwardWidgetEvent } from './events'
 import { signedIdentify, type Identified } from './identify'
 import { insertWidgetScript } from './load'
 import { installStub } from './stub'
@@ -15,12 +17,9 @@ export type { KnownUser }
 /** At most this many calls wait for `ready`; more are dropped with a warning rather than piling up. */
 export const MAX_HELD_CALLS = 100
 
-export type WidgetEventHandler = (driftEvent: string, payload: unknown) => void
-
 export type DriftClient = ReturnType<typeof createDriftClient>
 
 const noop = () => {}
-const NO_ATTRIBUTES = 'no-attributes'
 
 /** Mapping warnings go to the event's log: nothing is dropped or changed silently. */
 function report(log: Log, result: MappingResult): DriftAttributes {
@@ -28,15 +27,18 @@ function report(log: Log, result: MappingResult): DriftAttributes {
   return result.attributes
 }
 
-const isEmpty = (attributes: DriftAttributes) => Object.keys(attributes).length === 0
+/** A call refused for a missing or blank field (thrown: the event gets a failed delivery). */
+function refuse(call: string, field: string): never {
+  throw new TypeError(`${PREFIX} ${call} needs a non-blank ${field}`)
+}
 
 /**
  * The one controller of Drift's widget, used by both the analytics-next plugin and the browser destination.
  * It installs the stub and the script, and sends calls in order along one promise chain: a call that needs
  * `drift.api` (attributes) waits there for `ready`, and every call behind it waits too, so Drift receives
- * everything exactly once and in order. A call's promise resolves once sent, or once the chain waits for
- * `ready` (the caller goes on). If the widget fails or is not ready in time, it says so, held calls are
- * dropped and later calls reject. Identities (dedupe, user switch, signed identity): widget/identify.ts.
+ * everything exactly once and in order. Before `ready` a call's promise resolves at once (the caller goes on:
+ * `ready` may take seconds), after it once sent. If the widget fails or is not ready in time, it says so, held
+ * calls are dropped (said in their event's log) and later calls reject. Identities (dedupe, user switch, signed identity): widget/identify.ts.
  */
 export function createDriftClient(settings: DeviceSettings, win: Window = window) {
   const options = flattenOptionsOf(settings)
@@ -48,12 +50,9 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
   let queued = 0
   /** The chain waits for `ready`. */
   let waiting = false
-  /** Let the callers still waiting for their call go on, when the chain starts waiting for `ready`. */
-  let accept: Array<() => void> = []
   const idlers: Array<() => void> = []
-  let answerReady: [() => void, (error: Error) => void] = [noop, noop]
-  const ready = new Promise<void>((resolve, reject) => (answerReady = [resolve, reject]))
-  ready.catch(noop) // a failure nobody waits for is reported by `fail`, not as an unhandled rejection
+  /** Answers the one call waiting for `ready` (the chain is serial): sent on `ready`, dropped on failure. */
+  let answerReady: [() => void, (error: Error) => void] | undefined
   let readyTimer: ReturnType<typeof setTimeout> | undefined
   let last: Identified | undefined
   let paged = false
@@ -75,26 +74,33 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
   const contact = (traits: unknown, campaignSource: unknown, log: Log) =>
     report(log, toDriftContactAttributes(traits, { ...options, campaignSource }))
 
-  /** Waits for `ready` (the caller of every call on the chain goes on), then sets the visitor attributes. */
-  async function sendAttributes(attributes: DriftAttributes): Promise<void> {
+  /** Visitor attributes wait on the chain for `ready`; none left after mapping is said, not sent. */
+  function sendAttributes(attributes: DriftAttributes, log: Log): Promise<void> {
+    if (Object.keys(attributes).length) return enqueue(log, () => attributesWhenReady(attributes))
+    log('warn', warning(DEV ? 'no attributes left after mapping: nothing sent' : 'no-attributes'))
+    return Promise.resolve()
+  }
+
+  /** Waits for `ready` (and every call behind it waits too), then sets the visitor attributes. */
+  async function attributesWhenReady(attributes: DriftAttributes): Promise<void> {
     if (!api) {
       waiting = true
-      accept.splice(0).forEach((go) => go())
       checkIdle()
-      await ready
+      await new Promise<void>((resolve, reject) => (answerReady = [resolve, reject]))
     }
     ;(api as DriftWidgetApi).setUserAttributes(attributes)
   }
 
   /**
-   * Adds a call to the chain. Its promise resolves when the call has been sent, or as soon as the chain waits
-   * for `ready`; it rejects when the widget failed first. A failure after the caller went on can only be
-   * reported to the event's log and the console.
+   * Adds a call to the chain. Before `ready` its promise resolves at once, and a failure (or the widget's
+   * failure, which drops it) can only be reported to the event's log and the console. After `ready` it resolves
+   * when the call has been sent, and rejects with its error. Once the widget failed, it rejects at once.
    */
   function enqueue(log: Log, run: () => unknown): Promise<void> {
     // A rejection, never a throw: callers such as the `reset` listener only handle promises.
     if (failure) return Promise.reject(failure)
-    if (!api && queued >= MAX_HELD_CALLS) {
+    const held = !api
+    if (held && queued >= MAX_HELD_CALLS) {
       const message = warning(
         DEV ? `${MAX_HELD_CALLS} calls are already waiting for the Drift widget; this call was dropped` : 'queue-full'
       )
@@ -103,68 +109,49 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
       return Promise.resolve()
     }
     queued++
-    return new Promise<void>((resolve, reject) => {
-      let accepted = waiting
-      if (accepted) resolve()
-      else if (!api) {
-        accept.push(() => {
-          accepted = true
-          resolve()
-        })
-      }
-      chain = chain.then(async () => {
-        try {
-          if (failure) throw failure
-          await run()
-          resolve()
-        } catch (error) {
-          const dropped = error === failure
-          const message = (error as Error).message + (dropped ? ' (a held call was dropped)' : '')
-          if (!accepted) reject(error)
-          else if (!dropped) console.error(message)
-          if (dropped || accepted) log('error', message)
-        }
+    const sent = chain.then(async () => {
+      if (failure) throw failure
+      await run()
+    })
+    chain = sent
+      .catch((error: Error) => {
+        if (!held) return
+        const dropped = error === failure
+        const message = error.message + (dropped ? ' (held call dropped)' : '')
+        if (!dropped) console.error(message)
+        log('error', message)
+      })
+      .then(() => {
         queued--
         checkIdle()
       })
-    })
+    return held ? Promise.resolve() : sent
   }
 
+  // The readiness timer may still fire after a failure or `ready`: both make it do nothing.
   function fail(reason: string): void {
     if (api || failure) return
-    clearTimeout(readyTimer)
-    failure = new Error(`${PREFIX} ${reason}; calls to Drift are not delivered`)
+    failure = new Error(`${PREFIX} ${reason}`)
     console.error(failure.message)
     waiting = false
-    accept = []
-    answerReady[1](failure)
+    answerReady?.[1](failure)
   }
 
   function onReady(given: unknown): void {
     const found = (given as DriftWidgetApi | undefined) ?? widget().api
-    if (typeof found?.setUserAttributes !== 'function') return fail('the Drift widget fired "ready" without an api')
+    if (typeof found?.setUserAttributes !== 'function') return fail('widget ready without api')
     clearTimeout(readyTimer)
     if (failure)
       console.warn(warning(DEV ? 'the Drift widget became ready after all; calls are sent again' : 'late-ready'))
     failure = undefined
     api = found
     waiting = false
-    accept = []
-    answerReady[0]()
+    answerReady?.[0]()
   }
 
+  /** drift.identify for a user with an id (mode `identify`): the dedupe, guard and signature are identify.ts's. */
   async function sendIdentify(user: KnownUser, log: Log): Promise<void> {
     const attributes = contact(user.traits, user.campaignSource, log)
-    if (settings.identityMode === 'attributes' || isAbsent(user.userId)) {
-      // Anonymous attributes go where the identify stood on the chain.
-      if (!isEmpty(attributes)) return sendAttributes(attributes)
-      return log(
-        'warn',
-        warning(
-          DEV ? 'identify without a user id and with no attributes left after mapping: nothing sent' : NO_ATTRIBUTES
-        )
-      )
-    }
     last = (await signedIdentify(settings, widget, last, user, attributes, log, once)) ?? last
   }
 
@@ -177,25 +164,23 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
 
     /**
      * Installs the stub, identifies a known user first (Drift ties the visitor to a contact at load time),
-     * subscribes to `ready` and the widget events, then inserts the script. Resolves once the script is
-     * inserted: the stub queues calls, so the page is not held up until the widget is ready.
+     * subscribes to `ready` and the widget events (forwarded into `analytics`), then inserts the script.
+     * Resolves once the script is inserted: the stub queues calls, so the page is not held up until ready.
      */
-    async start(knownUser: KnownUser | undefined, onWidgetEvent: WidgetEventHandler, log: Log = noop): Promise<void> {
+    async start(knownUser: KnownUser | undefined, analytics: Analytics, log: Log): Promise<void> {
       const { embedId, scriptOrigin, readyTimeoutMs } = settings
       const drift = (stub = installStub(win, scriptOrigin))
-      if (knownUser && settings.identityMode === 'identify') await this.identify(knownUser, log)
+      // Nothing else is on the chain yet: the identify goes to the stub before the script is inserted.
+      if (knownUser && settings.identityMode === 'identify') await sendIdentify(knownUser, log)
       drift.on('ready', onReady)
+      // Forwarding only starts analytics calls (promises): it does not throw into Drift's widget.
       for (const name of settings.widgetEvents) {
-        drift.on(name, (payload: unknown) => {
-          try {
-            onWidgetEvent(name, payload)
-          } catch (error) {
-            console.error(`${PREFIX} forwarding the widget event "${name}" failed`, error)
-          }
-        })
+        drift.on(name, (payload: unknown) =>
+          forwardWidgetEvent(analytics, name, payload, settings.identifyOnEmailCapture)
+        )
       }
       readyTimer = setTimeout(
-        () => fail(`the Drift widget was not ready within ${readyTimeoutMs} ms (readyTimeoutMs)`),
+        () => fail(`widget not ready within readyTimeoutMs (${readyTimeoutMs} ms)`),
         readyTimeoutMs
       )
       if (drift.init) return // the real widget is already on the page: reuse it
@@ -203,31 +188,26 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     },
 
     /** identify: `drift.identify` with a user id in identity mode `identify`, else visitor attributes. */
-    identify: (user: KnownUser, log: Log) => enqueue(log, () => sendIdentify(user, log)),
+    identify: (user: KnownUser, log: Log) =>
+      settings.identityMode === 'attributes' || isAbsent(user.userId)
+        ? sendAttributes(contact(user.traits, user.campaignSource, log), log)
+        : enqueue(log, () => sendIdentify(user, log)),
 
-    /** Visitor attributes (`drift.api.setUserAttributes`), from traits mapped like a contact's; `group` too. */
-    setAttributes(traits: unknown, campaignSource: unknown, log: Log, company?: { id: unknown }): Promise<void> {
-      const attributes = company
-        ? report(log, toDriftCompanyAttributes(company.id, traits, options))
-        : contact(traits, campaignSource, log)
-      if (!isEmpty(attributes)) return enqueue(log, () => sendAttributes(attributes))
-      log('warn', warning(DEV ? 'no attributes left to send after mapping; setUserAttributes skipped' : NO_ATTRIBUTES))
-      return Promise.resolve()
-    },
+    /** Visitor attributes (`drift.api.setUserAttributes`), from traits mapped like a contact's. */
+    setAttributes: (traits: unknown, campaignSource: unknown, log: Log) =>
+      sendAttributes(contact(traits, campaignSource, log), log),
 
     /** group: `company_id`, `company_name` and `company_*` as visitor attributes. */
     group(groupId: unknown, traits: unknown, log: Log): Promise<void> {
       // Company attributes without company_id would describe no company in particular.
-      if ((typeof groupId !== 'string' && typeof groupId !== 'number') || String(groupId).trim() === '') {
-        throw new TypeError(`${PREFIX} group needs a groupId (the company id, a string); nothing was sent`)
+      if ((typeof groupId !== 'string' && typeof groupId !== 'number') || !String(groupId).trim()) {
+        refuse('group', 'groupId')
       }
-      return this.setAttributes(traits, undefined, log, { id: groupId })
+      return sendAttributes(report(log, toDriftCompanyAttributes(groupId, traits, options)), log)
     },
 
     track(event: unknown, properties: unknown, log: Log): Promise<void> {
-      if (typeof event !== 'string' || event.trim() === '') {
-        throw new TypeError(`${PREFIX} track needs an event name (a non-empty string); nothing was sent`)
-      }
+      if (typeof event !== 'string' || !event.trim()) refuse('track', 'event name')
       const attributes = report(log, toDriftAttributes(properties, options))
       return enqueue(log, () => widget().track(event, attributes))
     },
@@ -246,7 +226,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
       enqueue(log, () => {
         last = undefined
         paged = false
-        widget().reset()
+        if (stub) widget().reset() // before a consented start, nothing of ours is on the page to reset
       }),
 
     /** Resolves when every call is sent, or is waiting for `ready` (tests and shutdown use it). */

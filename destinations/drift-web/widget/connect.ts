@@ -1,10 +1,9 @@
 import { DEV } from '../../../shared/dev'
 import type { Analytics } from '@segment/analytics-next'
 import { DEVICE_SETTINGS, checkDeviceSettings, unknownSettings } from '../../../shared/settings-rules'
-import { createDriftClient, type DriftClient, type KnownUser } from './client'
+import { createDriftClient, type DriftClient } from './client'
 import { holdUntilConsent } from './consent'
 import { contextLog, knownUser } from './context'
-import { forwardWidgetEvent } from './events'
 import { PREFIX, warning, type Log } from './types'
 
 /**
@@ -18,29 +17,21 @@ export async function connectDrift(settings: unknown, analytics: Analytics, log:
   try {
     checked = checkDeviceSettings(settings)
   } catch (error) {
-    const message = `${PREFIX} ${(error as Error).message}; the Drift widget is not loaded`
+    const message = `${PREFIX} ${(error as Error).message}`
     console.error(message)
     log('error', message)
     throw error
   }
   const client = createDriftClient(checked)
+  const user = analytics.user()
   // Before consent nothing is on the page to reset: the controller's failure is ignored like any other.
   analytics.on('reset', () => void client.reset().catch(() => {}))
-  const identifyOnEmailCapture = checked.identifyOnEmailCapture
-  const start = (user: KnownUser | undefined, startLog: Log) =>
-    client.start(
-      user,
-      (name, payload) => forwardWidgetEvent(analytics, name, payload, identifyOnEmailCapture),
-      startLog
-    )
-  if (checked.consentCategories.length > 0) {
-    holdUntilConsent(client, (ctx, keys) =>
-      start(knownUser(ctx, analytics.user().id(), analytics, keys), contextLog(ctx))
-    )
-    return client
+  if (checked.consentCategories.length) {
+    holdUntilConsent(client, (ctx) => client.start(knownUser(ctx, user.id(), analytics), analytics, contextLog(ctx)))
+  } else {
+    const userId = user.id()
+    await client.start(userId ? { userId, traits: user.traits() } : undefined, analytics, log)
   }
-  const userId = analytics.user().id()
-  await start(userId ? { userId, traits: analytics.user().traits() } : undefined, log)
   return client
 }
 

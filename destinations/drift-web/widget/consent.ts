@@ -6,20 +6,16 @@ import { PREFIX } from './types'
 /** The track call consent wrappers send when the visitor changes their choices: a signal, not a visitor action. */
 export const CONSENT_CHANGED = 'Segment Consent Preference Updated'
 
-/** Starts the widget for the first event granted (`keys`: the names its `integrations` may address Drift by). */
-export type ConsentedStart = (ctx: Context, keys?: readonly string[]) => Promise<void>
+/** Starts the widget for the first event granted. */
+export type ConsentedStart = (ctx: Context) => Promise<void>
 
-interface Held {
-  start: ConsentedStart
-  started?: Promise<void>
-}
-
-/** Clients whose start waits for consent (consentCategories set). */
-const held = new WeakMap<DriftClient, Held>()
+/** Clients whose start waits for consent (consentCategories set): their start, run once. */
+const held = new WeakMap<DriftClient, ConsentedStart>()
 
 /** Holds back `client`'s start (the stub, the identity, the widget script) until an event grants consent. */
 export function holdUntilConsent(client: DriftClient, start: ConsentedStart): void {
-  held.set(client, { start })
+  let started: Promise<void> | undefined
+  held.set(client, (ctx) => (started ??= start(ctx)))
 }
 
 /**
@@ -28,9 +24,9 @@ export function holdUntilConsent(client: DriftClient, start: ConsentedStart): vo
  * the visitor had not agreed), and the first one granted starts the widget before it is sent. The consent
  * wrapper's own track call may start the widget, but is not sent.
  */
-export async function consented(client: DriftClient, ctx: Context, keys?: readonly string[]): Promise<boolean> {
-  const gate = held.get(client)
-  if (!gate) return true
+export async function consented(client: DriftClient, ctx: Context): Promise<boolean> {
+  const start = held.get(client)
+  if (!start) return true
   const { consentCategories, consentWhenMissing } = client.settings
   const verdict = consentVerdict(eventConsentStatus(ctx.event, consentCategories), consentWhenMissing)
   if (!verdict.send) {
@@ -38,6 +34,6 @@ export async function consented(client: DriftClient, ctx: Context, keys?: readon
     return false
   }
   // Started once, by the first event granted; later events wait for it, so the identity goes first.
-  await (gate.started ??= gate.start(ctx, keys))
+  await start(ctx)
   return ctx.event.type !== 'track' || ctx.event.event !== CONSENT_CHANGED
 }

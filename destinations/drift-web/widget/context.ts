@@ -1,6 +1,6 @@
 import type { Analytics, Context } from '@segment/analytics-next'
 import type { KnownUser } from './client'
-import { DRIFT_KEYS, tokenFromIntegrations } from './integrations'
+import { tokenFromIntegrations } from './integrations'
 import { isAbsent } from '../../../shared/absent'
 import type { Log } from './types'
 
@@ -10,46 +10,26 @@ import type { Log } from './types'
  */
 
 /** A Context's log as the controller's `Log`. */
-export function contextLog(ctx: Context): Log {
-  return (level, message, extras) => ctx.log(level, message, extras)
-}
+export const contextLog = (ctx: Context): Log => ctx.log.bind(ctx)
 
 /** `page` naming like Segment's classic integration: `category name`, the name, then the page title. */
 export function pageName(name: unknown, category: unknown, title: unknown): string {
-  const parts = [category, name].filter((part) => typeof part === 'string' && part !== '')
-  if (parts.length > 0) return parts.join(' ')
-  if (typeof title === 'string' && title !== '') return title
-  return typeof document === 'undefined' ? '' : document.title
+  const parts = [category, name].filter((part) => typeof part === 'string' && part)
+  return parts.length
+    ? parts.join(' ')
+    : typeof title === 'string' && title
+      ? title
+      : (globalThis.document?.title ?? '')
 }
 
-export function campaignSource(ctx: Context): unknown {
-  return (ctx.event.context as { campaign?: { source?: unknown } } | undefined)?.campaign?.source
-}
-
-/**
- * The user an event speaks of, for the controller. `keys` are the names the event's `integrations` may address
- * this destination by (for the signed identity).
- */
-export function userOf(
-  ctx: Context,
-  userId: unknown,
-  traits: unknown,
-  keys: readonly string[] = DRIFT_KEYS
-): KnownUser {
-  return {
-    userId,
-    traits,
-    token: tokenFromIntegrations(ctx.event.integrations, keys, contextLog(ctx)),
-    campaignSource: campaignSource(ctx)
-  }
-}
+/** The user an event speaks of, for the controller. */
+export const userOf = (ctx: Context, userId: unknown, traits: unknown): KnownUser => ({
+  userId,
+  traits,
+  token: tokenFromIntegrations(ctx.event.integrations, contextLog(ctx)),
+  campaignSource: ctx.event.context?.campaign?.source
+})
 
 /** The user analytics knows, for the identify a first page makes; undefined when there is no user id. */
-export function knownUser(
-  ctx: Context,
-  userId: unknown,
-  analytics: Analytics | undefined,
-  keys: readonly string[] = DRIFT_KEYS
-): KnownUser | undefined {
-  return isAbsent(userId) ? undefined : userOf(ctx, userId, analytics?.user().traits(), keys)
-}
+export const knownUser = (ctx: Context, userId: unknown, analytics: Analytics): KnownUser | undefined =>
+  isAbsent(userId) ? undefined : userOf(ctx, userId, analytics.user().traits())

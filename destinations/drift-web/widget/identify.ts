@@ -16,18 +16,6 @@ const DUPLICATE = warning(
   DEV ? 'identify skipped: same user and attributes as the last one sent' : 'identify-duplicate'
 )
 
-/** The same attributes in any key order give the same key. */
-const stableKey = (attributes: DriftAttributes) =>
-  JSON.stringify(
-    Object.keys(attributes)
-      .sort()
-      .map((key) => [key, attributes[key]])
-  )
-
-/** The same user and attributes as the last identify sent, and that one was signed if this one is. */
-const isLast = (last: Identified | undefined, id: string, key: string, signed: boolean) =>
-  !!last && last.id === id && last.key === key && (last.signed || !signed)
-
 /**
  * `drift.identify(id, attributes, { userJwt })` for a user with an id, unless the identity guard refuses the id,
  * a required signed identity is missing, or it repeats the last identify. A user switch resets Drift first.
@@ -42,49 +30,45 @@ export async function signedIdentify(
   log: Log,
   once: (message: string) => void
 ): Promise<Identified | undefined> {
-  const key = stableKey(attributes)
+  const id = String(user.userId)
+  // Attributes are flat: the sorted keys as the replacer give the same key in any key order.
+  const key = JSON.stringify(attributes, Object.keys(attributes).sort())
+  const same = last?.id === id && last.key === key
   // Already sent, signed: no need to ask the resolver again (nor to write the contact again).
-  if (isLast(last, String(user.userId), key, true)) return void log('debug', DUPLICATE)
+  if (same && last.signed) return void log('debug', DUPLICATE)
   const token = user.token ?? (await resolveToken(settings, user.userId, log))
   const signed = token !== undefined
   const guard = guardUserId(user.userId, { blockedIds: settings.blockedUserIds, signed })
   if (!guard.ok) return void log('warn', `${PREFIX} identify not sent: ${guard.reason}`)
   if (guard.warning) log('warn', `${PREFIX} ${guard.warning}`)
   if (settings.requireSignedIdentity && !signed) {
-    // A refusal: it says the rule in production too; only where a token may come from is development text.
-    const message = warning(
-      'identify not sent: requireSignedIdentity is on and no signed identity was given' +
-        (DEV ? ' (integrations.Drift.userJwt or the signedIdentity setting)' : '')
-    )
+    // A refusal: the same text in production.
+    const message = warning('identify not sent: requireSignedIdentity needs a signed identity')
     log('warn', message)
     return void once(message)
   }
-  if (isLast(last, guard.id, key, signed)) return void log('debug', DUPLICATE)
+  // The same unsigned identify again (a signed one after an unsigned one is sent: it proves the identity).
+  if (same && !signed) return void log('debug', DUPLICATE)
   const drift = widget() // asked now: the real widget may have replaced the stub while the resolver ran
-  if (last && last.id !== guard.id) drift.reset()
-  if (token) drift.identify(guard.id, attributes, { userJwt: token })
-  else drift.identify(guard.id, attributes)
-  return { id: guard.id, key, signed }
+  if (last && last.id !== id) drift.reset()
+  drift.identify(id, attributes, ...(token ? [{ userJwt: token }] : []))
+  return { id, key, signed }
 }
 
 /** Asks the `signedIdentity` resolver, at most `signedIdentityTimeoutMs`; never logs the token, only why none. */
 async function resolveToken(settings: DeviceSettings, userId: unknown, log: Log): Promise<string | undefined> {
   const { signedIdentity: resolver, signedIdentityTimeoutMs: ms } = settings
-  if (!resolver || (typeof userId !== 'string' && typeof userId !== 'number')) return undefined
+  if (!resolver || (typeof userId !== 'string' && typeof userId !== 'number')) return
   let timer: ReturnType<typeof setTimeout> | undefined
   try {
-    const token = await Promise.race([
-      Promise.resolve().then(() => resolver(String(userId))),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms (signedIdentityTimeoutMs)`)), ms)
-      })
-    ])
-    if (isAbsent(token)) return undefined
-    if (typeof token !== 'string') throw new Error('it returned something other than a string')
-    return token
+    const token = await new Promise((resolve, reject) => {
+      timer = setTimeout(reject, ms, new Error(DEV ? `no answer within ${ms} ms (signedIdentityTimeoutMs)` : ''))
+      Promise.resolve(String(userId)).then(resolver).then(resolve, reject)
+    })
+    if (typeof token === 'string' && token) return token
+    if (!isAbsent(token)) throw new Error(DEV ? 'it returned something other than a string' : '')
   } catch (error) {
     log('warn', warning(DEV ? `the signedIdentity resolver gave no token: ${(error as Error).message}` : 'no-token'))
-    return undefined
   } finally {
     clearTimeout(timer)
   }
