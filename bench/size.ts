@@ -93,8 +93,11 @@ const WITH_DESTINATION = `import { AnalyticsBrowser, type Plugin } from '@segmen
 import factory from 'drift-analytics-destination/web/destination'
 export const load = async () => AnalyticsBrowser.load({ writeKey: 'w', plugins: ([] as Plugin[]).concat(await factory({ embedId: 'abc' })) })`
 
-/** `./web` must add at most this much (gzip) to a page with analytics-next (issue 11). */
-export const WEB_BAR_BYTES = 12 * 1024
+/**
+ * `./web` must add at most this much (gzip) to a page with analytics-next: a ratchet at what it weighs today plus a
+ * margin (issue 11 set 12 KB; issue 14 brought it to about 8.4 KB and asks for 6 KB).
+ */
+export const WEB_BAR_BYTES = 9 * 1024
 
 async function main(): Promise<void> {
   // What each face adds over analytics-next alone: the README quick start, production bundles.
