@@ -20,7 +20,6 @@ export function typeName(value: unknown): string {
   if (typeof value !== 'object') return typeof value
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'array'
-  if (value instanceof Date) return 'Date'
   const proto: unknown = Object.getPrototypeOf(value)
   // The tag, not instanceof: a Date from another frame is a Date too.
   const tag =
@@ -64,14 +63,11 @@ export function toDriftAttributes(input: unknown, options: FlattenOptions = {}):
   // Only a getter of the input calling back in gets here: it gets nothing rather than spoil the walk under way.
   if (busy) return { attributes: {}, warnings: [warning('', 'dropped', 'threw')] }
   checkOptions?.(options)
-  separator = options.separator ?? D.separator
-  dateUnit = options.dateUnit ?? D.dateUnit
-  maxDepth = options.maxDepth ?? D.maxDepth
-  maxAttributes = options.maxAttributes ?? D.maxAttributes
-  maxStringLength = options.maxStringLength ?? D.maxStringLength
-  maxValues = options.maxValues ?? D.maxValues
-  dateKeys = options.dateKeys ?? D.dateKeys
-  const blocked = options.blockedAttributes ?? D.blockedAttributes
+  const o: Record<string, unknown> = { ...D }
+  // An option set to undefined takes its default.
+  for (const key in options) o[key] = options[key as keyof FlattenOptions] ?? o[key]
+  ;({ separator, dateUnit, maxDepth, maxAttributes, maxStringLength, maxValues, dateKeys } = o as typeof D)
+  const blocked = o.blockedAttributes as readonly string[]
   // Compiled once per list and separator; an empty list blocks nothing.
   blocklist = blocked.length > 0 ? blocklistFor(blocked, separator) : undefined
   const result = { attributes: (attributes = {}), warnings: (warnings = []) }

@@ -58,7 +58,7 @@ export type WarningDetail = string | number | undefined
 
 /** The reason for a code: the development text, or in production `code detail`. */
 export function warningReason(code: WarningCode, detail?: WarningDetail): string {
-  const text: string | undefined = TEXTS?.[code as keyof typeof TEXTS]
+  const text: string | undefined = DEV ? TEXTS?.[code as keyof typeof TEXTS] : undefined
   // A function replacer: a detail holding `$&` stays as it is.
   if (text !== undefined) return text.replace('%', () => String(detail))
   return detail === undefined ? code : `${code} ${detail}`
