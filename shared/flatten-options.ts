@@ -35,8 +35,6 @@ export function flattenOptionsOf(settings: {
   return { dateUnit: settings.dateUnit, separator: settings.separator, blockedAttributes: settings.blockedAttributes }
 }
 
-const LIMITS: readonly string[] = ['maxDepth', 'maxAttributes', 'maxStringLength', 'maxValues']
-
 /**
  * Development builds only (production builds leave it out): options come from code, and the settings they are
  * made of are checked before, so a wrong one is a programming error, a RangeError naming it.
@@ -47,7 +45,8 @@ export const checkOptions = DEV
       for (const key in options) {
         const value: unknown = options[key as keyof FlattenOptions]
         if (value === undefined) continue
-        if (LIMITS.includes(key) && !(Number.isInteger(value) && (value as number) >= 1)) {
+        // maxDepth, maxAttributes, maxStringLength, maxValues.
+        if (key.startsWith('max') && !(Number.isInteger(value) && (value as number) >= 1)) {
           throw new RangeError(`${key} must be a whole number >= 1`)
         }
         if (key === 'separator' && typeof value !== 'string') throw new RangeError('separator must be a string')
