@@ -28,25 +28,13 @@ export function typeName(value: unknown): string {
 }
 
 // One walk at a time (flattening is synchronous), so its state lives here rather than in closures made per call.
-let separator: string
-let dateUnit: DateUnit
-let maxDepth: number
-let maxAttributes: number
-let maxStringLength: number
-let maxValues: number
-let dateKeys: ReadonlySet<string>
-let blocklist: AttributeBlocklist | undefined
-let attributes: DriftAttributes
-let warnings: MappingWarning[]
-let unlisted: number
-/** Each attribute's depth (keys in its path): collisions keep the shallower. Its size counts the attributes. */
-let names: string[]
-let depthList: number[]
-let depths: Map<string, number> | undefined
-/** The key path being read (joined only for a warning), and the objects on it (cycles). */
-let path: string[]
-let ancestors: object[]
-let read: number
+let separator: string, dateUnit: DateUnit, dateKeys: ReadonlySet<string>, blocklist: AttributeBlocklist | undefined
+let maxDepth: number, maxAttributes: number, maxStringLength: number, maxValues: number
+let attributes: DriftAttributes, warnings: MappingWarning[], unlisted: number
+/** Each attribute's name and depth (keys in its path), in order; a lookup table only once names collide. */
+let names: string[], depthList: number[], depths: Map<string, number> | undefined
+/** The key path being read (joined only for a warning), the objects on it (cycles), and the keys read so far. */
+let path: string[], ancestors: object[], read: number
 /** A lower bound of the JSON text being built: past maxStringLength it is cut anyway, so work stops there. */
 let jsonSize: number
 let busy = false
