@@ -2,7 +2,7 @@ import { isNullish } from './absent'
 import { toDriftDateMs } from './dates'
 import { DRIFT_DEFAULT_ATTRIBUTES, stringifyAttributeValue } from './defaults'
 import { toDriftAttributes, typeName, type FlattenOptions } from './flatten'
-import { warning, type WarningCode, type WarningDetail } from './mapping-warnings'
+import { warning, type WarningCode } from './mapping-warnings'
 import type { MappingResult, MappingWarning } from './types'
 
 export interface ContactMappingOptions extends FlattenOptions {
@@ -22,13 +22,13 @@ export function toDriftContactAttributes(traits: unknown, options: ContactMappin
   const warnings: MappingWarning[] = []
   // A null-prototype copy: a `__proto__` trait stays a plain key (which flattening then drops).
   const prepared = copyOf(traits, warnings)
-  const drop = (key: string, code: WarningCode, detail?: WarningDetail) => {
-    delete prepared[key]
-    warnings.push(warning(key, 'dropped', code, detail))
+  const note = (key: string, code: WarningCode, detail?: string, action: MappingWarning['action'] = 'dropped') => {
+    if (action === 'dropped') delete prepared[key]
+    warnings.push(warning(key, action, code, detail))
   }
   // The user id travels on its own (Drift's externalId, set by identify itself): a trait must never move the
   // contact to another id.
-  for (const key of ['id', 'externalId']) if (key in prepared) drop(key, 'user-id')
+  for (const key of ['id', 'externalId']) if (key in prepared) note(key, 'user-id')
   if (isNullish(prepared.recent_source) && !isNullish(campaignSource)) prepared.recent_source = campaignSource
 
   for (const { name, type, specTrait } of DRIFT_DEFAULT_ATTRIBUTES) {
@@ -42,24 +42,24 @@ export function toDriftContactAttributes(traits: unknown, options: ContactMappin
     if (type === 'DATE') {
       // Drift's own dates are epoch milliseconds whatever dateUnit says (dateUnit governs custom Date values only).
       const date = toDriftDateMs(value)
-      if (date) {
+      if (!date) note(name, 'not-a-date', name)
+      else {
         prepared[name] = date.ms
-        if (date.seconds) warnings.push(warning(name, 'changed', 'seconds', name))
-      } else if (typeof value === 'number') drop(name, 'not-finite', value)
-      else drop(name, typeof value === 'string' || value instanceof Date ? 'not-iso-date' : 'not-a-date', name)
+        if (date.seconds) note(name, 'seconds', name, 'changed')
+      }
       continue
     }
     // Any STRING default is sent as text, and the email trimmed (Drift finds contacts by it).
     let text = stringifyAttributeValue(value)
     if (name === 'email' && text !== undefined) {
       text = normalizeEmail(text)
-      if (text === undefined) drop(name, 'blank email')
+      if (text === undefined) note(name, 'blank email')
     }
     if (text === undefined) {
-      if (name in prepared) drop(name, 'no-text', name)
+      if (name in prepared) note(name, 'no-text', name)
     } else if (text !== value) {
       prepared[name] = text
-      warnings.push(warning(name, 'changed', typeof value === 'string' ? 'trimmed' : 'as-text', name))
+      note(name, typeof value === 'string' ? 'trimmed' : 'as-text', name, 'changed')
     }
   }
   const flat = toDriftAttributes(prepared, flattenOptions)

@@ -8,7 +8,7 @@ export function dateToTimestamp(date: Date, unit: DateUnit): number | undefined 
 }
 
 // ISO-8601 date or date-time: 2024-01-31, 2024-01-31T10:20:30Z, 2024-01-31T10:20:30.123+02:00
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/
+const ISO_8601 = /^(\d{4}-\d\d-(\d\d))(T\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?)?(Z|[+-]\d\d:?\d\d)?$/
 
 /**
  * An ISO-8601 string as a Date, or undefined when it is not ISO-8601 or not a real date.
@@ -16,15 +16,11 @@ const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?
  */
 export function parseIsoDate(text: string): Date | undefined {
   const match = ISO_8601.exec(text.trim())
-  if (!match) return undefined
-  const [, year, month, day, time, zone] = match
-  // A real calendar day: JavaScript quietly turns 2024-02-30 into March 1st. setUTCFullYear, not Date.UTC: Date.UTC
-  // reads years 0-99 as 1900-1999.
-  const probe = new Date(0)
-  probe.setUTCFullYear(+year, +month - 1, +day)
-  if (probe.getUTCMonth() !== +month - 1 || probe.getUTCDate() !== +day) return undefined
-  const date = new Date(`${year}-${month}-${day}${time ?? 'T00:00'}${zone ?? 'Z'}`)
-  return Number.isFinite(date.getTime()) ? date : undefined
+  // A real calendar day: engines may quietly turn 2024-02-30 into March 1st, a day of another number. The date
+  // alone, in UTC, as an ISO string: years 0-99 stay themselves (Date.UTC would read them as 1900-1999).
+  if (!match || new Date(`${match[1]}T00:00Z`).getUTCDate() !== +match[2]) return undefined
+  const date = new Date(match[1] + (match[3] ?? 'T00:00') + (match[4] ?? 'Z'))
+  return Number.isNaN(date.getTime()) ? undefined : date
 }
 
 /** A Date or an ISO-8601 string as a timestamp in `unit`; undefined when it is not a valid date. */

@@ -1,5 +1,6 @@
 import { DATE_ATTRIBUTES } from './defaults'
-import { DEFAULT_BLOCKED_ATTRIBUTES, blocklistFor, type AttributeBlocklist } from './privacy/blocked-attributes'
+import { DEV } from './dev'
+import { DEFAULT_BLOCKED_ATTRIBUTES } from './privacy/blocked-attributes'
 import type { DateUnit } from './types'
 
 export const FLATTEN_DEFAULTS = {
@@ -13,17 +14,14 @@ export const FLATTEN_DEFAULTS = {
   maxStringLength: 65536,
   /** Reading stops after this many keys: shared objects can make a small input enormous. */
   maxValues: 100_000,
+  /** ISO-8601 strings under these names (Drift's date attributes) become timestamps. */
+  dateKeys: DATE_ATTRIBUTES,
   /** Attribute names (with `*` patterns) never sent: the blockedAttributes setting; `[]` turns blocking off. */
   blockedAttributes: DEFAULT_BLOCKED_ATTRIBUTES
 }
 
-/** Each default can be changed; ISO-8601 strings under `dateKeys` (Drift's date attributes) become timestamps. */
-export type FlattenOptions = Partial<typeof FLATTEN_DEFAULTS & { dateKeys: ReadonlySet<string> }>
-
-/** The options as the walk reads them: the blocklist compiled (undefined: nothing is blocked). */
-export type ResolvedOptions = Required<FlattenOptions> & { blocklist: AttributeBlocklist | undefined }
-
-const LIMITS = ['maxDepth', 'maxAttributes', 'maxStringLength', 'maxValues'] as const
+/** Each default can be changed; an option set to undefined takes its default. */
+export type FlattenOptions = Partial<typeof FLATTEN_DEFAULTS>
 
 /**
  * The mapping options a destination's settings choose, in both modes: `dateUnit`, `separator` and
@@ -38,32 +36,23 @@ export function flattenOptionsOf(settings: {
 }
 
 /**
- * The options with their defaults (an option set to undefined takes its default). Options come from code, not
- * from events: a wrong one is a programming error, a RangeError naming it.
+ * Development builds only (production builds leave it out): options come from code, and the settings they are
+ * made of are checked before, so a wrong one is a programming error, a RangeError naming it.
  */
-export function resolveOptions(options: FlattenOptions): ResolvedOptions {
-  const d = FLATTEN_DEFAULTS
-  // A literal: one shape, built without a loop (this runs for every event).
-  const o: ResolvedOptions = {
-    separator: options.separator ?? d.separator,
-    dateUnit: options.dateUnit ?? d.dateUnit,
-    maxDepth: options.maxDepth ?? d.maxDepth,
-    maxAttributes: options.maxAttributes ?? d.maxAttributes,
-    maxStringLength: options.maxStringLength ?? d.maxStringLength,
-    maxValues: options.maxValues ?? d.maxValues,
-    dateKeys: options.dateKeys ?? DATE_ATTRIBUTES,
-    blockedAttributes: options.blockedAttributes ?? d.blockedAttributes,
-    blocklist: undefined
-  }
-  for (const key of LIMITS) {
-    if (!(Number.isInteger(o[key]) && o[key] >= 1)) throw new RangeError(`${key} must be a whole number >= 1`)
-  }
-  if (typeof o.separator !== 'string') throw new RangeError('separator must be a string')
-  if (o.dateUnit !== 'seconds' && o.dateUnit !== 'milliseconds') {
-    throw new RangeError('dateUnit must be "seconds" or "milliseconds"')
-  }
-  const blocked = o.blockedAttributes
-  // Compiled once per list and separator (compiling validates it: a bad list throws a RangeError naming it).
-  if (!Array.isArray(blocked) || blocked.length > 0) o.blocklist = blocklistFor(blocked, o.separator)
-  return o
-}
+export const checkOptions = DEV
+  ? (options: FlattenOptions): void => {
+      // Only the options given: the common call gives none.
+      for (const key in options) {
+        const value: unknown = options[key as keyof FlattenOptions]
+        if (value === undefined) continue
+        // maxDepth, maxAttributes, maxStringLength, maxValues.
+        if (key.startsWith('max') && !(Number.isInteger(value) && (value as number) >= 1)) {
+          throw new RangeError(`${key} must be a whole number >= 1`)
+        }
+        if (key === 'separator' && typeof value !== 'string') throw new RangeError('separator must be a string')
+        if (key === 'dateUnit' && value !== 'seconds' && value !== 'milliseconds') {
+          throw new RangeError('dateUnit must be "seconds" or "milliseconds"')
+        }
+      }
+    }
+  : undefined

@@ -1,5 +1,4 @@
-import { warningReason, type WarningCode, type WarningDetail } from './mapping-warnings'
-import { isWellFormed } from './text'
+import { warningReason } from './mapping-warnings'
 
 /**
  * The identity guard. Drift ties a visitor to the id given to `identify`; visitors who share an id see each
@@ -22,39 +21,39 @@ export interface IdentityOptions {
 
 export type IdentityCheck = { ok: true; id: string; warning?: string } | { ok: false; reason: string }
 
+/**
+ * The rules an id (as text) must pass, in order: a refusal is `userId` and the rule, the same in every build.
+ * Each test gives true when the id breaks the rule.
+ */
+const RULES: Array<[(id: string, lower: string, options: IdentityOptions) => unknown, string]> = [
+  // analytics-next and actions-core turn a numeric id into text before we see it: 12345678901234567890 arrives
+  // as "12345678901234567000", and several users would share it. Digits beyond 2^53 that read back unchanged
+  // are such a rounded number.
+  [
+    (id) => /^-?(\d{16,}|\d(\.\d+)?e\+\d+)$/.test(id) && !Number.isSafeInteger(+id) && String(+id) === id,
+    'must be exact: send large numeric ids as text'
+  ],
+  // Zero-width and other format characters alone look blank: '\u200b' would be one shared "invisible" user.
+  [(id) => /^[\s\p{Cf}]*$/u.test(id), 'must not be blank'],
+  // It would not match the same user elsewhere.
+  [(id) => id.trim() !== id, 'must not have spaces around it'],
+  [(id) => id.length > MAX_USER_ID_LENGTH, `must be at most ${MAX_USER_ID_LENGTH} characters`],
+  // Control characters, and lone surrogates: URLs and JSON encoders turn those into U+FFFD, so two ids become one.
+  [(id) => /[\p{Cc}\p{Cs}]/u.test(id), 'must be valid Unicode without control characters'],
+  [(_, lower) => PLACEHOLDER_IDS.includes(lower), 'must not be a placeholder (null, 0, anonymous…)'],
+  [(_, lower, options) => options.blockedIds?.some((id) => id.toLowerCase() === lower), 'must not be a blocked id']
+]
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/
-// Zero-width and other format characters alone look blank: '\u200b' would be one shared "invisible" user.
-const INVISIBLE_ONLY = /^[\s\p{Cf}]+$/u
 
 /** Checks a user id before it reaches Drift. Numbers become strings; anything that cannot be unique is refused. */
 export function guardUserId(value: unknown, options: IdentityOptions = {}): IdentityCheck {
-  const refuse = (code: WarningCode, detail?: WarningDetail): IdentityCheck => ({
-    ok: false,
-    reason: `userId ${warningReason(code, detail)}`
-  })
-  const type = value === null ? 'null' : typeof value
-  if (type !== 'string' && type !== 'number') return refuse('not-an-id', type)
-  const id = String(value)
-  if (type === 'number') {
-    if (!Number.isFinite(value)) return refuse('not-finite', id)
-    // 12345678901234567890 arrives as 12345678901234567000: several users would share it.
-    if (Number.isInteger(value) && !Number.isSafeInteger(value)) return refuse('rounded')
-  } else if (/^(\d{16,}|\d(\.\d+)?e\+\d+)$/.test(id) && !Number.isSafeInteger(+id) && String(+id) === id) {
-    // analytics-next and actions-core turn a numeric id into text before we see it: 12345678901234567890 arrives
-    // as "12345678901234567000". Digits beyond 2^53 that read back unchanged are such a rounded number.
-    return refuse('rounded-text')
+  if (typeof value === 'number' ? !Number.isFinite(value) : typeof value !== 'string') {
+    return { ok: false, reason: 'userId must be a string or a finite number' }
   }
-  const lower = id.toLowerCase()
-  if (INVISIBLE_ONLY.test(id) || id === '') return refuse('blank')
-  if (id.trim() !== id) return refuse('spaces')
-  if (id.length > MAX_USER_ID_LENGTH) return refuse('too-long', MAX_USER_ID_LENGTH)
-  if (CONTROL_CHARACTERS.test(id)) return refuse('control')
-  // URLs and JSON encoders turn a lone surrogate into U+FFFD, so two such ids could become one user.
-  if (!isWellFormed(id)) return refuse('lone-surrogate')
-  if (PLACEHOLDER_IDS.includes(lower)) return refuse('placeholder', id)
-  if (options.blockedIds?.some((blocked) => blocked.toLowerCase() === lower)) return refuse('blocked-id', id)
+  const id = String(value)
+  const broken = RULES.find(([breaks]) => breaks(id, id.toLowerCase(), options))
+  if (broken) return { ok: false, reason: `userId ${broken[1]}` }
   // An email-shaped id is guessable: only a signed identity keeps its chats private.
   return EMAIL.test(id) && !options.signed ? { ok: true, id, warning: warningReason('email-id') } : { ok: true, id }
 }

@@ -38,17 +38,7 @@ const TEXTS = DEV
       'as-text': '"%" is a string attribute: sent as text',
       trimmed: 'spaces around the email removed',
       'group-id': 'the company id is the group id',
-      // The identity guard (reasons follow "userId ").
-      'rounded-text': 'looks like a number too large to be exact, so several users would share it: send ids as strings',
-      rounded: 'is a number too large to be exact: send it as a string',
-      'not-an-id': 'must be a string or a number, got %',
-      blank: 'is empty or blank',
-      spaces: 'has leading or trailing white space, so it would not match the same user elsewhere',
-      'too-long': 'is longer than % characters',
-      control: 'contains control characters',
-      'lone-surrogate': 'contains an unpaired UTF-16 surrogate (not valid Unicode)',
-      placeholder: '"%" is a placeholder, not a unique id',
-      'blocked-id': '"%" is on the blocked ids list',
+      // The identity guard's warning (its refusals are the same in every build: identity.ts).
       'email-id':
         'the user id is an email address: it is guessable, so use a signed identity (userJwt) to keep chats private'
     }
@@ -68,7 +58,7 @@ export type WarningDetail = string | number | undefined
 
 /** The reason for a code: the development text, or in production `code detail`. */
 export function warningReason(code: WarningCode, detail?: WarningDetail): string {
-  const text: string | undefined = TEXTS?.[code as keyof typeof TEXTS]
+  const text: string | undefined = DEV ? TEXTS?.[code as keyof typeof TEXTS] : undefined
   // A function replacer: a detail holding `$&` stays as it is.
   if (text !== undefined) return text.replace('%', () => String(detail))
   return detail === undefined ? code : `${code} ${detail}`

@@ -1,18 +1,17 @@
 /** Text rules the mapping core applies to names, values and ids: well-formed UTF-16, cut without splitting a pair. */
 
-/** A surrogate pair, or a lone one: pairs match first, so only lone ones are replaced (no lookbehind: Safari). */
-const SURROGATES = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g
 const hasIsWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
 
 /** Whether a string has no lone UTF-16 surrogate (URLs and JSON encoders would turn one into U+FFFD). */
 export function isWellFormed(text: string): boolean {
   // A method call, not `.call`: V8 inlines it, and the flattener runs it for every key and string.
-  return hasIsWellFormed ? (text as unknown as { isWellFormed(): boolean }).isWellFormed() : toWellFormed(text) === text
+  return hasIsWellFormed ? (text as unknown as { isWellFormed(): boolean }).isWellFormed() : !/\p{Cs}/u.test(text)
 }
 
 /** Lone surrogates replaced with U+FFFD, as String.prototype.toWellFormed does. */
 export function toWellFormed(text: string): string {
-  return text.replace(SURROGATES, (unit) => (unit.length === 2 ? unit : '\uFFFD'))
+  // With the u flag a pair is one code point: only a lone surrogate is a code point of category Cs.
+  return text.replace(/\p{Cs}/gu, '\uFFFD')
 }
 
 /** The first `length` UTF-16 units, one fewer when the cut would split a surrogate pair. */

@@ -267,6 +267,24 @@ describe('toDriftAttributes: values that are not data', () => {
     expect(result.warnings).toEqual([{ path: 'broken', action: 'dropped', reason: 'reading the value threw' }])
   })
 
+  it('should keep the walk under way when a getter of the input calls back in (the inner call gets nothing)', () => {
+    let inner: unknown
+    const input = {
+      a: 1,
+      get b(): number {
+        inner = toDriftAttributes({ x: 1 })
+        return 2
+      },
+      c: { d: 3 }
+    }
+    expect(toDriftAttributes(input)).toEqual({ attributes: { a: 1, b: 2, c_d: 3 }, warnings: [] })
+    expect(inner).toEqual({
+      attributes: {},
+      warnings: [{ path: '', action: 'dropped', reason: 'reading the value threw' }]
+    })
+    expect(attrs({ x: 1 })).toEqual({ x: 1 })
+  })
+
   it('should survive Proxies whose traps throw and revoked Proxies', () => {
     const hostile = new Proxy(
       {},

@@ -18,7 +18,7 @@ describe('guardUserId', () => {
   })
 
   it('should refuse empty and blank ids', () => {
-    for (const id of ['', '  ', '\t\n', '\u200b', '\u00a0']) expect(refused(id)).toBe('userId is empty or blank')
+    for (const id of ['', '  ', '\t\n', '\u200b', '\u00a0']) expect(refused(id)).toBe('userId must not be blank')
   })
 
   it('should refuse placeholders, whatever their case: undefined, null, NaN, [object Object], anonymous, 0…', () => {
@@ -37,7 +37,7 @@ describe('guardUserId', () => {
       'none',
       'nil'
     ]) {
-      expect(refused(id)).toBe(`userId "${id}" is a placeholder, not a unique id`)
+      expect(refused(id)).toBe('userId must not be a placeholder (null, 0, anonymous…)')
     }
     expect(PLACEHOLDER_IDS).toEqual(
       expect.arrayContaining(['undefined', 'null', 'nan', '[object object]', 'anonymous', '0'])
@@ -45,23 +45,23 @@ describe('guardUserId', () => {
   })
 
   it('should refuse the numbers 0 and -0, NaN and infinities', () => {
-    expect(refused(0)).toBe('userId "0" is a placeholder, not a unique id')
-    expect(refused(-0)).toBe('userId "0" is a placeholder, not a unique id')
-    expect(refused(NaN)).toBe('userId NaN is not a finite number')
-    expect(refused(Infinity)).toBe('userId Infinity is not a finite number')
+    expect(refused(0)).toBe('userId must not be a placeholder (null, 0, anonymous…)')
+    expect(refused(-0)).toBe('userId must not be a placeholder (null, 0, anonymous…)')
+    expect(refused(NaN)).toBe('userId must be a string or a finite number')
+    expect(refused(Infinity)).toBe('userId must be a string or a finite number')
   })
 
   it('should refuse integers too large to be exact, which would collide once rounded', () => {
-    expect(refused(2 ** 64)).toBe('userId is a number too large to be exact: send it as a string')
+    expect(refused(2 ** 64)).toBe('userId must be exact: send large numeric ids as text')
+    expect(refused(-(2 ** 64))).toBe('userId must be exact: send large numeric ids as text')
+    expect(refused(1e300)).toBe('userId must be exact: send large numeric ids as text')
     expect(guardUserId('12345678901234567890')).toEqual({ ok: true, id: '12345678901234567890' })
   })
 
   it('should refuse the text of a number too large to be exact (analytics libraries stringify numeric ids)', () => {
     // String(12345678901234567890) and String(1e21): the number was already rounded before it became text.
     for (const id of ['12345678901234567000', '1e+21', String(2 ** 64)]) {
-      expect(refused(id)).toBe(
-        'userId looks like a number too large to be exact, so several users would share it: send ids as strings'
-      )
+      expect(refused(id)).toBe('userId must be exact: send large numeric ids as text')
     }
     // Digits that do not read back the same were never a rounded number: someone's real id.
     expect(guardUserId('12345678901234567001')).toEqual({ ok: true, id: '12345678901234567001' })
@@ -70,49 +70,45 @@ describe('guardUserId', () => {
 
   it('should refuse an unpaired UTF-16 surrogate, which encoders would turn into U+FFFD', () => {
     for (const id of ['u-\ud83d-x', 'u-\ude00', '\ud83d']) {
-      expect(refused(id)).toBe('userId contains an unpaired UTF-16 surrogate (not valid Unicode)')
+      expect(refused(id)).toBe('userId must be valid Unicode without control characters')
     }
     expect(guardUserId('u-\ud83d\ude00-x')).toEqual({ ok: true, id: 'u-\ud83d\ude00-x' })
   })
 
   it('should refuse anything that is not a string or a number', () => {
-    expect(refused({})).toBe('userId must be a string or a number, got object')
-    expect(refused({ toString: () => 'u1' })).toBe('userId must be a string or a number, got object')
-    expect(refused(['u1'])).toBe('userId must be a string or a number, got object')
-    expect(refused(true)).toBe('userId must be a string or a number, got boolean')
-    expect(refused(false)).toBe('userId must be a string or a number, got boolean')
-    expect(refused(null)).toBe('userId must be a string or a number, got null')
-    expect(refused(undefined)).toBe('userId must be a string or a number, got undefined')
-    expect(refused(10n)).toBe('userId must be a string or a number, got bigint')
-    expect(refused(Symbol('u'))).toBe('userId must be a string or a number, got symbol')
-    expect(refused(new String('u1'))).toBe('userId must be a string or a number, got object')
+    expect(refused({})).toBe('userId must be a string or a finite number')
+    expect(refused({ toString: () => 'u1' })).toBe('userId must be a string or a finite number')
+    expect(refused(['u1'])).toBe('userId must be a string or a finite number')
+    expect(refused(true)).toBe('userId must be a string or a finite number')
+    expect(refused(false)).toBe('userId must be a string or a finite number')
+    expect(refused(null)).toBe('userId must be a string or a finite number')
+    expect(refused(undefined)).toBe('userId must be a string or a finite number')
+    expect(refused(10n)).toBe('userId must be a string or a finite number')
+    expect(refused(Symbol('u'))).toBe('userId must be a string or a finite number')
+    expect(refused(new String('u1'))).toBe('userId must be a string or a finite number')
   })
 
   it('should refuse ids on the blocked list, case-insensitively', () => {
     const options = { blockedIds: ['demo', 'Test-User'] }
-    expect(refused('demo', options)).toBe('userId "demo" is on the blocked ids list')
-    expect(refused('DEMO', options)).toBe('userId "DEMO" is on the blocked ids list')
-    expect(refused('test-user', options)).toBe('userId "test-user" is on the blocked ids list')
+    for (const id of ['demo', 'DEMO', 'test-user']) expect(refused(id, options)).toBe('userId must not be a blocked id')
     expect(guardUserId('demo2', options)).toEqual({ ok: true, id: 'demo2' })
   })
 
   it('should refuse leading or trailing white space', () => {
     for (const id of [' u1', 'u1 ', '\tu1', 'u1\n']) {
-      expect(refused(id)).toBe(
-        'userId has leading or trailing white space, so it would not match the same user elsewhere'
-      )
+      expect(refused(id)).toBe('userId must not have spaces around it')
     }
     expect(guardUserId('u 1')).toEqual({ ok: true, id: 'u 1' })
   })
 
   it('should refuse ids that are too long', () => {
     expect(guardUserId('x'.repeat(MAX_USER_ID_LENGTH)).ok).toBe(true)
-    expect(refused('x'.repeat(MAX_USER_ID_LENGTH + 1))).toBe(`userId is longer than ${MAX_USER_ID_LENGTH} characters`)
+    expect(refused('x'.repeat(MAX_USER_ID_LENGTH + 1))).toBe(`userId must be at most ${MAX_USER_ID_LENGTH} characters`)
   })
 
   it('should refuse control characters', () => {
     for (const id of ['u\u00001', 'u\u001b1', 'u\u007f1', 'u\u00851'])
-      expect(refused(id)).toBe('userId contains control characters')
+      expect(refused(id)).toBe('userId must be valid Unicode without control characters')
   })
 
   it('should accept email-shaped ids but warn that they are guessable unless a signed identity is used', () => {

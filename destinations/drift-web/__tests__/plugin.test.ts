@@ -216,9 +216,9 @@ describe('driftPlugin: identify', () => {
     await plugin.client?.idle()
     expect(driftCalls()).toEqual([])
     expect(logMessages(placeholder)).toContain(
-      '[Drift] identify not sent: userId "undefined" is a placeholder, not a unique id'
+      '[Drift] identify not sent: userId must not be a placeholder (null, 0, anonymous…)'
     )
-    expect(logMessages(blocked)).toContain('[Drift] identify not sent: userId "DEMO" is on the blocked ids list')
+    expect(logMessages(blocked)).toContain('[Drift] identify not sent: userId must not be a blocked id')
   })
 
   it('says so when an anonymous identify has nothing to send', async () => {

@@ -185,19 +185,17 @@ describe('Drift.onDelete', () => {
     // No request is made: nock allows none here, so a lookup would fail with a different error.
     const noUserId = freshDrift().onDelete?.({ type: 'delete', anonymousId: 'a1' }, deleteSettings)
     await expect(noUserId).rejects.toThrow(PayloadValidationError)
-    await expect(noUserId).rejects.toThrow(
-      "onDelete needs the user's id: userId must be a string or a number, got undefined"
-    )
+    await expect(noUserId).rejects.toThrow("onDelete needs the user's id: userId must be a string or a finite number")
     const placeholder = freshDrift().onDelete?.({ type: 'delete', userId: 'null' }, deleteSettings)
     await expect(placeholder).rejects.toThrow(PayloadValidationError)
     await expect(placeholder).rejects.toThrow(
-      `onDelete needs the user's id: userId "null" is a placeholder, not a unique id`
+      `onDelete needs the user's id: userId must not be a placeholder (null, 0, anonymous…)`
     )
     const blocked = freshDrift().onDelete?.(
       { type: 'delete', userId: 'demo-user' },
       { ...deleteSettings, blockedUserIds: ['Demo-User'] }
     )
     await expect(blocked).rejects.toThrow(PayloadValidationError)
-    await expect(blocked).rejects.toThrow(`onDelete needs the user's id: userId "demo-user" is on the blocked ids list`)
+    await expect(blocked).rejects.toThrow(`onDelete needs the user's id: userId must not be a blocked id`)
   })
 })

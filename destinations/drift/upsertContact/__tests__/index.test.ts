@@ -377,7 +377,7 @@ describe('Drift.upsertContact', () => {
         settings,
         useDefaultMappings: true
       })
-    ).rejects.toThrow('external_id refused: userId "null" is a placeholder')
+    ).rejects.toThrow('external_id refused: userId must not be a placeholder')
   })
 
   describe('performBatch', () => {
