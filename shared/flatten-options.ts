@@ -1,5 +1,4 @@
 import { DATE_ATTRIBUTES } from './defaults'
-import { DEV } from './dev'
 import { DEFAULT_BLOCKED_ATTRIBUTES } from './privacy/blocked-attributes'
 import type { DateUnit } from './types'
 
@@ -39,20 +38,21 @@ export function flattenOptionsOf(settings: {
  * Development builds only (production builds leave it out): options come from code, and the settings they are
  * made of are checked before, so a wrong one is a programming error, a RangeError naming it.
  */
-export const checkOptions = DEV
-  ? (options: FlattenOptions): void => {
-      // Only the options given: the common call gives none.
-      for (const key in options) {
-        const value: unknown = options[key as keyof FlattenOptions]
-        if (value === undefined) continue
-        // maxDepth, maxAttributes, maxStringLength, maxValues.
-        if (key.startsWith('max') && !(Number.isInteger(value) && (value as number) >= 1)) {
-          throw new RangeError(`${key} must be a whole number >= 1`)
-        }
-        if (key === 'separator' && typeof value !== 'string') throw new RangeError('separator must be a string')
-        if (key === 'dateUnit' && value !== 'seconds' && value !== 'milliseconds') {
-          throw new RangeError('dateUnit must be "seconds" or "milliseconds"')
+export const checkOptions =
+  process.env.NODE_ENV !== 'production'
+    ? (options: FlattenOptions): void => {
+        // Only the options given: the common call gives none.
+        for (const key in options) {
+          const value: unknown = options[key as keyof FlattenOptions]
+          if (value === undefined) continue
+          // maxDepth, maxAttributes, maxStringLength, maxValues.
+          if (key.startsWith('max') && !(Number.isInteger(value) && (value as number) >= 1)) {
+            throw new RangeError(`${key} must be a whole number >= 1`)
+          }
+          if (key === 'separator' && typeof value !== 'string') throw new RangeError('separator must be a string')
+          if (key === 'dateUnit' && value !== 'seconds' && value !== 'milliseconds') {
+            throw new RangeError('dateUnit must be "seconds" or "milliseconds"')
+          }
         }
       }
-    }
-  : undefined
+    : undefined

@@ -2,7 +2,7 @@ import type { MappingWarning } from '../types'
 
 type Core = typeof import('../flatten') & typeof import('../contact') & typeof import('../identity')
 
-/** The mapping core's modules, loaded afresh with NODE_ENV set (DEV is read once, when dev.ts loads). */
+/** The mapping core's modules, loaded afresh with NODE_ENV set (the texts are read once, when mapping-warnings.ts loads). */
 function loadCore(nodeEnv: string): Core {
   const saved = process.env.NODE_ENV
   process.env.NODE_ENV = nodeEnv

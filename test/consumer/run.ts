@@ -12,6 +12,9 @@ import { join } from 'node:path'
 import { build } from 'esbuild'
 import { gzipSync } from 'node:zlib'
 import { ANALYTICS_ALONE, FORBIDDEN_IN_PLUGIN, WEB_BAR_BYTES, WITH_WEB } from '../../bench/size'
+
+/** Texts of development builds only (a mapping warning, a widget warning), never in a production bundle. */
+const DEV_ONLY_TEXTS = ['is not JSON data', 'calls are already waiting for the Drift widget']
 import { allSnippets } from './snippets'
 import { runQuickStarts } from './quick-starts'
 
@@ -159,13 +162,22 @@ async function main(): Promise<void> {
             metafile: true,
             logLevel: 'silent'
           })
-          return { gzip: gzipSync(result.outputFiles[0].contents, { level: 9 }).length, inputs: result.metafile.inputs }
+          const code = result.outputFiles[0].contents
+          return {
+            gzip: gzipSync(code, { level: 9 }).length,
+            inputs: result.metafile.inputs,
+            text: result.outputFiles[0].text
+          }
         }
         const alone = await bundle(ANALYTICS_ALONE)
         const web = await bundle(WITH_WEB)
         const added = web.gzip - alone.gzip
         const forbidden = Object.keys(web.inputs).filter((path) => FORBIDDEN_IN_PLUGIN.some((p) => p.test(path)))
         if (forbidden.length > 0) throw new Error(`the ./web bundle contains ${forbidden.join(', ')}`)
+        // Warning texts are for development builds: the installed package must let the bundler fold them away.
+        const devTexts = DEV_ONLY_TEXTS.filter((text) => web.text.includes(text))
+        if (devTexts.length > 0)
+          throw new Error(`the production ./web bundle keeps development texts: ${devTexts.join(', ')}`)
         if (added > WEB_BAR_BYTES)
           throw new Error(`./web adds ${(added / 1024).toFixed(2)} KB gzip (bar ${WEB_BAR_BYTES / 1024} KB)`)
         return `adds ${(added / 1024).toFixed(2)} KB gzip`

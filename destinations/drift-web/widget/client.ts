@@ -1,5 +1,4 @@
 import type { Analytics } from '@segment/analytics-next'
-import { DEV } from '../../../shared/dev'
 import { toDriftCompanyAttributes, toDriftContactAttributes } from '../../../shared/contact'
 import { toDriftAttributes } from '../../../shared/flatten'
 import { flattenOptionsOf } from '../../../shared/flatten-options'
@@ -77,7 +76,12 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
   /** Visitor attributes wait on the chain for `ready`; none left after mapping is said, not sent. */
   function sendAttributes(attributes: DriftAttributes, log: Log): Promise<void> {
     if (Object.keys(attributes).length) return enqueue(log, () => attributesWhenReady(attributes))
-    log('warn', warning(DEV ? 'no attributes left after mapping: nothing sent' : 'no-attributes'))
+    log(
+      'warn',
+      warning(
+        process.env.NODE_ENV !== 'production' ? 'no attributes left after mapping: nothing sent' : 'no-attributes'
+      )
+    )
     return Promise.resolve()
   }
 
@@ -102,7 +106,9 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     const held = !api
     if (held && queued >= MAX_HELD_CALLS) {
       const message = warning(
-        DEV ? `${MAX_HELD_CALLS} calls are already waiting for the Drift widget; this call was dropped` : 'queue-full'
+        process.env.NODE_ENV !== 'production'
+          ? `${MAX_HELD_CALLS} calls are already waiting for the Drift widget; this call was dropped`
+          : 'queue-full'
       )
       log('warn', message)
       once(message)
@@ -142,7 +148,13 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     if (typeof found?.setUserAttributes !== 'function') return fail('widget ready without api')
     clearTimeout(readyTimer)
     if (failure)
-      console.warn(warning(DEV ? 'the Drift widget became ready after all; calls are sent again' : 'late-ready'))
+      console.warn(
+        warning(
+          process.env.NODE_ENV !== 'production'
+            ? 'the Drift widget became ready after all; calls are sent again'
+            : 'late-ready'
+        )
+      )
     failure = undefined
     api = found
     waiting = false

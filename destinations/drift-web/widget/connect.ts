@@ -1,4 +1,3 @@
-import { DEV } from '../../../shared/dev'
 import type { Analytics } from '@segment/analytics-next'
 import { DEVICE_SETTINGS, checkDeviceSettings, unknownSettings } from '../../../shared/settings-rules'
 import { createDriftClient, type DriftClient } from './client'
@@ -43,7 +42,9 @@ export async function connectDrift(settings: unknown, analytics: Analytics, log:
 export function reportUnknownSettings(settings: unknown, log: Log): void {
   for (const key of unknownSettings(DEVICE_SETTINGS, settings)) {
     const message = warning(
-      DEV ? `the setting "${key}" is not a Drift setting and is ignored (check its spelling)` : `unknown-setting ${key}`
+      process.env.NODE_ENV !== 'production'
+        ? `the setting "${key}" is not a Drift setting and is ignored (check its spelling)`
+        : `unknown-setting ${key}`
     )
     console.warn(message)
     log('warn', message)

@@ -1,4 +1,3 @@
-import { DEV } from '../../../shared/dev'
 import { guardUserId } from '../../../shared/identity'
 import { isAbsent } from '../../../shared/absent'
 import type { DeviceSettings } from '../../../shared/settings-rules'
@@ -13,7 +12,9 @@ export interface Identified {
 }
 
 const DUPLICATE = warning(
-  DEV ? 'identify skipped: same user and attributes as the last one sent' : 'identify-duplicate'
+  process.env.NODE_ENV !== 'production'
+    ? 'identify skipped: same user and attributes as the last one sent'
+    : 'identify-duplicate'
 )
 
 /**
@@ -62,13 +63,25 @@ async function resolveToken(settings: DeviceSettings, userId: unknown, log: Log)
   let timer: ReturnType<typeof setTimeout> | undefined
   try {
     const token = await new Promise((resolve, reject) => {
-      timer = setTimeout(reject, ms, new Error(DEV ? `no answer within ${ms} ms (signedIdentityTimeoutMs)` : ''))
+      timer = setTimeout(
+        reject,
+        ms,
+        new Error(process.env.NODE_ENV !== 'production' ? `no answer within ${ms} ms (signedIdentityTimeoutMs)` : '')
+      )
       Promise.resolve(String(userId)).then(resolver).then(resolve, reject)
     })
     if (typeof token === 'string' && token) return token
-    if (!isAbsent(token)) throw new Error(DEV ? 'it returned something other than a string' : '')
+    if (!isAbsent(token))
+      throw new Error(process.env.NODE_ENV !== 'production' ? 'it returned something other than a string' : '')
   } catch (error) {
-    log('warn', warning(DEV ? `the signedIdentity resolver gave no token: ${(error as Error).message}` : 'no-token'))
+    log(
+      'warn',
+      warning(
+        process.env.NODE_ENV !== 'production'
+          ? `the signedIdentity resolver gave no token: ${(error as Error).message}`
+          : 'no-token'
+      )
+    )
   } finally {
     clearTimeout(timer)
   }

@@ -1,4 +1,3 @@
-import { DEV } from '../../../shared/dev'
 import type { Context } from '@segment/analytics-next'
 import { isAbsent, isNullish } from '../../../shared/absent'
 import { warning, type Log } from './types'
@@ -32,7 +31,11 @@ export function keptFromDrift(ctx: Context): boolean {
   const integrations = ctx.event.integrations
   const option = driftOption(integrations)
   const off = isNullish(option) ? integrations?.All === false : option === false
-  if (off) ctx.log('debug', warning(DEV ? 'not sent: integrations.Drift is false' : 'integrations-off'))
+  if (off)
+    ctx.log(
+      'debug',
+      warning(process.env.NODE_ENV !== 'production' ? 'not sent: integrations.Drift is false' : 'integrations-off')
+    )
   return off
 }
 
@@ -53,7 +56,7 @@ export function tokenFromIntegrations(integrations: unknown, log: Log): string |
       log(
         'warn',
         warning(
-          DEV
+          process.env.NODE_ENV !== 'production'
             ? ignored +
                 (ours
                   ? ': a signed identity must be a non-empty string'

@@ -45,8 +45,10 @@ export type Log = (level: LogLevel, message: string, extras?: object) => void
 export const PREFIX = '[Drift]'
 
 /**
- * A warning's message. Call it as `warning(DEV ? 'text' : 'code')`: bundlers fold DEV, so production builds keep
- * only the short code (docs/device-mode.md).
+ * A warning's message. Call it as `warning(process.env.NODE_ENV !== 'production' ? 'text' : 'code')`, written out
+ * at each call site as React does: the site's bundler replaces `process.env.NODE_ENV` and folds the condition, so
+ * production builds keep only the short code (docs/device-mode.md). A shared constant would not fold: our build
+ * emits it as a `var`, which bundlers do not inline.
  */
 export const warning = (text: string) => `${PREFIX} ${text}`
 
