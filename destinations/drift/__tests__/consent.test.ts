@@ -1,42 +1,26 @@
 import nock from 'nock'
-import { createTestIntegration, type SegmentEvent } from '@segment/actions-core'
-import definition, { resetDriftCaches } from '..'
+import type { SegmentEvent } from '@segment/actions-core'
+import definition from '..'
 import { consentSkipOf } from '../consent'
 import { parseCloudSettings } from '../../../shared'
+import { TOKEN, afterTest, freshDrift as fresh, knownUser, scope as api, setUpNock } from './helpers'
 
 // Consent gating and blocked attributes in cloud mode, against nock: what reaches Drift, and what each action
-// reports. Its own nock scope, so it depends on nothing but the destination.
+// reports.
 
-const BASE = 'https://driftapi.com'
-const TOKEN = 'test-token-consent-1a2b3c'
 const PREFS = 'context.consent.categoryPreferences'
 const gated = { apiToken: TOKEN, consentCategories: ['Marketing'], accountOwnerId: '21' }
 
-beforeAll(() => nock.disableNetConnect())
-afterAll(() => nock.enableNetConnect())
-afterEach(() => {
-  const pending = nock.pendingMocks()
-  nock.cleanAll()
-  expect(pending).toEqual([])
-})
-
-function fresh() {
-  resetDriftCaches()
-  return createTestIntegration(definition)
-}
-
-const api = () => nock(BASE, { reqheaders: { authorization: `Bearer ${TOKEN}` } })
+setUpNock()
 
 /** Every request nock sees, to prove that a skipped event made none. */
 function recordRequests(): string[] {
   const seen: string[] = []
   const listener = (req: { method?: string; path?: string }) => seen.push(`${req.method} ${req.path}`)
   nock.emitter.on('no match', listener)
-  afterTestCleanups.push(() => nock.emitter.removeListener('no match', listener))
+  afterTest(() => nock.emitter.removeListener('no match', listener))
   return seen
 }
-const afterTestCleanups: Array<() => void> = []
-afterEach(() => afterTestCleanups.splice(0).forEach((cleanup) => cleanup()))
 
 const withConsent = (categoryPreferences: unknown) => ({ context: { consent: { categoryPreferences } } })
 const granted = withConsent({ Marketing: true, Analytics: false })
@@ -56,10 +40,7 @@ function track(extra: object = {}): Partial<SegmentEvent> {
 
 /** Drift knows u-1 (the timeline's one lookup) and takes one timeline event. */
 function expectTimelinePost(body: object = { externalId: 'u-1', event: 'Signed Up' }) {
-  api()
-    .get('/contacts')
-    .query({ idType: 'external', id: 'u-1' })
-    .reply(200, { data: [{ id: 1, createdAt: 1, attributes: { externalId: 'u-1' } }] })
+  knownUser('u-1')
   return api()
     .post('/contacts/timeline', (posted) => Object.entries(body).every(([k, v]) => posted[k] === v))
     .reply(200, { data: { id: 5 } })
@@ -186,10 +167,7 @@ describe('Drift.consent (cloud)', () => {
 
   it('should skip identify batches per event, merging only the granted ones', async () => {
     const t = fresh()
-    api()
-      .get('/contacts')
-      .query({ idType: 'external', id: 'u-1' })
-      .reply(200, { data: [{ id: 11, createdAt: 1, attributes: { externalId: 'u-1' } }] })
+    knownUser('u-1', 11)
     api()
       .patch('/contacts/11', { attributes: { email: 'ada@example.com', plan: 'pro' } })
       .reply(200, {})
@@ -243,10 +221,7 @@ describe('Drift.blockedAttributes (cloud)', () => {
 
   it('should drop blocked traits from identify with warnings naming them, never their values', async () => {
     const t = fresh()
-    api()
-      .get('/contacts')
-      .query({ idType: 'external', id: 'u-1' })
-      .reply(200, { data: [{ id: 11, createdAt: 1, attributes: { externalId: 'u-1' } }] })
+    knownUser('u-1', 11)
     api()
       .patch('/contacts/11', { attributes: { email: 'ada@example.com', billing_city: 'Paris' } })
       .reply(200, {})
