@@ -2,7 +2,7 @@ import { isNullish } from '../shared/absent'
 import { badRequest, conflict, notFound } from './errors'
 import { SANDBOX_ORG_ID } from './store'
 import type { AccountCustomProperty, SandboxAccount, SandboxState } from './types'
-import { isFlatValue, isPlainObject, requireBody, requireInteger, requireNonEmptyString } from './validate'
+import { isFlatValue, isRecord, requireBody, requireInteger, requireNonEmptyString } from './validate'
 
 // The sandbox's rules for accounts (Drift's `/accounts` routes), on the same plain in-memory state as contacts: a
 // domain belongs to one account, compared case-insensitively.
@@ -12,7 +12,7 @@ function customProperties(value: unknown): AccountCustomProperty[] {
   if (!Array.isArray(value)) throw badRequest('customProperties must be an array', { field: 'customProperties' })
   return value.map((item: unknown, i) => {
     const field = `customProperties[${i}]`
-    if (!isPlainObject(item)) throw badRequest(`${field} must be an object {label, name, value, type}`, { field })
+    if (!isRecord(item)) throw badRequest(`${field} must be an object {label, name, value, type}`, { field })
     const name = requireNonEmptyString(item.name, `${field}.name`)
     if (!isFlatValue(item.value)) {
       throw badRequest(`${field}.value must be a string, number, boolean or null (flat values only)`, {

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { isNullish } from '../shared/absent'
+import { isRecord } from '../shared/record'
 
 // Drift's signed identities: an HS256 JWT whose `sub` is the user id, signed with the secret from Drift's
 // settings. The sandbox signs (for tests and demos) and verifies them; tokens are never stored or logged.
@@ -33,9 +34,7 @@ export interface IdentityVerification {
 function parseJson(part: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined
+    return isRecord(value) ? value : undefined
   } catch {
     return undefined
   }

@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { emptyState } from './store'
 import type { AttributeType, SandboxState } from './types'
-import { isFlatValue, isPlainObject } from './validate'
+import { isFlatValue, isRecord } from './validate'
 import { parseVariants, type Variants } from './variants'
 
 // The optional JSON file the state is loaded from at start and saved to on close. Counts are not saved.
@@ -34,13 +34,13 @@ const TEXT = rule((v) => typeof v === 'string' && v !== '', 'must be a non-empty
 const STRING = rule((v) => typeof v === 'string', 'must be a string')
 const BOOLEAN = rule((v) => typeof v === 'boolean', 'must be true or false')
 const ARRAY = rule(Array.isArray, 'must be an array')
-const OBJECT = rule(isPlainObject, 'must be an object')
+const OBJECT = rule(isRecord, 'must be an object')
 
 /** An object whose every value passes `valueRule`, reported key by key. */
 const objectOf =
   (valueRule: (value: unknown) => boolean, text: string): Check =>
   (value, where) => {
-    if (!isPlainObject(value)) return `${where} must be an object`
+    if (!isRecord(value)) return `${where} must be an object`
     const bad = Object.keys(value).find((key) => !valueRule(value[key]))
     return bad === undefined ? undefined : `${where}.${bad} ${text}`
   }
@@ -61,7 +61,7 @@ const listOf =
   }
 
 function itemProblem(item: unknown, where: string, fields: Record<string, Check>): string | undefined {
-  if (!isPlainObject(item)) return `${where} must be an object`
+  if (!isRecord(item)) return `${where} must be an object`
   for (const [name, check] of Object.entries(fields)) {
     const problem = check(item[name], `${where}.${name}`)
     if (problem) return problem
@@ -160,7 +160,7 @@ export async function loadStateFile(
   } catch {
     throw new Error(`stateFile ${file} is not valid JSON`)
   }
-  if (!isPlainObject(saved) || saved.version !== FORMAT_VERSION || LISTS.some((key) => !Array.isArray(saved[key]))) {
+  if (!isRecord(saved) || saved.version !== FORMAT_VERSION || LISTS.some((key) => !Array.isArray(saved[key]))) {
     throw new Error(
       `stateFile ${file} is not a sandbox state file (version ${FORMAT_VERSION} with ${LISTS.join(', ')})`
     )

@@ -1,11 +1,10 @@
 import type { FlatValue } from './types'
 import { badRequest } from './errors'
+import { isRecord } from '../shared/record'
 
 // Request-body checks shared by the Drift routes. Each error names the field and the rule.
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
+export { isRecord }
 
 export function isFlatValue(value: unknown): value is FlatValue {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true
@@ -22,13 +21,13 @@ function describe(value: unknown): string {
 
 /** The request body itself must be a JSON object. */
 export function requireBody(body: unknown): Record<string, unknown> {
-  if (!isPlainObject(body)) throw badRequest('The request body must be a JSON object')
+  if (!isRecord(body)) throw badRequest('The request body must be a JSON object')
   return body
 }
 
 /** Drift accepts flat attribute values only (string, number, boolean, null): nested objects and arrays are refused. */
 export function requireFlatAttributes(value: unknown, field: string): Record<string, FlatValue> {
-  if (!isPlainObject(value)) throw badRequest(`${field} must be an object of attribute values`, { field })
+  if (!isRecord(value)) throw badRequest(`${field} must be an object of attribute values`, { field })
   for (const [key, item] of Object.entries(value)) {
     if (!isFlatValue(item)) {
       throw badRequest(

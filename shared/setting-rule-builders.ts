@@ -6,6 +6,7 @@
  */
 import { isAbsent } from './absent'
 import type { DateUnit } from './types'
+import { isRecord } from './record'
 
 /**
  * A check: the problem, or undefined when fine. The problem follows the setting's name, so it says the rule
@@ -52,9 +53,7 @@ export class SettingsError extends Error {
 }
 
 /** Settings come as an object (a list is not one). */
-export function isSettingsObject(input: unknown): input is Record<string, unknown> {
-  return typeof input === 'object' && input !== null && !Array.isArray(input)
-}
+export const isSettingsObject = isRecord
 
 /**
  * Settings that are neither an object nor absent (a string, a list): one issue, rather than "embedId …", which

@@ -1,5 +1,6 @@
 import { toExactId } from './json'
 import type { TimelineEvent, TimelineTarget } from './timeline-event'
+import { isRecord } from '../../shared/record'
 
 // What Drift's REST API sends and receives, as this client reads and writes it: bodies are read leniently (any
 // missing part is "none"), ids exactly (Drift's ids are 64-bit integers).
@@ -34,7 +35,7 @@ export function timelineJson(to: TimelineTarget, { event, createdAt, attributes 
 }
 
 export function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+  return isRecord(value) ? value : {}
 }
 
 export function toContact(value: unknown): DriftContact | undefined {

@@ -4,7 +4,7 @@ import { badRequest, notFound } from '../errors'
 import { verifyIdentity } from '../signed-identity'
 import { addWidgetCall } from '../store'
 import type { IdentityCheck, WidgetCall } from '../types'
-import { isPlainObject } from '../validate'
+import { isRecord } from '../validate'
 import { EMBED_ID_PATTERN, widgetScript } from '../widget'
 
 // The widget script at Drift's path and the route its reports arrive at. No faults or rate limit here.
@@ -21,7 +21,7 @@ function allowCors(reply: FastifyReply): FastifyReply {
 }
 
 function tokenIn(options: unknown): string | undefined {
-  if (!isPlainObject(options)) return undefined
+  if (!isRecord(options)) return undefined
   for (const key of TOKEN_KEYS) if (typeof options[key] === 'string' && options[key] !== '') return options[key]
   return undefined
 }
@@ -29,7 +29,7 @@ function tokenIn(options: unknown): string | undefined {
 /** Removes signed-identity tokens wherever they appear: they are never stored or shown. */
 function withoutTokens(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutTokens)
-  if (!isPlainObject(value)) return value
+  if (!isRecord(value)) return value
   return Object.fromEntries(
     Object.entries(value)
       .filter(([key]) => !TOKEN_KEYS.includes(key))
@@ -57,7 +57,7 @@ function parseWidgetCall(ctx: SandboxContext, raw: unknown): WidgetCall {
       throw badRequest('The body must be JSON')
     }
   }
-  if (!isPlainObject(body)) throw badRequest('The body must be a JSON object')
+  if (!isRecord(body)) throw badRequest('The body must be a JSON object')
   const { sessionId, embedId, seq, method, args, beforeLoad, at, ignored } = body
   if (typeof sessionId !== 'string' || sessionId === '' || sessionId.length > 100) {
     throw badRequest('sessionId must be a string of 1 to 100 characters', { field: 'sessionId' })

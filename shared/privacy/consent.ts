@@ -5,6 +5,7 @@
  * runs in the browser plugin, the cloud actions and the replay alike, with the same reasons everywhere.
  */
 import { isNullish } from '../absent'
+import { isRecord } from '../record'
 
 /** What to do with an event that carries no consent preferences at all (Segment sends such events). */
 export type ConsentWhenMissing = 'send' | 'skip'
@@ -37,10 +38,6 @@ const PREFERENCES = 'context.consent.categoryPreferences'
 
 /** Consent that is there but malformed, so it is denied rather than taken as missing. */
 const INVALID = {}
-
-/** An object that is not a list (null and lists are not; a revoked Proxy throws). */
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /**
  * Reads `context.consent.categoryPreferences` from a Segment event (anything with a `context`), for

@@ -1,4 +1,5 @@
 import type { Analytics } from '@segment/analytics-next'
+import { isRecord } from '../../../shared/record'
 
 /** Marks what Drift told us, so analytics never sends it back into Drift (an echo loop froze Drift's chat). */
 const NOT_TO_DRIFT = { integrations: { Drift: false } }
@@ -21,7 +22,7 @@ export function forwardWidgetEvent(
   payload: unknown,
   identifyOnEmailCapture: boolean
 ): void {
-  const given = (typeof payload === 'object' && payload && !Array.isArray(payload) ? payload : {}) as {
+  const given = (isRecord(payload) ? payload : {}) as {
     data?: { email?: unknown }
     email?: unknown
   }
