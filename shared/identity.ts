@@ -1,4 +1,5 @@
 import { warningReason } from './mapping-warnings'
+import { BLANK } from './text'
 
 /**
  * The identity guard. Drift ties a visitor to the id given to `identify`; visitors who share an id see each
@@ -34,7 +35,7 @@ const RULES: Array<[(id: string, lower: string, options: IdentityOptions) => unk
     'must be exact: send large numeric ids as text'
   ],
   // Zero-width and other format characters alone look blank: '\u200b' would be one shared "invisible" user.
-  [(id) => /^[\s\p{Cf}]*$/u.test(id), 'must not be blank'],
+  [(id) => BLANK.test(id), 'must not be blank'],
   // It would not match the same user elsewhere.
   [(id) => id.trim() !== id, 'must not have spaces around it'],
   [(id) => id.length > MAX_USER_ID_LENGTH, `must be at most ${MAX_USER_ID_LENGTH} characters`],

@@ -5,6 +5,7 @@
  * Imports only absent.ts and types, so no settings module depends on another in a circle.
  */
 import { isAbsent } from './absent'
+import { BLANK } from './text'
 import type { DateUnit } from './types'
 import { isRecord } from './record'
 
@@ -164,7 +165,8 @@ export const SEPARATOR: ItemRule = {
  * (No lookbehind: Safari < 16.4 cannot parse one.)
  */
 export const NAME: ItemRule = {
-  pattern: /^(?![\s\p{Cf}]*$)\S([\s\S]*\S)?$/u,
+  // Not BLANK (its pattern as a lookahead), then no space at either end.
+  pattern: new RegExp(`^(?!${BLANK.source.slice(1)})\\S([\\s\\S]*\\S)?$`, 'u'),
   rule: 'must be a string, not blank and without spaces around it'
 }
 

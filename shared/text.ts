@@ -2,6 +2,9 @@
 
 const hasIsWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
 
+/** Blank: nothing but white space and invisible format characters (zero-width space, BOM, …). */
+export const BLANK = /^[\s\p{Cf}]*$/u
+
 /** Whether a string has no lone UTF-16 surrogate (URLs and JSON encoders would turn one into U+FFFD). */
 export function isWellFormed(text: string): boolean {
   // A method call, not `.call`: V8 inlines it, and the flattener runs it for every key and string.

@@ -15,7 +15,7 @@
  *   among the parts tried, and a false match can only drop an attribute, never let a secret through.
  */
 import { warning } from '../mapping-warnings'
-import { named, stringList, type ItemRule } from '../setting-rule-builders'
+import { NAME, named, stringList, type ItemRule } from '../setting-rule-builders'
 import type { DriftAttributes, MappingResult, MappingWarning } from '../types'
 
 export const DEFAULT_BLOCKED_ATTRIBUTES: readonly string[] = [
@@ -38,7 +38,8 @@ export const DEFAULT_BLOCKED_ATTRIBUTES: readonly string[] = [
  * every attribute). The list holds at most 200 entries.
  */
 export const BLOCKED_ATTRIBUTE: ItemRule = {
-  pattern: /^(?!\**$)(?![\s\p{Cf}]*$)(?=[\s\S]{1,200}$)\S([\s\S]*\S)?$/u,
+  // A NAME (the pattern after its `^`), at most 200 characters and not only `*`.
+  pattern: new RegExp(`^(?!\\**$)(?=[\\s\\S]{1,200}$)${NAME.pattern.source.slice(1)}`, 'u'),
   rule: 'must be a name or *-pattern: 1-200 characters, no spaces around it, not only *'
 }
 
