@@ -1,7 +1,6 @@
-import { driftPlugin, type DriftPlugin } from '../../destinations/drift-web/plugin'
-import { loadAnalytics } from '../../destinations/drift-web/__tests__/helpers/analytics'
-import { useWidgetPage } from '../../destinations/drift-web/__tests__/helpers/destination'
-import { sandbox, sleep, waitFor } from '../../destinations/drift-web/__tests__/helpers/page'
+import type { DriftPlugin } from '../../destinations/drift-web/plugin'
+import { loadReadyPlugin, useWidgetPage } from '../../destinations/drift-web/__tests__/helpers/destination'
+import { sandbox, sleep } from '../../destinations/drift-web/__tests__/helpers/page'
 import { HOSTILE_EVENTS, corpusFor } from '../hostile/corpus'
 import { driftReasons, runDevice, widgetCallCount } from '../hostile/device'
 import { MB, heapAfterGc } from '../hostile/memory'
@@ -14,12 +13,7 @@ jest.setTimeout(60_000)
 
 const page = useWidgetPage()
 
-async function setup(): Promise<{ plugin: DriftPlugin; analytics: Awaited<ReturnType<typeof loadAnalytics>>[0] }> {
-  const plugin = driftPlugin({ embedId: 'embed-1', scriptOrigin: page.server().origin })
-  const [analytics] = await loadAnalytics([plugin])
-  await waitFor(() => sandbox()?.ready === true, 'the widget to be ready')
-  return { plugin, analytics }
-}
+const setup = () => loadReadyPlugin(page)
 
 const settle = (plugin: DriftPlugin) => async () => {
   await plugin.client?.idle()

@@ -1,20 +1,13 @@
 import type { Context } from '@segment/analytics-next'
-import { driftPlugin, type DriftPlugin } from '../plugin'
-import { loadAnalytics } from './helpers/analytics'
-import { driftCalls, sandbox, sleep, waitFor } from './helpers/page'
-import { useWidgetPage } from './helpers/destination'
+import { driftCalls, sleep } from './helpers/page'
+import { loadReadyPlugin, useWidgetPage } from './helpers/destination'
 
 // Device mode gets blocked attributes from the mapping core (flattenOptionsOf(settings)): with no
 // blockedAttributes setting, the default list of secrets is dropped from identify, track and group.
 
 const page = useWidgetPage()
 
-async function setup(): Promise<{ plugin: DriftPlugin; analytics: Awaited<ReturnType<typeof loadAnalytics>>[0] }> {
-  const plugin = driftPlugin({ embedId: 'embed-1', scriptOrigin: page.server().origin })
-  const [analytics] = await loadAnalytics([plugin])
-  await waitFor(() => sandbox()?.ready === true, 'the widget to be ready')
-  return { plugin, analytics }
-}
+const setup = () => loadReadyPlugin(page)
 
 const logMessages = (ctx: Context) => ctx.logs().map((log) => String(log.message))
 

@@ -4,7 +4,7 @@ import { driftPlugin, type DriftPlugin } from '../plugin'
 import { CONSENT_CHANGED } from '../widget/consent'
 import { loadAnalytics } from './helpers/analytics'
 import { loadDestination, ready, useWidgetPage } from './helpers/destination'
-import { driftCalls, sandbox, sleep, waitFor, widgetScripts } from './helpers/page'
+import { driftCalls, sandbox, sleep, widgetScripts } from './helpers/page'
 
 const page = useWidgetPage()
 
@@ -48,11 +48,7 @@ const widgetRequests = () =>
     .requests.slice(requestsBefore)
     .filter((url) => url.startsWith('/include/'))
 
-async function settle(plugin: DriftPlugin): Promise<void> {
-  await waitFor(() => sandbox()?.ready === true, 'the widget to be ready')
-  await plugin.client?.idle()
-  await sleep(20)
-}
+const settle = (plugin: DriftPlugin) => ready(plugin.client)
 
 /** Nothing of Drift on the page: no stub, no script tag, no request to the widget origin (after time for one). */
 async function expectNoWidget(): Promise<void> {

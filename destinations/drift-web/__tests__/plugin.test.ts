@@ -3,7 +3,7 @@ import type { DeviceSettingsInput } from '../../../shared/settings-rules'
 import { driftPlugin, type DriftPlugin } from '../plugin'
 import { loadAnalytics } from './helpers/analytics'
 import { driftCalls, sandbox, sleep, waitFor, widgetScripts } from './helpers/page'
-import { useWidgetPage } from './helpers/destination'
+import { ready, useWidgetPage } from './helpers/destination'
 
 const page = useWidgetPage()
 
@@ -28,11 +28,7 @@ async function setup(settings: Partial<DeviceSettingsInput> = {}, extra: Plugin[
   return { plugin, analytics }
 }
 
-async function settle(plugin: DriftPlugin): Promise<void> {
-  await waitFor(() => sandbox()?.ready === true, 'the widget to be ready')
-  await plugin.client?.idle()
-  await sleep(20)
-}
+const settle = (plugin: DriftPlugin) => ready(plugin.client)
 
 function returningUser(id: string, traits: object): void {
   localStorage.setItem('ajs_user_id', JSON.stringify(id))

@@ -2,6 +2,7 @@ import type { Analytics, Plugin } from '@segment/analytics-next'
 import type { Subscription } from '@segment/browser-destination-runtime/types'
 import nock from 'nock'
 import driftWebDestination, { driftBrowserDestination } from '../../destination'
+import { driftPlugin, type DriftPlugin } from '../../plugin'
 import type { DriftClient } from '../../widget/client'
 import { loadAnalytics } from './analytics'
 import { resetPage, sandbox, sleep, waitFor } from './page'
@@ -79,8 +80,17 @@ export async function loadDestination(
   return { analytics, plugins, client }
 }
 
-export async function ready(client: DriftClient): Promise<void> {
+/** Waits for the sandbox widget's `ready` and for the controller to have sent every call. */
+export async function ready(client: DriftClient | undefined): Promise<void> {
   await waitFor(() => sandbox()?.ready === true, 'the widget to be ready')
-  await client.idle()
+  await client?.idle()
   await sleep(20)
+}
+
+/** driftPlugin with the widget page's server as its script origin, in a real analytics-next, its widget ready. */
+export async function loadReadyPlugin(page: WidgetPage): Promise<{ plugin: DriftPlugin; analytics: Analytics }> {
+  const plugin = driftPlugin({ embedId: 'embed-1', scriptOrigin: page.server().origin })
+  const [analytics] = await loadAnalytics([plugin])
+  await waitFor(() => sandbox()?.ready === true, 'the widget to be ready')
+  return { plugin, analytics }
 }
