@@ -5,7 +5,7 @@ import { connectDrift, reportUnknownSettings } from './widget/connect'
 import { consented } from './widget/consent'
 import { contextLog, knownUser, pageName, userOf } from './widget/context'
 import { keptFromDrift } from './widget/integrations'
-import { PREFIX, type Log } from './widget/types'
+import { prefixed, type Log } from './widget/types'
 
 // No runtime or actions-core imports here: this module is the small bundle (`npm run size`).
 
@@ -39,7 +39,7 @@ export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
     if (keptFromDrift(ctx)) return ctx
     try {
       // A call made while `load` still waits (a returning user's signed identity) waits with it, in order.
-      const client = await (loading ?? Promise.reject(new Error(`${PREFIX} not loaded`)))
+      const client = await (loading ?? Promise.reject(new Error(prefixed('not loaded'))))
       if (await consented(client, ctx)) await send(client, contextLog(ctx))
     } catch (error) {
       ctx.setFailedDelivery({ reason: error })

@@ -9,7 +9,7 @@ import { forwardWidgetEvent } from './events'
 import { signedIdentify, type Identified } from './identify'
 import { insertWidgetScript } from './load'
 import { installStub } from './stub'
-import { PREFIX, warning, type DriftWidgetApi, type DriftWidget, type KnownUser, type Log } from './types'
+import { prefixed, type DriftWidgetApi, type DriftWidget, type KnownUser, type Log } from './types'
 
 export type { KnownUser }
 
@@ -22,13 +22,13 @@ const noop = () => {}
 
 /** Mapping warnings go to the event's log: nothing is dropped or changed silently. */
 function report(log: Log, result: MappingResult): DriftAttributes {
-  for (const w of result.warnings) log('warn', `${PREFIX} ${w.path || 'input'} ${w.action}: ${w.reason}`)
+  for (const w of result.warnings) log('warn', prefixed(`${w.path || 'input'} ${w.action}: ${w.reason}`))
   return result.attributes
 }
 
 /** A call refused for a missing or blank field (thrown: the event gets a failed delivery). */
 function refuse(call: string, field: string): never {
-  throw new TypeError(`${PREFIX} ${call} needs a non-blank ${field}`)
+  throw new TypeError(prefixed(`${call} needs a non-blank ${field}`))
 }
 
 /**
@@ -78,7 +78,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     if (Object.keys(attributes).length) return enqueue(log, () => attributesWhenReady(attributes))
     log(
       'warn',
-      warning(
+      prefixed(
         process.env.NODE_ENV !== 'production' ? 'no attributes left after mapping: nothing sent' : 'no-attributes'
       )
     )
@@ -105,7 +105,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     if (failure) return Promise.reject(failure)
     const held = !api
     if (held && queued >= MAX_HELD_CALLS) {
-      const message = warning(
+      const message = prefixed(
         process.env.NODE_ENV !== 'production'
           ? `${MAX_HELD_CALLS} calls are already waiting for the Drift widget; this call was dropped`
           : 'queue-full'
@@ -137,7 +137,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
   // The readiness timer may still fire after a failure or `ready`: both make it do nothing.
   function fail(reason: string): void {
     if (api || failure) return
-    failure = new Error(`${PREFIX} ${reason}`)
+    failure = new Error(prefixed(reason))
     console.error(failure.message)
     waiting = false
     answerReady?.[1](failure)
@@ -149,7 +149,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     clearTimeout(readyTimer)
     if (failure)
       console.warn(
-        warning(
+        prefixed(
           process.env.NODE_ENV !== 'production'
             ? 'the Drift widget became ready after all; calls are sent again'
             : 'late-ready'

@@ -3,7 +3,7 @@ import { DEVICE_SETTINGS, checkDeviceSettings, unknownSettings } from '../../../
 import { createDriftClient, type DriftClient } from './client'
 import { holdUntilConsent } from './consent'
 import { contextLog, knownUser } from './context'
-import { PREFIX, warning, type Log } from './types'
+import { prefixed, type Log } from './types'
 
 /**
  * What both faces do to get going: check the settings before the page is touched (an invalid embedId never
@@ -16,7 +16,7 @@ export async function connectDrift(settings: unknown, analytics: Analytics, log:
   try {
     checked = checkDeviceSettings(settings)
   } catch (error) {
-    const message = `${PREFIX} ${(error as Error).message}`
+    const message = prefixed((error as Error).message)
     console.error(message)
     log('error', message)
     throw error
@@ -41,7 +41,7 @@ export async function connectDrift(settings: unknown, analytics: Analytics, log:
  */
 export function reportUnknownSettings(settings: unknown, log: Log): void {
   for (const key of unknownSettings(DEVICE_SETTINGS, settings)) {
-    const message = warning(
+    const message = prefixed(
       process.env.NODE_ENV !== 'production'
         ? `the setting "${key}" is not a Drift setting and is ignored (check its spelling)`
         : `unknown-setting ${key}`

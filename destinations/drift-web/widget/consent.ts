@@ -1,7 +1,7 @@
 import type { Context } from '@segment/analytics-next'
 import { consentVerdict, eventConsentStatus } from '../../../shared/privacy/consent'
 import type { DriftClient } from './client'
-import { PREFIX } from './types'
+import { prefixed } from './types'
 
 /** The track call consent wrappers send when the visitor changes their choices: a signal, not a visitor action. */
 export const CONSENT_CHANGED = 'Segment Consent Preference Updated'
@@ -30,7 +30,7 @@ export async function consented(client: DriftClient, ctx: Context): Promise<bool
   const { consentCategories, consentWhenMissing } = client.settings
   const verdict = consentVerdict(eventConsentStatus(ctx.event, consentCategories), consentWhenMissing)
   if (!verdict.send) {
-    ctx.log('info', `${PREFIX} not sent: ${verdict.reason}`)
+    ctx.log('info', prefixed(`not sent: ${verdict.reason}`))
     return false
   }
   // Started once, by the first event granted; later events wait for it, so the identity goes first.

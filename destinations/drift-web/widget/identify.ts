@@ -2,7 +2,7 @@ import { guardUserId } from '../../../shared/identity'
 import { isAbsent } from '../../../shared/absent'
 import type { DeviceSettings } from '../../../shared/settings-rules'
 import type { DriftAttributes } from '../../../shared/types'
-import { PREFIX, warning, type DriftWidget, type KnownUser, type Log } from './types'
+import { prefixed, type DriftWidget, type KnownUser, type Log } from './types'
 
 /** The last identify sent: `id` + a key of its attributes (dedupe, user switch), and whether it was signed. */
 export interface Identified {
@@ -11,7 +11,7 @@ export interface Identified {
   signed: boolean
 }
 
-const DUPLICATE = warning(
+const DUPLICATE = prefixed(
   process.env.NODE_ENV !== 'production'
     ? 'identify skipped: same user and attributes as the last one sent'
     : 'identify-duplicate'
@@ -40,11 +40,11 @@ export async function signedIdentify(
   const token = user.token ?? (await resolveToken(settings, user.userId, log))
   const signed = token !== undefined
   const guard = guardUserId(user.userId, { blockedIds: settings.blockedUserIds, signed })
-  if (!guard.ok) return void log('warn', `${PREFIX} identify not sent: ${guard.reason}`)
-  if (guard.warning) log('warn', `${PREFIX} ${guard.warning}`)
+  if (!guard.ok) return void log('warn', prefixed(`identify not sent: ${guard.reason}`))
+  if (guard.warning) log('warn', prefixed(guard.warning))
   if (settings.requireSignedIdentity && !signed) {
     // A refusal: the same text in production.
-    const message = warning('identify not sent: requireSignedIdentity needs a signed identity')
+    const message = prefixed('identify not sent: requireSignedIdentity needs a signed identity')
     log('warn', message)
     return void once(message)
   }
@@ -76,7 +76,7 @@ async function resolveToken(settings: DeviceSettings, userId: unknown, log: Log)
   } catch (error) {
     log(
       'warn',
-      warning(
+      prefixed(
         process.env.NODE_ENV !== 'production'
           ? `the signedIdentity resolver gave no token: ${(error as Error).message}`
           : 'no-token'

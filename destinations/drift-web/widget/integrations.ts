@@ -1,6 +1,6 @@
 import type { Context } from '@segment/analytics-next'
 import { isAbsent, isNullish } from '../../../shared/absent'
-import { warning, type Log } from './types'
+import { prefixed, type Log } from './types'
 
 /** The catalog name of the browser destination; its action plugins are named after it. */
 export const DESTINATION_NAME = 'Drift Web (Actions)'
@@ -34,7 +34,7 @@ export function keptFromDrift(ctx: Context): boolean {
   if (off)
     ctx.log(
       'debug',
-      warning(process.env.NODE_ENV !== 'production' ? 'not sent: integrations.Drift is false' : 'integrations-off')
+      prefixed(process.env.NODE_ENV !== 'production' ? 'not sent: integrations.Drift is false' : 'integrations-off')
     )
   return off
 }
@@ -55,7 +55,7 @@ export function tokenFromIntegrations(integrations: unknown, log: Log): string |
       const ignored = `integrations.Drift.${key} ignored`
       log(
         'warn',
-        warning(
+        prefixed(
           process.env.NODE_ENV !== 'production'
             ? ignored +
                 (ours
