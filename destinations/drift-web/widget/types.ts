@@ -42,7 +42,7 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 /** Where a call reports what happened to it: analytics-next's `ctx.log` for the event being delivered. */
 export type Log = (level: LogLevel, message: string, extras?: object) => void
 
-export const PREFIX = '[Drift]'
+const PREFIX = '[Drift]'
 
 /**
  * A message with the `[Drift]` prefix. For a warning, call it as `prefixed(process.env.NODE_ENV !== 'production' ? 'text' : 'code')`, written out
