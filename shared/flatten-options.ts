@@ -35,24 +35,21 @@ export function flattenOptionsOf(settings: {
 }
 
 /**
- * Development builds only (production builds leave it out): options come from code, and the settings they are
- * made of are checked before, so a wrong one is a programming error, a RangeError naming it.
+ * A wrong option is refused with a RangeError naming it, in every build: `toDriftAttributes` is public (`./shared`),
+ * so options may come from a caller's JavaScript, not only from settings checked before.
  */
-export const checkOptions =
-  process.env.NODE_ENV !== 'production'
-    ? (options: FlattenOptions): void => {
-        // Only the options given: the common call gives none.
-        for (const key in options) {
-          const value: unknown = options[key as keyof FlattenOptions]
-          if (value === undefined) continue
-          // maxDepth, maxAttributes, maxStringLength, maxValues.
-          if (key.startsWith('max') && !(Number.isInteger(value) && (value as number) >= 1)) {
-            throw new RangeError(`${key} must be a whole number >= 1`)
-          }
-          if (key === 'separator' && typeof value !== 'string') throw new RangeError('separator must be a string')
-          if (key === 'dateUnit' && value !== 'seconds' && value !== 'milliseconds') {
-            throw new RangeError('dateUnit must be "seconds" or "milliseconds"')
-          }
-        }
-      }
-    : undefined
+export function checkOptions(options: FlattenOptions): void {
+  // Only the options given: the common call gives none.
+  for (const key in options) {
+    const value: unknown = options[key as keyof FlattenOptions]
+    if (value === undefined) continue
+    // maxDepth, maxAttributes, maxStringLength, maxValues.
+    if (key.startsWith('max') && !(Number.isInteger(value) && (value as number) >= 1)) {
+      throw new RangeError(`${key} must be a whole number >= 1`)
+    }
+    if (key === 'separator' && typeof value !== 'string') throw new RangeError('separator must be a string')
+    if (key === 'dateUnit' && value !== 'seconds' && value !== 'milliseconds') {
+      throw new RangeError('dateUnit must be "seconds" or "milliseconds"')
+    }
+  }
+}

@@ -50,7 +50,7 @@ let busy = false
 export function toDriftAttributes(input: unknown, options: FlattenOptions = {}): MappingResult {
   // Only a getter of the input calling back in gets here: it gets nothing rather than spoil the walk under way.
   if (busy) return { attributes: {}, warnings: [warning('', 'dropped', 'threw')] }
-  checkOptions?.(options)
+  checkOptions(options)
   const o: Record<string, unknown> = { ...D }
   // An option set to undefined takes its default.
   for (const key in options) o[key] = options[key as keyof FlattenOptions] ?? o[key]

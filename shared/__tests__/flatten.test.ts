@@ -557,6 +557,25 @@ describe('toDriftAttributes: limits and text', () => {
 })
 
 describe('toDriftAttributes: production builds', () => {
+  it('should still refuse a wrong option with a RangeError naming it when NODE_ENV is production', () => {
+    const env = process.env.NODE_ENV
+    process.env.NODE_ENV = 'production'
+    try {
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { toDriftAttributes: production } = require('../flatten') as typeof import('../flatten')
+        expect(() => production({ a: 1 }, { dateUnit: 'days' as never })).toThrow(
+          new RangeError('dateUnit must be "seconds" or "milliseconds"')
+        )
+        expect(() => production({ a: 1 }, { maxDepth: 0 })).toThrow(
+          new RangeError('maxDepth must be a whole number >= 1')
+        )
+      })
+    } finally {
+      process.env.NODE_ENV = env
+    }
+  })
+
   it('should give short reasons (code and detail) when NODE_ENV is production, and the same attributes', () => {
     const input = { a: null, m: new Map(), deep: { x: NaN }, tags: ['a', undefined], ok: 1 }
     const env = process.env.NODE_ENV
