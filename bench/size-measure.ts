@@ -63,32 +63,38 @@ export async function measure(
   }
 }
 
-/** Production bundles (NODE_ENV=production) of a page: analytics-next bundled in, our entries from source. */
-export async function page(contents: string): Promise<Measured> {
+/**
+ * A production bundle (NODE_ENV=production) of a page, analytics-next bundled in. From the repository (the
+ * default), our entries resolve to their sources; from an app's folder (the consumer test), to the installed package.
+ */
+export async function page(contents: string, resolveDir = ROOT): Promise<Measured> {
   const result = await build({
-    stdin: { contents, resolveDir: ROOT, loader: 'ts' },
+    stdin: { contents, resolveDir, loader: 'ts' },
     bundle: true,
     minify: true,
     format: 'esm',
     platform: 'browser',
     target: 'es2020',
     define: { 'process.env.NODE_ENV': '"production"' },
-    alias: {
-      'drift-analytics-destination/web/destination': './destinations/drift-web/destination-entry.ts',
-      'drift-analytics-destination/web': './destinations/drift-web/index.ts'
-    },
+    alias:
+      resolveDir === ROOT
+        ? {
+            'drift-analytics-destination/web/destination': './destinations/drift-web/destination-entry.ts',
+            'drift-analytics-destination/web': './destinations/drift-web/index.ts'
+          }
+        : undefined,
     write: false,
     metafile: true,
     logLevel: 'silent',
     outfile: 'out.js',
     plugins: [liquidStub]
   })
-  const code = result.outputFiles[0].contents
+  const output = result.outputFiles[0]
   return {
     name: '',
-    code: '',
-    minified: code.length,
-    gzip: gzipSync(code, { level: 9 }).length,
+    code: output.text,
+    minified: output.contents.length,
+    gzip: gzipSync(output.contents, { level: 9 }).length,
     metafile: result.metafile
   }
 }

@@ -9,9 +9,7 @@ import { spawnSync } from 'node:child_process'
 import { cpSync, mkdtempSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { build } from 'esbuild'
-import { gzipSync } from 'node:zlib'
-import { ANALYTICS_ALONE, FORBIDDEN_IN_PLUGIN, WEB_BAR_BYTES, WITH_WEB } from '../../bench/size'
+import { ANALYTICS_ALONE, FORBIDDEN_IN_PLUGIN, WEB_BAR_BYTES, WITH_WEB, page } from '../../bench/size'
 
 /** Texts of development builds only (a mapping warning, a widget warning), never in a production bundle. */
 const DEV_ONLY_TEXTS = ['is not JSON data', 'calls are already waiting for the Drift widget']
@@ -150,32 +148,15 @@ async function main(): Promise<void> {
     await step(
       `./web from the installed package: production bundle adds <= ${WEB_BAR_BYTES / 1024} KB gzip over analytics-next`,
       async () => {
-        const bundle = async (contents: string) => {
-          const result = await build({
-            stdin: { contents, resolveDir: app, loader: 'ts' },
-            bundle: true,
-            minify: true,
-            format: 'esm',
-            platform: 'browser',
-            define: { 'process.env.NODE_ENV': '"production"' },
-            write: false,
-            metafile: true,
-            logLevel: 'silent'
-          })
-          const code = result.outputFiles[0].contents
-          return {
-            gzip: gzipSync(code, { level: 9 }).length,
-            inputs: result.metafile.inputs,
-            text: result.outputFiles[0].text
-          }
-        }
-        const alone = await bundle(ANALYTICS_ALONE)
-        const web = await bundle(WITH_WEB)
+        const alone = await page(ANALYTICS_ALONE, app)
+        const web = await page(WITH_WEB, app)
         const added = web.gzip - alone.gzip
-        const forbidden = Object.keys(web.inputs).filter((path) => FORBIDDEN_IN_PLUGIN.some((p) => p.test(path)))
+        const forbidden = Object.keys(web.metafile.inputs).filter((path) =>
+          FORBIDDEN_IN_PLUGIN.some((p) => p.test(path))
+        )
         if (forbidden.length > 0) throw new Error(`the ./web bundle contains ${forbidden.join(', ')}`)
         // Warning texts are for development builds: the installed package must let the bundler fold them away.
-        const devTexts = DEV_ONLY_TEXTS.filter((text) => web.text.includes(text))
+        const devTexts = DEV_ONLY_TEXTS.filter((text) => web.code.includes(text))
         if (devTexts.length > 0)
           throw new Error(`the production ./web bundle keeps development texts: ${devTexts.join(', ')}`)
         if (added > WEB_BAR_BYTES)
