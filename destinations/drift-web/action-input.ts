@@ -1,5 +1,5 @@
 import type { Context } from '@segment/analytics-next'
-import { contextLog } from './widget/context'
+import { contextLog } from './widget/connect'
 import { DESTINATION_NAME, keptFromDrift, tokenFromIntegrations } from './widget/integrations'
 
 /**

@@ -7,6 +7,6 @@
 export { driftPlugin, pageName, PLUGIN_VERSION, type DriftPlugin } from './plugin'
 export { createDriftClient, MAX_HELD_CALLS, type DriftClient, type KnownUser } from './widget/client'
 export { widgetEventName } from './widget/events'
-export { widgetScriptUrl } from './widget/load'
+export { widgetScriptUrl } from './widget/stub'
 export type { Settings } from './generated-types'
 export type { DeviceSettings, DeviceSettingsInput, SignedIdentityResolver } from '../../shared/settings-rules'

@@ -1,11 +1,10 @@
 import type { Analytics, Context, Plugin } from '@segment/analytics-next'
-import type { DeviceSettingsInput } from '../../shared/settings-rules'
+import { DEVICE_SETTINGS, unknownSettings, type DeviceSettingsInput } from '../../shared/settings-rules'
 import type { DriftClient } from './widget/client'
-import { connectDrift, reportUnknownSettings } from './widget/connect'
+import { connectDrift, contextLog, knownUser, pageName, userOf } from './widget/connect'
 import { consented } from './widget/consent'
-import { contextLog, knownUser, pageName, userOf } from './widget/context'
 import { keptFromDrift } from './widget/integrations'
-import { prefixed, type Log } from './widget/types'
+import { prefixed } from './widget/types'
 
 // No runtime or actions-core imports here: this module is the small bundle (`npm run size`).
 
@@ -35,12 +34,25 @@ export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
   let analytics!: Analytics
 
   /** Runs one analytics call against the widget, unless the event keeps Drift out or lacks consent. */
-  async function deliver(ctx: Context, send: (client: DriftClient, log: Log) => unknown): Promise<Context> {
+  async function deliver(ctx: Context): Promise<Context> {
     if (keptFromDrift(ctx)) return ctx
+    const { type, userId, traits, properties, name, category } = ctx.event
+    const log = contextLog(ctx)
     try {
       // A call made while `load` still waits (a returning user's signed identity) waits with it, in order.
-      const client = await (loading ?? Promise.reject(new Error(prefixed('not loaded'))))
-      if (await consented(client, ctx)) await send(client, contextLog(ctx))
+      if (!loading) throw new Error(prefixed('not loaded'))
+      const drift = await loading
+      if (await consented(drift, ctx)) {
+        await (type === 'identify'
+          ? drift.identify(userOf(ctx, userId, traits), log)
+          : type === 'track'
+            ? drift.track(ctx.event.event, properties, log)
+            : type === 'group'
+              ? drift.group(ctx.event.groupId, traits, log)
+              : // analytics-next gives every event the user id it knows (the first page may identify that user).
+                drift.settings.trackPages &&
+                drift.page(pageName(name, category, properties?.title), knownUser(ctx, userId, analytics), log))
+      }
     } catch (error) {
       ctx.setFailedDelivery({ reason: error })
       throw error
@@ -60,25 +72,23 @@ export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
     async load(ctx: Context, instance: Analytics) {
       const log = contextLog(ctx)
       analytics = instance
-      reportUnknownSettings(settings, log)
+      // Settings written by hand that are no Drift setting: `requireSignedIdentiy: true` must not pass for protection.
+      for (const key of unknownSettings(DEVICE_SETTINGS, settings)) {
+        const message = prefixed(
+          process.env.NODE_ENV !== 'production'
+            ? `the setting "${key}" is not a Drift setting and is ignored (check its spelling)`
+            : `unknown-setting ${key}`
+        )
+        console.warn(message)
+        log('warn', message)
+      }
       client = await (loading = connectDrift(settings, instance, log))
     },
 
-    identify: (ctx) =>
-      deliver(ctx, (drift, log) => drift.identify(userOf(ctx, ctx.event.userId, ctx.event.traits), log)),
-
-    track: (ctx) => deliver(ctx, (drift, log) => drift.track(ctx.event.event, ctx.event.properties, log)),
-
-    // analytics-next gives every event the user id it knows (the first page may identify that user).
-    page: (ctx) =>
-      deliver(ctx, (drift, log) => {
-        const { name, category, properties, userId } = ctx.event
-        return (
-          drift.settings.trackPages &&
-          drift.page(pageName(name, category, properties?.title), knownUser(ctx, userId, analytics), log)
-        )
-      }),
-
-    group: (ctx) => deliver(ctx, (drift, log) => drift.group(ctx.event.groupId, ctx.event.traits, log))
+    // One delivery for all four: it reads the event's type.
+    identify: deliver,
+    track: deliver,
+    page: deliver,
+    group: deliver
   }
 }

@@ -1,7 +1,7 @@
 import type { BrowserActionDefinition } from '@segment/browser-destination-runtime/types'
 import { PayloadValidationError, optionalObject, optionalString, skipped } from '../action-input'
 import type { Settings } from '../generated-types'
-import { contextLog } from '../widget/context'
+import { contextLog } from '../widget/connect'
 import type { DriftClient } from '../widget/client'
 import type { Payload } from './generated-types'
 

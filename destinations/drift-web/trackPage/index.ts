@@ -1,7 +1,7 @@
 import type { BrowserActionDefinition } from '@segment/browser-destination-runtime/types'
 import { optionalString, skipped } from '../action-input'
 import type { Settings } from '../generated-types'
-import { contextLog, knownUser, pageName } from '../widget/context'
+import { contextLog, knownUser, pageName } from '../widget/connect'
 import type { DriftClient } from '../widget/client'
 import type { Payload } from './generated-types'
 

@@ -7,8 +7,7 @@ import type { DeviceSettings } from '../../../shared/settings-rules'
 import type { DriftAttributes, MappingResult } from '../../../shared/types'
 import { forwardWidgetEvent } from './events'
 import { signedIdentify, type Identified } from './identify'
-import { insertWidgetScript } from './load'
-import { installStub } from './stub'
+import { installStub, insertWidgetScript } from './stub'
 import { prefixed, type DriftWidgetApi, type DriftWidget, type KnownUser, type Log } from './types'
 
 export type { KnownUser }
@@ -27,8 +26,10 @@ function report(log: Log, result: MappingResult): DriftAttributes {
 }
 
 /** A call refused for a missing or blank field (thrown: the event gets a failed delivery). */
-function refuse(call: string, field: string): never {
-  throw new TypeError(prefixed(`${call} needs a non-blank ${field}`))
+function need(value: unknown, types: string, call: string, field: string): void {
+  if (!types.includes(typeof value) || !String(value).trim()) {
+    throw new TypeError(prefixed(`${call} needs a non-blank ${field}`))
+  }
 }
 
 /**
@@ -37,45 +38,45 @@ function refuse(call: string, field: string): never {
  * `drift.api` (attributes) waits there for `ready`, and every call behind it waits too, so Drift receives
  * everything exactly once and in order. Before `ready` a call's promise resolves at once (the caller goes on:
  * `ready` may take seconds), after it once sent. If the widget fails or is not ready in time, it says so, held
- * calls are dropped (said in their event's log) and later calls reject. Identities (dedupe, user switch, signed identity): widget/identify.ts.
+ * calls are dropped (said in their event's log) and later calls reject. Identities: widget/identify.ts.
  */
 export function createDriftClient(settings: DeviceSettings, win: Window = window) {
   const options = flattenOptionsOf(settings)
-  let stub: DriftWidget
+  let stub: DriftWidget | undefined
   let api: DriftWidgetApi | undefined
   let failure: Error | undefined
   let chain = Promise.resolve()
   /** Calls on the chain not yet done. */
   let queued = 0
-  /** The chain waits for `ready`. */
-  let waiting = false
-  const idlers: Array<() => void> = []
-  /** Answers the one call waiting for `ready` (the chain is serial): sent on `ready`, dropped on failure. */
-  let answerReady: [() => void, (error: Error) => void] | undefined
   let readyTimer: ReturnType<typeof setTimeout> | undefined
   let last: Identified | undefined
   let paged = false
   /** Console warnings already given (each is said once). */
   const said = new Set<string>()
+  /** Settles on the first `ready` or failure: the one call that needs `drift.api` before it waits on it. */
+  let settle!: [() => void, (error: Error) => void]
+  const ready = new Promise<void>((...answers) => (settle = answers))
+  ready.catch(noop)
+  /** Resolves when a call starts waiting for `ready`: nothing more happens until then. */
+  let stall!: () => void
+  const stalled = new Promise<void>((resolve) => (stall = resolve))
 
-  const once = (message: string) => {
-    if (!said.has(message)) console.warn(message)
-    said.add(message)
-  }
-
-  const checkIdle = () => {
-    if (queued === 0 || waiting) idlers.splice(0).forEach((resolve) => resolve())
-  }
+  const once = (message: string) => said.has(message) || (said.add(message), console.warn(message))
 
   // After the script ran, window.drift is the real widget, no longer the stub we installed.
-  const widget = (): DriftWidget => (win as { drift?: DriftWidget }).drift ?? stub
+  const widget = () => ((win as { drift?: DriftWidget }).drift ?? stub) as DriftWidget
 
   const contact = (traits: unknown, campaignSource: unknown, log: Log) =>
     report(log, toDriftContactAttributes(traits, { ...options, campaignSource }))
 
   /** Visitor attributes wait on the chain for `ready`; none left after mapping is said, not sent. */
   function sendAttributes(attributes: DriftAttributes, log: Log): Promise<void> {
-    if (Object.keys(attributes).length) return enqueue(log, () => attributesWhenReady(attributes))
+    if (Object.keys(attributes).length) {
+      return enqueue(log, async () => {
+        if (!api) await (stall(), ready)
+        api!.setUserAttributes(attributes)
+      })
+    }
     log(
       'warn',
       prefixed(
@@ -83,16 +84,6 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
       )
     )
     return Promise.resolve()
-  }
-
-  /** Waits for `ready` (and every call behind it waits too), then sets the visitor attributes. */
-  async function attributesWhenReady(attributes: DriftAttributes): Promise<void> {
-    if (!api) {
-      waiting = true
-      checkIdle()
-      await new Promise<void>((resolve, reject) => (answerReady = [resolve, reject]))
-    }
-    ;(api as DriftWidgetApi).setUserAttributes(attributes)
   }
 
   /**
@@ -119,18 +110,15 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
       if (failure) throw failure
       await run()
     })
-    chain = sent
-      .catch((error: Error) => {
-        if (!held) return
-        const dropped = error === failure
-        const message = error.message + (dropped ? ' (held call dropped)' : '')
-        if (!dropped) console.error(message)
-        log('error', message)
-      })
-      .then(() => {
+    chain = sent.then(
+      () => void queued--,
+      (error: Error) => {
         queued--
-        checkIdle()
-      })
+        if (!held) return
+        if (error !== failure) console.error(error.message)
+        log('error', error.message + (error === failure ? ' (held call dropped)' : ''))
+      }
+    )
     return held ? Promise.resolve() : sent
   }
 
@@ -139,15 +127,14 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     if (api || failure) return
     failure = new Error(prefixed(reason))
     console.error(failure.message)
-    waiting = false
-    answerReady?.[1](failure)
+    settle[1](failure)
   }
 
   function onReady(given: unknown): void {
     const found = (given as DriftWidgetApi | undefined) ?? widget().api
     if (typeof found?.setUserAttributes !== 'function') return fail('widget ready without api')
     clearTimeout(readyTimer)
-    if (failure)
+    if (failure) {
       console.warn(
         prefixed(
           process.env.NODE_ENV !== 'production'
@@ -155,10 +142,10 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
             : 'late-ready'
         )
       )
+    }
     failure = undefined
     api = found
-    waiting = false
-    answerReady?.[0]()
+    settle[0]()
   }
 
   /** drift.identify for a user with an id (mode `identify`): the dedupe, guard and signature are identify.ts's. */
@@ -166,6 +153,9 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     const attributes = contact(user.traits, user.campaignSource, log)
     last = (await signedIdentify(settings, widget, last, user, attributes, log, once)) ?? last
   }
+
+  const identifyKnown = (user: KnownUser | undefined, log: Log) =>
+    user && settings.identityMode === 'identify' && sendIdentify(user, log)
 
   return {
     settings,
@@ -183,7 +173,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
       const { embedId, scriptOrigin, readyTimeoutMs } = settings
       const drift = (stub = installStub(win, scriptOrigin))
       // Nothing else is on the chain yet: the identify goes to the stub before the script is inserted.
-      if (knownUser && settings.identityMode === 'identify') await sendIdentify(knownUser, log)
+      await identifyKnown(knownUser, log)
       drift.on('ready', onReady)
       // Forwarding only starts analytics calls (promises): it does not throw into Drift's widget.
       for (const name of settings.widgetEvents) {
@@ -191,12 +181,10 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
           forwardWidgetEvent(analytics, name, payload, settings.identifyOnEmailCapture)
         )
       }
-      readyTimer = setTimeout(
-        () => fail(`widget not ready within readyTimeoutMs (${readyTimeoutMs} ms)`),
-        readyTimeoutMs
-      )
-      if (drift.init) return // the real widget is already on the page: reuse it
-      insertWidgetScript(win.document, scriptOrigin, embedId).catch((error: Error) => fail(error.message))
+      readyTimer = setTimeout(fail, readyTimeoutMs, `widget not ready within readyTimeoutMs (${readyTimeoutMs} ms)`)
+      // The real widget already on the page is reused.
+      if (!drift.init)
+        insertWidgetScript(win.document, scriptOrigin, embedId).catch((error: Error) => fail(error.message))
     },
 
     /** identify: `drift.identify` with a user id in identity mode `identify`, else visitor attributes. */
@@ -212,16 +200,14 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     /** group: `company_id`, `company_name` and `company_*` as visitor attributes. */
     group(groupId: unknown, traits: unknown, log: Log): Promise<void> {
       // Company attributes without company_id would describe no company in particular.
-      if ((typeof groupId !== 'string' && typeof groupId !== 'number') || !String(groupId).trim()) {
-        refuse('group', 'groupId')
-      }
+      need(groupId, 'stringnumber', 'group', 'groupId')
       return sendAttributes(report(log, toDriftCompanyAttributes(groupId, traits, options)), log)
     },
 
     track(event: unknown, properties: unknown, log: Log): Promise<void> {
-      if (typeof event !== 'string' || !event.trim()) refuse('track', 'event name')
+      need(event, 'string', 'track', 'event name')
       const attributes = report(log, toDriftAttributes(properties, options))
-      return enqueue(log, () => widget().track(event, attributes))
+      return enqueue(log, () => widget().track(event as string, attributes))
     },
 
     /** page: `drift.page(name)`; the first page identifies a known user once if nobody was identified yet. */
@@ -229,7 +215,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
       enqueue(log, async () => {
         const first = !paged && !last
         paged = true
-        if (first && knownUser && settings.identityMode === 'identify') await sendIdentify(knownUser, log)
+        if (first) await identifyKnown(knownUser, log)
         widget().page(name)
       }),
 
@@ -241,11 +227,10 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
         if (stub) widget().reset() // before a consented start, nothing of ours is on the page to reset
       }),
 
-    /** Resolves when every call is sent, or is waiting for `ready` (tests and shutdown use it). */
-    idle: () =>
-      new Promise<void>((resolve) => {
-        idlers.push(resolve)
-        checkIdle()
-      })
+    /**
+     * Resolves when every call made so far is sent, or when the chain waits for `ready` (tests and shutdown use
+     * it). Once ready or failed, the chain itself settles.
+     */
+    idle: () => (api || failure ? chain : Promise.race([chain, stalled]))
   }
 }

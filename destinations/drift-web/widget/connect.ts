@@ -1,9 +1,36 @@
-import type { Analytics } from '@segment/analytics-next'
-import { DEVICE_SETTINGS, checkDeviceSettings, unknownSettings } from '../../../shared/settings-rules'
-import { createDriftClient, type DriftClient } from './client'
+import type { Analytics, Context } from '@segment/analytics-next'
+import { isAbsent } from '../../../shared/absent'
+import { checkDeviceSettings } from '../../../shared/settings-rules'
+import { createDriftClient, type DriftClient, type KnownUser } from './client'
 import { holdUntilConsent } from './consent'
-import { contextLog, knownUser } from './context'
+import { tokenFromIntegrations } from './integrations'
 import { prefixed, type Log } from './types'
+
+/*
+ * What both device faces share to get going and to read an analytics-next Context for the widget controller.
+ * The plugin and the browser destination's actions import this, never each other.
+ */
+
+/** A Context's log as the controller's `Log`. */
+export const contextLog = (ctx: Context): Log => ctx.log.bind(ctx)
+
+/** `page` naming like Segment's classic integration: `category name`, the name, then the page title. */
+export const pageName = (name: unknown, category: unknown, title: unknown): string =>
+  [category, name].filter((part) => typeof part === 'string' && part).join(' ') ||
+  (typeof title === 'string' && title) ||
+  (globalThis.document?.title ?? '')
+
+/** The user an event speaks of, for the controller (no event: only whom analytics knows). */
+export const userOf = (ctx: Context | undefined, userId: unknown, traits: unknown): KnownUser => ({
+  userId,
+  traits,
+  token: ctx && tokenFromIntegrations(ctx.event.integrations, contextLog(ctx)),
+  campaignSource: ctx?.event.context?.campaign?.source
+})
+
+/** The user analytics knows, for the identify a first page makes; undefined when there is no user id. */
+export const knownUser = (ctx: Context | undefined, userId: unknown, analytics: Analytics): KnownUser | undefined =>
+  isAbsent(userId) ? undefined : userOf(ctx, userId, analytics.user().traits())
 
 /**
  * What both faces do to get going: check the settings before the page is touched (an invalid embedId never
@@ -12,41 +39,20 @@ import { prefixed, type Log } from './types'
  * identified first is whom analytics knows then. Rejects with the SettingsError naming the setting and the rule.
  */
 export async function connectDrift(settings: unknown, analytics: Analytics, log: Log): Promise<DriftClient> {
-  let checked
+  let client: DriftClient
   try {
-    checked = checkDeviceSettings(settings)
+    client = createDriftClient(checkDeviceSettings(settings))
   } catch (error) {
     const message = prefixed((error as Error).message)
     console.error(message)
     log('error', message)
     throw error
   }
-  const client = createDriftClient(checked)
-  const user = analytics.user()
   // Before consent nothing is on the page to reset: the controller's failure is ignored like any other.
   analytics.on('reset', () => void client.reset().catch(() => {}))
-  if (checked.consentCategories.length) {
-    holdUntilConsent(client, (ctx) => client.start(knownUser(ctx, user.id(), analytics), analytics, contextLog(ctx)))
-  } else {
-    const userId = user.id()
-    await client.start(userId ? { userId, traits: user.traits() } : undefined, analytics, log)
-  }
+  const start = (ctx?: Context) =>
+    client.start(knownUser(ctx, analytics.user().id(), analytics), analytics, ctx ? contextLog(ctx) : log)
+  if (client.settings.consentCategories.length) holdUntilConsent(client, start)
+  else await start()
   return client
-}
-
-/**
- * Settings written by hand (the plugin face) that are no Drift setting, said once on the console and in the log:
- * `requireSignedIdentiy: true` must not pass for protection. (A catalog's settings carry the runtime's own keys,
- * so the browser destination does not call this.)
- */
-export function reportUnknownSettings(settings: unknown, log: Log): void {
-  for (const key of unknownSettings(DEVICE_SETTINGS, settings)) {
-    const message = prefixed(
-      process.env.NODE_ENV !== 'production'
-        ? `the setting "${key}" is not a Drift setting and is ignored (check its spelling)`
-        : `unknown-setting ${key}`
-    )
-    console.warn(message)
-    log('warn', message)
-  }
 }

@@ -11,12 +11,6 @@ export interface Identified {
   signed: boolean
 }
 
-const DUPLICATE = prefixed(
-  process.env.NODE_ENV !== 'production'
-    ? 'identify skipped: same user and attributes as the last one sent'
-    : 'identify-duplicate'
-)
-
 /**
  * `drift.identify(id, attributes, { userJwt })` for a user with an id, unless the identity guard refuses the id,
  * a required signed identity is missing, or it repeats the last identify. A user switch resets Drift first.
@@ -31,48 +25,60 @@ export async function signedIdentify(
   log: Log,
   once: (message: string) => void
 ): Promise<Identified | undefined> {
-  const id = String(user.userId)
+  // Unsigned: its warning (an email as id) is said only if no token turns up.
+  const guard = guardUserId(user.userId, { blockedIds: settings.blockedUserIds })
+  if (!guard.ok) return void log('warn', prefixed(`identify not sent: ${guard.reason}`))
+  const id = guard.id
   // Attributes are flat: the sorted keys as the replacer give the same key in any key order.
   const key = JSON.stringify(attributes, Object.keys(attributes).sort())
   const same = last?.id === id && last.key === key
-  // Already sent, signed: no need to ask the resolver again (nor to write the contact again).
-  if (same && last.signed) return void log('debug', DUPLICATE)
-  const token = user.token ?? (await resolveToken(settings, user.userId, log))
-  const signed = token !== undefined
-  const guard = guardUserId(user.userId, { blockedIds: settings.blockedUserIds, signed })
-  if (!guard.ok) return void log('warn', prefixed(`identify not sent: ${guard.reason}`))
-  if (guard.warning) log('warn', prefixed(guard.warning))
-  if (settings.requireSignedIdentity && !signed) {
+  // Sent before, signed: not the resolver again (nor the contact). A signed one after an unsigned one proves it.
+  const token = same && last.signed ? undefined : (user.token ?? (await resolveToken(settings, id, log)))
+  if (same && (last.signed || !token)) {
+    return void log(
+      'debug',
+      prefixed(
+        process.env.NODE_ENV !== 'production'
+          ? 'identify skipped: same user and attributes as the last one sent'
+          : 'identify-duplicate'
+      )
+    )
+  }
+  if (guard.warning && !token) log('warn', prefixed(guard.warning))
+  if (settings.requireSignedIdentity && !token) {
     // A refusal: the same text in production.
     const message = prefixed('identify not sent: requireSignedIdentity needs a signed identity')
     log('warn', message)
     return void once(message)
   }
-  // The same unsigned identify again (a signed one after an unsigned one is sent: it proves the identity).
-  if (same && !signed) return void log('debug', DUPLICATE)
   const drift = widget() // asked now: the real widget may have replaced the stub while the resolver ran
   if (last && last.id !== id) drift.reset()
   drift.identify(id, attributes, ...(token ? [{ userJwt: token }] : []))
-  return { id, key, signed }
+  return { id, key, signed: !!token }
 }
 
 /** Asks the `signedIdentity` resolver, at most `signedIdentityTimeoutMs`; never logs the token, only why none. */
-async function resolveToken(settings: DeviceSettings, userId: unknown, log: Log): Promise<string | undefined> {
-  const { signedIdentity: resolver, signedIdentityTimeoutMs: ms } = settings
-  if (!resolver || (typeof userId !== 'string' && typeof userId !== 'number')) return
+async function resolveToken(
+  { signedIdentity, signedIdentityTimeoutMs: ms }: DeviceSettings,
+  id: string,
+  log: Log
+): Promise<string | undefined> {
   let timer: ReturnType<typeof setTimeout> | undefined
   try {
-    const token = await new Promise((resolve, reject) => {
-      timer = setTimeout(
-        reject,
-        ms,
-        new Error(process.env.NODE_ENV !== 'production' ? `no answer within ${ms} ms (signedIdentityTimeoutMs)` : '')
-      )
-      Promise.resolve(String(userId)).then(resolver).then(resolve, reject)
-    })
+    const token =
+      signedIdentity &&
+      (await new Promise((resolve, reject) => {
+        timer = setTimeout(
+          reject,
+          ms,
+          new Error(process.env.NODE_ENV !== 'production' ? `no answer within ${ms} ms (signedIdentityTimeoutMs)` : '')
+        )
+        Promise.resolve(id).then(signedIdentity).then(resolve, reject)
+      }))
     if (typeof token === 'string' && token) return token
-    if (!isAbsent(token))
+    if (!isAbsent(token)) {
       throw new Error(process.env.NODE_ENV !== 'production' ? 'it returned something other than a string' : '')
+    }
   } catch (error) {
     log(
       'warn',
