@@ -1,5 +1,4 @@
 import type { Context } from '@segment/analytics-next'
-import { contextLog } from './widget/connect'
 import { DESTINATION_NAME, keptFromDrift, tokenFromIntegrations } from './widget/integrations'
 
 /**
@@ -26,7 +25,7 @@ export function skipped(context: Context): boolean {
 }
 
 export function eventToken(context: Context): string | undefined {
-  return tokenFromIntegrations(context.event.integrations, contextLog(context))
+  return tokenFromIntegrations(context)
 }
 
 /** The runtime does not validate payloads: a mapped value of the wrong type is refused by name. */

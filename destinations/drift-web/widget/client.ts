@@ -53,10 +53,9 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
   let paged = false
   /** Console warnings already given (each is said once). */
   const said = new Set<string>()
-  /** Settles on the first `ready` or failure: the one call that needs `drift.api` before it waits on it. */
-  let settle!: [() => void, (error: Error) => void]
-  const ready = new Promise<void>((...answers) => (settle = answers))
-  ready.catch(noop)
+  /** Resolves on the first `ready` or failure: the one call that needs `drift.api` before it waits on it. */
+  let wake!: () => void
+  const woken = new Promise<void>((resolve) => (wake = resolve))
   /** Resolves when a call starts waiting for `ready`: nothing more happens until then. */
   let stall!: () => void
   const stalled = new Promise<void>((resolve) => (stall = resolve))
@@ -73,7 +72,9 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
   function sendAttributes(attributes: DriftAttributes, log: Log): Promise<void> {
     if (Object.keys(attributes).length) {
       return enqueue(log, async () => {
-        if (!api) await (stall(), ready)
+        if (!api) await (stall(), woken)
+        // A failure drops the call (the widget may still become ready later, for the calls after it).
+        if (failure) throw failure
         api!.setUserAttributes(attributes)
       })
     }
@@ -127,7 +128,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     if (api || failure) return
     failure = new Error(prefixed(reason))
     console.error(failure.message)
-    settle[1](failure)
+    wake()
   }
 
   function onReady(given: unknown): void {
@@ -145,7 +146,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     }
     failure = undefined
     api = found
-    settle[0]()
+    wake()
   }
 
   /** drift.identify for a user with an id (mode `identify`): the dedupe, guard and signature are identify.ts's. */
@@ -183,8 +184,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
       }
       readyTimer = setTimeout(fail, readyTimeoutMs, `widget not ready within readyTimeoutMs (${readyTimeoutMs} ms)`)
       // The real widget already on the page is reused.
-      if (!drift.init)
-        insertWidgetScript(win.document, scriptOrigin, embedId).catch((error: Error) => fail(error.message))
+      if (!drift.init) insertWidgetScript(win.document, scriptOrigin, embedId, fail)
     },
 
     /** identify: `drift.identify` with a user id in identity mode `identify`, else visitor attributes. */

@@ -2,7 +2,7 @@ import type { Analytics, Context } from '@segment/analytics-next'
 import { isAbsent } from '../../../shared/absent'
 import { checkDeviceSettings } from '../../../shared/settings-rules'
 import { createDriftClient, type DriftClient, type KnownUser } from './client'
-import { holdUntilConsent } from './consent'
+import { held } from './consent'
 import { tokenFromIntegrations } from './integrations'
 import { prefixed, type Log } from './types'
 
@@ -24,7 +24,7 @@ export const pageName = (name: unknown, category: unknown, title: unknown): stri
 export const userOf = (ctx: Context | undefined, userId: unknown, traits: unknown): KnownUser => ({
   userId,
   traits,
-  token: ctx && tokenFromIntegrations(ctx.event.integrations, contextLog(ctx)),
+  token: ctx && tokenFromIntegrations(ctx),
   campaignSource: ctx?.event.context?.campaign?.source
 })
 
@@ -50,9 +50,11 @@ export async function connectDrift(settings: unknown, analytics: Analytics, log:
   }
   // Before consent nothing is on the page to reset: the controller's failure is ignored like any other.
   analytics.on('reset', () => void client.reset().catch(() => {}))
+  let started: Promise<void> | undefined
+  // With consent, the first event granted starts the widget, once; whom analytics knows then is identified.
   const start = (ctx?: Context) =>
-    client.start(knownUser(ctx, analytics.user().id(), analytics), analytics, ctx ? contextLog(ctx) : log)
-  if (client.settings.consentCategories.length) holdUntilConsent(client, start)
+    (started ??= client.start(knownUser(ctx, analytics.user().id(), analytics), analytics, ctx ? contextLog(ctx) : log))
+  if (client.settings.consentCategories.length) held.set(client, start)
   else await start()
   return client
 }

@@ -6,17 +6,11 @@ import { prefixed } from './types'
 /** The track call consent wrappers send when the visitor changes their choices: a signal, not a visitor action. */
 export const CONSENT_CHANGED = 'Segment Consent Preference Updated'
 
-/** Starts the widget for the first event granted. */
-export type ConsentedStart = (ctx: Context) => Promise<void>
-
-/** Clients whose start waits for consent (consentCategories set): their start, run once. */
-const held = new WeakMap<DriftClient, ConsentedStart>()
-
-/** Holds back `client`'s start (the stub, the identity, the widget script) until an event grants consent. */
-export function holdUntilConsent(client: DriftClient, start: ConsentedStart): void {
-  let started: Promise<void> | undefined
-  held.set(client, (ctx) => (started ??= start(ctx)))
-}
+/**
+ * Clients whose start waits for consent (consentCategories set): their start, which connect.ts makes run once
+ * (the stub, the identity, the widget script).
+ */
+export const held = new WeakMap<DriftClient, (ctx: Context) => Promise<void>>()
 
 /**
  * Whether the event being delivered may reach Drift, for both device faces. Without consentCategories: always.
@@ -35,5 +29,6 @@ export async function consented(client: DriftClient, ctx: Context): Promise<bool
   }
   // Started once, by the first event granted; later events wait for it, so the identity goes first.
   await start(ctx)
-  return ctx.event.type !== 'track' || ctx.event.event !== CONSENT_CHANGED
+  // Only a track call has an event name.
+  return ctx.event.event !== CONSENT_CHANGED
 }

@@ -14,10 +14,15 @@ export const widgetScriptUrl = (scriptOrigin: string, embedId: string, now = Dat
 
 /**
  * Inserts the widget script (async), or reuses one for this embed id already in the page (the site's own
- * snippet, or an earlier load). Resolves when it has run, rejects when it fails to load. Callers must have
- * validated `scriptOrigin` and `embedId` (settings-rules): embedId goes into a selector and a URL.
+ * snippet, or an earlier load). `failed` hears if it fails to load. Callers must have validated `scriptOrigin`
+ * and `embedId` (settings-rules): embedId goes into a selector and a URL.
  */
-export function insertWidgetScript(doc: Document, scriptOrigin: string, embedId: string): Promise<void> {
+export function insertWidgetScript(
+  doc: Document,
+  scriptOrigin: string,
+  embedId: string,
+  failed: (reason: string) => void = () => {}
+): void {
   let script = doc.querySelector<HTMLScriptElement>(`script[src*="/include/"][src$="/${embedId}.js"]`)
   if (!script) {
     script = doc.createElement('script')
@@ -27,10 +32,7 @@ export function insertWidgetScript(doc: Document, scriptOrigin: string, embedId:
     script.src = widgetScriptUrl(scriptOrigin, embedId)
     ;(doc.head ?? doc.documentElement).appendChild(script)
   }
-  return new Promise<void>((resolve, reject) => {
-    script.addEventListener('load', () => resolve())
-    script.addEventListener('error', () => reject(new Error(`widget script failed to load: ${script.src}`)))
-  })
+  script.addEventListener('error', () => failed(`widget script failed to load: ${script.src}`))
 }
 
 type Stub = DriftWidget & unknown[] & { methods?: string[]; factory?: (method: string) => () => Stub }
@@ -54,7 +56,7 @@ export function installStub(win: Window, scriptOrigin: string): DriftWidget {
       invoked: true,
       methods: STUB_METHODS,
       SNIPPET_VERSION,
-      load: (embedId: string) => void insertWidgetScript(win.document, scriptOrigin, embedId).catch(() => {}),
+      load: (embedId: string) => insertWidgetScript(win.document, scriptOrigin, embedId),
       factory,
       ...Object.fromEntries(STUB_METHODS.map((method) => [method, factory(method)]))
     })
