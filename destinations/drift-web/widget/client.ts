@@ -6,7 +6,8 @@ import { isAbsent } from '../../../shared/absent'
 import type { DeviceSettings } from '../../../shared/settings-rules'
 import type { DriftAttributes, MappingResult } from '../../../shared/types'
 import { forwardWidgetEvent } from './events'
-import { signedIdentify, type Identified } from './identify'
+import { guardUserId } from '../../../shared/identity'
+import { resolveToken } from './identify'
 import { installStub, insertWidgetScript } from './stub'
 import { prefixed, type DriftWidgetApi, type DriftWidget, type KnownUser, type Log } from './types'
 
@@ -38,7 +39,7 @@ function need(value: unknown, types: string, call: string, field: string): void 
  * `drift.api` (attributes) waits there for `ready`, and every call behind it waits too, so Drift receives
  * everything exactly once and in order. Before `ready` a call's promise resolves at once (the caller goes on:
  * `ready` may take seconds), after it once sent. If the widget fails or is not ready in time, it says so, held
- * calls are dropped (said in their event's log) and later calls reject. Identities: widget/identify.ts.
+ * calls are dropped (said in their event's log) and later calls reject. Signed identities: widget/identify.ts.
  */
 export function createDriftClient(settings: DeviceSettings, win: Window = window) {
   const options = flattenOptionsOf(settings)
@@ -49,7 +50,8 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
   /** Calls on the chain not yet done. */
   let queued = 0
   let readyTimer: ReturnType<typeof setTimeout> | undefined
-  let last: Identified | undefined
+  /** The last identify sent: its id, a key of its attributes (dedupe, user switch), and whether it was signed. */
+  let last: { id: string; key: string; signed: boolean } | undefined
   let paged = false
   /** Console warnings already given (each is said once). */
   const said = new Set<string>()
@@ -149,10 +151,43 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     wake()
   }
 
-  /** drift.identify for a user with an id (mode `identify`): the dedupe, guard and signature are identify.ts's. */
+  /**
+   * `drift.identify(id, attributes, { userJwt })` for a user with an id (mode `identify`), unless the identity
+   * guard refuses the id, a required signed identity is missing, or it repeats the last identify: each said in
+   * `log`. A user switch resets Drift first.
+   */
   async function sendIdentify(user: KnownUser, log: Log): Promise<void> {
     const attributes = contact(user.traits, user.campaignSource, log)
-    last = (await signedIdentify(settings, widget, last, user, attributes, log, once)) ?? last
+    // Unsigned: its warning (an email as id) is said only if no token turns up.
+    const guard = guardUserId(user.userId, { blockedIds: settings.blockedUserIds })
+    if (!guard.ok) return log('warn', prefixed(`identify not sent: ${guard.reason}`))
+    const { id } = guard
+    // Attributes are flat: the sorted keys as the replacer give the same key in any key order.
+    const key = JSON.stringify(attributes, Object.keys(attributes).sort())
+    const same = last?.id === id && last.key === key
+    // Sent before, signed: not the resolver again (nor the contact). A signed one after an unsigned one proves it.
+    const token = same && last?.signed ? undefined : (user.token ?? (await resolveToken(settings, id, log)))
+    if (same && (last?.signed || !token)) {
+      return log(
+        'debug',
+        prefixed(
+          process.env.NODE_ENV !== 'production'
+            ? 'identify skipped: same user and attributes as the last one sent'
+            : 'identify-duplicate'
+        )
+      )
+    }
+    if (guard.warning && !token) log('warn', prefixed(guard.warning))
+    if (settings.requireSignedIdentity && !token) {
+      // A refusal: the same text in production.
+      const message = prefixed('identify not sent: requireSignedIdentity needs a signed identity')
+      log('warn', message)
+      return void once(message)
+    }
+    const drift = widget() // asked now: the real widget may have replaced the stub while the resolver ran
+    if (last && last.id !== id) drift.reset()
+    drift.identify(id, attributes, ...(token ? [{ userJwt: token }] : []))
+    last = { id, key, signed: !!token }
   }
 
   const identifyKnown = (user: KnownUser | undefined, log: Log) =>

@@ -6,11 +6,11 @@ const NOT_TO_DRIFT = { integrations: { Drift: false } }
 
 /** `startConversation` → `Drift Start Conversation`, `scheduling:meetingBooked` → `Drift Scheduling Meeting Booked`. */
 export const widgetEventName = (driftEvent: string): string =>
-  ('Drift ' + driftEvent.replace(/([a-z0-9])([A-Z])/g, '$1 $2'))
-    .split(/[\s:_-]+/)
-    .filter(Boolean)
-    .map((word) => word[0].toUpperCase() + word.slice(1))
-    .join(' ')
+  ('Drift ' + driftEvent)
+    .replace(/([a-z\d])(?=[A-Z])/g, '$1 ')
+    // Each run of separators becomes one space, and the word after it starts with a capital.
+    .replace(/[\s:_-]+(.?)/g, (_, first: string) => ' ' + first.toUpperCase())
+    .trim()
 
 /**
  * A widget event becomes `analytics.track('Drift <Readable Name>', payload)`; `emailCapture` may also identify
