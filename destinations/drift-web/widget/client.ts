@@ -71,32 +71,25 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     report(log, toDriftContactAttributes(traits, { ...options, campaignSource }))
 
   /** Visitor attributes wait on the chain for `ready`; none left after mapping is said, not sent. */
-  function sendAttributes(attributes: DriftAttributes, log: Log): Promise<void> {
-    if (Object.keys(attributes).length) {
-      return enqueue(log, async () => {
-        if (!api) await (stall(), woken)
-        // A failure drops the call (the widget may still become ready later, for the calls after it).
-        if (failure) throw failure
-        api!.setUserAttributes(attributes)
-      })
-    }
+  async function sendAttributes(attributes: DriftAttributes, log: Log): Promise<void> {
+    if (Object.keys(attributes).length) return enqueue(log, () => api!.setUserAttributes(attributes), true)
     log(
       'warn',
       prefixed(
         process.env.NODE_ENV !== 'production' ? 'no attributes left after mapping: nothing sent' : 'no-attributes'
       )
     )
-    return Promise.resolve()
   }
 
   /**
    * Adds a call to the chain. Before `ready` its promise resolves at once, and a failure (or the widget's
    * failure, which drops it) can only be reported to the event's log and the console. After `ready` it resolves
-   * when the call has been sent, and rejects with its error. Once the widget failed, it rejects at once.
+   * when the call has been sent, and rejects with its error. Once the widget failed, it rejects at once. A call
+   * that needs `drift.api` waits for `ready` first.
    */
-  function enqueue(log: Log, run: () => unknown): Promise<void> {
-    // A rejection, never a throw: callers such as the `reset` listener only handle promises.
-    if (failure) return Promise.reject(failure)
+  async function enqueue(log: Log, run: () => unknown, needsApi?: boolean): Promise<void> {
+    // Async: a rejection, never a throw (callers such as the `reset` listener only handle promises).
+    if (failure) throw failure
     const held = !api
     if (held && queued >= MAX_HELD_CALLS) {
       const message = prefixed(
@@ -105,11 +98,12 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
           : 'queue-full'
       )
       log('warn', message)
-      once(message)
-      return Promise.resolve()
+      return void once(message)
     }
     queued++
     const sent = chain.then(async () => {
+      if (needsApi && !api) await (stall(), woken)
+      // A failure drops the call (the widget may still become ready later, for the calls after it).
       if (failure) throw failure
       await run()
     })
@@ -122,7 +116,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
         log('error', error.message + (error === failure ? ' (held call dropped)' : ''))
       }
     )
-    return held ? Promise.resolve() : sent
+    if (!held) return sent
   }
 
   // The readiness timer may still fire after a failure or `ready`: both make it do nothing.

@@ -35,7 +35,7 @@ export function insertWidgetScript(
   script.addEventListener('error', () => failed(`widget script failed to load: ${script.src}`))
 }
 
-type Stub = DriftWidget & unknown[] & { methods?: string[]; factory?: (method: string) => () => Stub }
+type Stub = DriftWidget & unknown[] & { methods?: string[]; factory?: (method: string) => (...args: unknown[]) => Stub }
 
 /**
  * Installs Drift's stub as Drift's own snippet does: `window.drift = window.driftt = window.driftt || []`, each
@@ -46,20 +46,15 @@ export function installStub(win: Window, scriptOrigin: string): DriftWidget {
   const w = win as unknown as DriftWindow
   const drift = (w.drift = w.driftt ||= [] as unknown as Stub) as Stub
   if (!drift.init && !drift.invoked) {
+    drift.invoked = true
+    drift.methods = STUB_METHODS
+    drift.SNIPPET_VERSION = SNIPPET_VERSION
+    drift.load = (embedId) => insertWidgetScript(win.document, scriptOrigin, embedId)
     // Drift's snippet offers the factory too; the widget script may use it.
-    const factory = (method: string) =>
-      function (...args: unknown[]) {
-        drift.push([method, ...args])
-        return drift
-      }
-    Object.assign(drift, {
-      invoked: true,
-      methods: STUB_METHODS,
-      SNIPPET_VERSION,
-      load: (embedId: string) => insertWidgetScript(win.document, scriptOrigin, embedId),
-      factory,
-      ...Object.fromEntries(STUB_METHODS.map((method) => [method, factory(method)]))
-    })
+    drift.factory =
+      (method) =>
+      (...args) => (drift.push([method, ...args]), drift)
+    for (const method of STUB_METHODS) (drift as unknown as Record<string, unknown>)[method] = drift.factory(method)
   }
   return drift
 }
