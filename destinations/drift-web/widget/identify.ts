@@ -1,4 +1,4 @@
-import { isAbsent } from '../../../shared/absent'
+import { isNullish } from '../../../shared/absent'
 import type { DeviceSettings } from '../../../shared/settings-rules'
 import { prefixed, type Log } from './types'
 
@@ -8,22 +8,20 @@ export async function resolveToken(
   id: string,
   log: Log
 ): Promise<string | undefined> {
+  if (!signedIdentity) return
   let timer: ReturnType<typeof setTimeout> | undefined
   try {
-    const token =
-      signedIdentity &&
-      (await new Promise((resolve, reject) => {
-        timer = setTimeout(
-          reject,
-          ms,
-          new Error(process.env.NODE_ENV !== 'production' ? `no answer within ${ms} ms (signedIdentityTimeoutMs)` : '')
-        )
-        Promise.resolve(id).then(signedIdentity).then(resolve, reject)
-      }))
-    if (typeof token === 'string' && token) return token
-    if (!isAbsent(token)) {
-      throw new Error(process.env.NODE_ENV !== 'production' ? 'it returned something other than a string' : '')
-    }
+    const token = await new Promise((resolve, reject) => {
+      timer = setTimeout(
+        reject,
+        ms,
+        new Error(process.env.NODE_ENV !== 'production' ? `no answer within ${ms} ms (signedIdentityTimeoutMs)` : '')
+      )
+      Promise.resolve(id).then(signedIdentity).then(resolve, reject)
+    })
+    // No token (undefined, null, '') is an answer too: the identify goes unsigned.
+    if (typeof token === 'string' || isNullish(token)) return token || undefined
+    throw new Error(process.env.NODE_ENV !== 'production' ? 'it returned something other than a string' : '')
   } catch (error) {
     log(
       'warn',

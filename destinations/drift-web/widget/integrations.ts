@@ -43,10 +43,9 @@ export function tokenFromIntegrations(ctx: Context): string | undefined {
   const given = (driftOption(ctx) ?? {}) as Record<string, unknown>
   const token = TOKEN_KEYS.map((key) => given[key]).find((value) => typeof value === 'string' && value)
   if (token) return token as string
-  // `for in` reads no keys of a boolean.
+  // `for in` reads no keys of a boolean. Our keys all match the pattern: here their value is no string.
   for (const key in given) {
-    const ours = TOKEN_KEYS.includes(key)
-    if (ours ? !isAbsent(given[key]) : /jwt|signed|token/i.test(key)) {
+    if (/jwt|signed|token/i.test(key) && !isAbsent(given[key])) {
       // In production the warning names the key only.
       ctx.log(
         'warn',
@@ -54,7 +53,7 @@ export function tokenFromIntegrations(ctx: Context): string | undefined {
           `integrations.Drift.${key} ignored` +
             (process.env.NODE_ENV === 'production'
               ? ''
-              : ours
+              : TOKEN_KEYS.includes(key)
                 ? ': a signed identity must be a non-empty string'
                 : `: the signed identity goes under ${TOKEN_KEYS.join(', ')}`)
         )
