@@ -342,6 +342,28 @@ describe('driftPlugin: signed identity', () => {
     expect(sandbox()?.calls.every((call) => call.ignored === undefined)).toBe(true)
   })
 
+  it('does not ask the resolver for an id the guard refuses, and warns about an email id only when unsigned', async () => {
+    const resolver = jest.fn(async (userId: string) => (userId === 'a@b.co' ? 'token-for-email' : undefined))
+    const { plugin, analytics } = await setup({ signedIdentity: resolver, blockedUserIds: ['blocked-1'] })
+    await settle(plugin)
+    const blocked = await analytics.identify('blocked-1', {})
+    const placeholder = await analytics.identify('anonymous', {})
+    const signed = await analytics.identify('a@b.co', {})
+    const unsigned = await analytics.identify('c@d.co', {})
+    await plugin.client?.idle()
+    expect(resolver.mock.calls).toEqual([['a@b.co'], ['c@d.co']])
+    expect(logMessages(blocked)).toContain('[Drift] identify not sent: userId must not be a blocked id')
+    expect(logMessages(placeholder)).toContainEqual(expect.stringContaining('[Drift] identify not sent: userId'))
+    const email = (ctx: Context) => logMessages(ctx).filter((message) => /email/i.test(message))
+    expect(email(signed)).toEqual([])
+    expect(email(unsigned)).toHaveLength(1)
+    expect(driftCalls()).toEqual([
+      ['identify', 'a@b.co', {}, { userJwt: 'token-for-email' }],
+      ['reset'],
+      ['identify', 'c@d.co', {}]
+    ])
+  })
+
   it('refuses to identify when a signed identity is required and missing, and says why once', async () => {
     const { plugin, analytics } = await setup({ embedId: 'signed-only', requireSignedIdentity: true })
     await settle(plugin)
