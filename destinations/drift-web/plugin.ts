@@ -4,7 +4,7 @@ import type { DriftClient } from './widget/client'
 import { connectDrift, contextLog, knownUser, pageName, userOf } from './widget/connect'
 import { consented } from './widget/consent'
 import { keptFromDrift } from './widget/integrations'
-import { prefixed } from './widget/types'
+import { prefixed, say } from './widget/types'
 
 // No runtime or actions-core imports here: this module is the small bundle (`npm run size`).
 
@@ -74,13 +74,15 @@ export function driftPlugin(settings: DeviceSettingsInput): DriftPlugin {
       analytics = instance
       // Settings written by hand that are no Drift setting: `requireSignedIdentiy: true` must not pass for protection.
       for (const key of unknownSettings(DEVICE_SETTINGS, settings)) {
-        const message = prefixed(
-          process.env.NODE_ENV !== 'production'
-            ? `the setting "${key}" is not a Drift setting and is ignored (check its spelling)`
-            : `unknown-setting ${key}`
+        say(
+          log,
+          'warn',
+          prefixed(
+            process.env.NODE_ENV !== 'production'
+              ? `the setting "${key}" is not a Drift setting and is ignored (check its spelling)`
+              : `unknown-setting ${key}`
+          )
         )
-        console.warn(message)
-        log('warn', message)
       }
       client = await (loading = connectDrift(settings, instance, log))
     },

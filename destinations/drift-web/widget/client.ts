@@ -9,7 +9,7 @@ import { forwardWidgetEvent } from './events'
 import { guardUserId } from '../../../shared/identity'
 import { resolveToken } from './identify'
 import { installStub, insertWidgetScript } from './stub'
-import { prefixed, type DriftWidgetApi, type DriftWidget, type KnownUser, type Log } from './types'
+import { prefixed, say, type DriftWidgetApi, type DriftWidget, type KnownUser, type Log } from './types'
 
 export type { KnownUser }
 
@@ -62,7 +62,9 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
   let stall!: () => void
   const stalled = new Promise<void>((resolve) => (stall = resolve))
 
-  const once = (message: string) => said.has(message) || (said.add(message), console.warn(message))
+  /** A warning for the event's log, and the first time also for the console. */
+  const once = (log: Log, message: string) =>
+    said.has(message) ? log('warn', message) : (said.add(message), say(log, 'warn', message))
 
   // After the script ran, window.drift is the real widget, no longer the stub we installed.
   const widget = () => ((win as { drift?: DriftWidget }).drift ?? stub) as DriftWidget
@@ -97,8 +99,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
           ? `${MAX_HELD_CALLS} calls are already waiting for the Drift widget; this call was dropped`
           : 'queue-full'
       )
-      log('warn', message)
-      return void once(message)
+      return once(log, message)
     }
     queued++
     const sent = chain.then(async () => {
@@ -112,8 +113,8 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
       (error: Error) => {
         queued--
         if (!held) return
-        if (error !== failure) console.error(error.message)
-        log('error', error.message + (error === failure ? ' (held call dropped)' : ''))
+        if (error === failure) log('error', error.message + ' (held call dropped)')
+        else say(log, 'error', error.message)
       }
     )
     if (!held) return sent
@@ -175,8 +176,7 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     if (settings.requireSignedIdentity && !token) {
       // A refusal: the same text in production.
       const message = prefixed('identify not sent: requireSignedIdentity needs a signed identity')
-      log('warn', message)
-      return void once(message)
+      return once(log, message)
     }
     const drift = widget() // asked now: the real widget may have replaced the stub while the resolver ran
     if (last && last.id !== id) drift.reset()

@@ -4,7 +4,7 @@ import { checkDeviceSettings } from '../../../shared/settings-rules'
 import { createDriftClient, type DriftClient, type KnownUser } from './client'
 import { held } from './consent'
 import { tokenFromIntegrations } from './integrations'
-import { prefixed, type Log } from './types'
+import { prefixed, say, type Log } from './types'
 
 /*
  * What both device faces share to get going and to read an analytics-next Context for the widget controller.
@@ -43,9 +43,7 @@ export async function connectDrift(settings: unknown, analytics: Analytics, log:
   try {
     client = createDriftClient(checkDeviceSettings(settings))
   } catch (error) {
-    const message = prefixed((error as Error).message)
-    console.error(message)
-    log('error', message)
+    say(log, 'error', prefixed((error as Error).message))
     throw error
   }
   // Before consent nothing is on the page to reset: the controller's failure is ignored like any other.

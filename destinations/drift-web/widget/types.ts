@@ -52,6 +52,12 @@ const PREFIX = '[Drift]'
  */
 export const prefixed = (text: string) => `${PREFIX} ${text}`
 
+/** A message for the event's log and the console both (a site owner may read either). */
+export function say(log: Log, level: 'warn' | 'error', message: string): void {
+  console[level](message)
+  log(level, message)
+}
+
 /** A user the controller identifies. */
 export interface KnownUser {
   userId: unknown
