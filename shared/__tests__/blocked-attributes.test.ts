@@ -1,7 +1,6 @@
 import fc from 'fast-check'
 import { toDriftAttributes } from '../flatten'
 import {
-  BLOCKED_ATTRIBUTE,
   DEFAULT_BLOCKED_ATTRIBUTES,
   blockedAttributesRule,
   canonicalAttributeName,
@@ -10,7 +9,7 @@ import {
 } from '../privacy/blocked-attributes'
 import { checkSettings } from '../settings-rules'
 
-const ENTRY = BLOCKED_ATTRIBUTE.rule
+const ENTRY = 'must be a name or *-pattern: 1-200 characters, no spaces around it, not only *'
 
 const blockedNames = (names: string[], patterns?: readonly string[], separator?: string) => {
   const blocklist = compileBlockedAttributes(patterns, separator)
