@@ -79,11 +79,10 @@ export function checkSettings<S extends SettingsSpec>(spec: S, input: unknown): 
   for (const setting in spec) {
     const { rule, optional, normalize, default: fallback } = spec[setting]
     let value = (input as Record<string, unknown> | undefined)?.[setting]
-    if (isAbsent(value)) {
-      // Lists are copied, so one plugin's settings never share an array with another's.
-      if ('default' in spec[setting]) value = Array.isArray(fallback) ? [...fallback] : fallback
-      else if (optional) continue
-    }
+    // An absent setting takes its default (undefined when it has none); lists are copied, so one plugin's
+    // settings never share an array with another's.
+    if (isAbsent(value)) value = Array.isArray(fallback) ? [...fallback] : fallback
+    if (value === undefined && optional) continue
     const problem = rule(value)
     if (problem) issues.push({ setting, rule: named(setting, problem) })
     else out[setting] = normalize ? normalize(value) : value
