@@ -9,7 +9,7 @@ import {
 } from '../privacy/blocked-attributes'
 import { checkSettings } from '../settings-rules'
 
-const ENTRY = 'must be a name or *-pattern: 1-200 characters, no spaces around it, not only *'
+const ENTRY = 'must be a string, not blank and without spaces around it, at most 200 characters and not only *'
 
 const blockedNames = (names: string[], patterns?: readonly string[], separator?: string) => {
   const blocklist = compileBlockedAttributes(patterns, separator)

@@ -92,7 +92,7 @@ describe('Drift.blockedAttributes in the mapping core', () => {
   it('should refuse a bad list as a programming error naming the setting', () => {
     expect(() => toDriftAttributes({ a: 1 }, { blockedAttributes: ['*'] })).toThrow(
       new RangeError(
-        'blockedAttributes[0] must be a name or *-pattern: 1-200 characters, no spaces around it, not only *'
+        'blockedAttributes[0] must be a string, not blank and without spaces around it, at most 200 characters and not only *'
       )
     )
     expect(() => toDriftAttributes({ a: 1 }, { blockedAttributes: 'password' as never })).toThrow(

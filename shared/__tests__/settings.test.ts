@@ -20,7 +20,7 @@ import { DEVICE_SETTING_TEXT, deviceSettingFields, deviceSettingsTable } from '.
 type Parse = (input: unknown) => unknown
 const EMBED_ID_RULE = 'embedId must contain only letters, digits and "-" (1 to 64)'
 const ORIGIN = 'must use https and be an origin only (http on localhost)'
-const BLOCKED_ENTRY = 'must be a name or *-pattern: 1-200 characters, no spaces around it, not only *'
+const BLOCKED_ENTRY = 'must be a string, not blank and without spaces around it, at most 200 characters and not only *'
 const NAME_RULE = 'must be a string, not blank and without spaces around it'
 const device: [string, Parse][] = [['checkDeviceSettings', checkDeviceSettings]]
 const cloud: [string, Parse][] = [['parseCloudSettings', parseCloudSettings]]

@@ -41,7 +41,7 @@ export const DEFAULT_BLOCKED_ATTRIBUTES: readonly string[] = [
 export const blockedAttributesRule = listOf(
   matching(
     /^(?!\**$)(?=.{1,200}$)(?![\s\p{Cf}]*$)\S(.*\S)?$/su,
-    'must be a name or *-pattern: 1-200 characters, no spaces around it, not only *'
+    'must be a string, not blank and without spaces around it, at most 200 characters and not only *'
   ),
   200
 )
