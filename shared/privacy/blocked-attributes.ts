@@ -47,10 +47,8 @@ export const blockedAttributesRule = listOf(
 )
 
 /** Lower case, camelCase boundaries as `_`: `userPassword`, `APIKey` → `user_password`, `api_key`. */
-export function canonicalAttributeName(name: string): string {
-  if (name === name.toLowerCase()) return name
-  return name.replace(/[a-z0-9](?=[A-Z])|[A-Z](?=[A-Z][a-z])/g, '$&_').toLowerCase()
-}
+export const canonicalAttributeName = (name: string): string =>
+  name.replace(/[a-z0-9](?=[A-Z])|[A-Z](?=[A-Z][a-z])/g, '$&_').toLowerCase()
 
 export interface AttributeBlocklist {
   /** The first pattern that blocks `name` (a flattened attribute name), or undefined when it may be sent. */
