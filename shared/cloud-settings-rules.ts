@@ -9,21 +9,20 @@ import { z } from 'zod'
 import {
   DATE_UNITS,
   NAME,
-  ORIGIN_RULE,
+  ORIGIN,
   SEPARATOR,
   SettingsError,
   canonicalOrigin,
-  choiceRule,
   isAbsent,
-  isOrigin,
   isSettingsObject,
   isString,
-  listRule,
+  listOf,
   notAnObjectIssue,
-  type ItemRule,
+  oneOf,
+  type SettingRule,
   type SettingsIssue
 } from './setting-rule-builders'
-import { BLOCKED_ATTRIBUTE, DEFAULT_BLOCKED_ATTRIBUTES } from './privacy/blocked-attributes'
+import { DEFAULT_BLOCKED_ATTRIBUTES, blockedAttributesRule } from './privacy/blocked-attributes'
 import { CONSENT_WHEN_MISSING } from './privacy/consent'
 import { DEVICE_SETTINGS } from './settings-rules'
 import { settingFields, settingsTable, type AnySettingText, type SettingRow, type SettingText } from './settings'
@@ -48,18 +47,17 @@ type CloudSetting<S extends z.ZodType> = {
 /** Ties each entry's text to its schema's value type. */
 const setting = <S extends z.ZodType>(entry: CloudSetting<S>) => entry
 
-const origin = z.string({ error: ORIGIN_RULE }).refine(isOrigin, { error: ORIGIN_RULE }).transform(canonicalOrigin)
+/**
+ * A rule shared with device mode, run inside zod: the same check and the same text in both modes (a list rule
+ * names the bad entry itself: `[2] must be …`).
+ */
+const shared = <T>(rule: SettingRule<T>) =>
+  z.custom<T>().superRefine((value, ctx) => {
+    const problem = rule(value)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
 
 const OWNER_RULE = 'must be a Drift user id (a whole number)'
-
-/** A string passing a rule shared with device mode (its text as the device checker says it). */
-const matching = (item: ItemRule) => z.string({ error: item.rule }).regex(item.pattern, { error: item.rule })
-
-/** A list of such strings, at most `max`; zod names a bad entry by its index, as the device checker does. */
-const stringList = (item: ItemRule, max?: number) => {
-  const list = z.array(matching(item), { error: listRule(max) })
-  return max ? list.max(max, { error: listRule(max) }) : list
-}
 
 export const CLOUD_SETTINGS = {
   apiToken: setting({
@@ -73,7 +71,7 @@ export const CLOUD_SETTINGS = {
     type: 'password'
   }),
   apiBaseUrl: setting({
-    schema: origin,
+    schema: shared(ORIGIN).transform(canonicalOrigin),
     default: 'https://driftapi.com',
     label: 'API Base URL',
     description:
@@ -91,7 +89,7 @@ export const CLOUD_SETTINGS = {
     type: 'string'
   }),
   dateUnit: setting({
-    schema: z.enum(DATE_UNITS, { error: choiceRule(DATE_UNITS) }),
+    schema: shared(oneOf(DATE_UNITS)),
     default: DEVICE_SETTINGS.dateUnit.default,
     label: 'Date Unit',
     description:
@@ -100,7 +98,7 @@ export const CLOUD_SETTINGS = {
     choices: { seconds: 'Unix seconds', milliseconds: 'Milliseconds' }
   }),
   separator: setting({
-    schema: matching(SEPARATOR),
+    schema: shared(SEPARATOR),
     default: DEVICE_SETTINGS.separator.default,
     label: 'Separator',
     description:
@@ -108,7 +106,7 @@ export const CLOUD_SETTINGS = {
     type: 'string'
   }),
   blockedUserIds: setting({
-    schema: stringList(NAME),
+    schema: shared(listOf(NAME)),
     default: [],
     label: 'Blocked User Ids',
     description:
@@ -117,7 +115,7 @@ export const CLOUD_SETTINGS = {
     multiple: true
   }),
   consentCategories: setting({
-    schema: stringList(NAME),
+    schema: shared(listOf(NAME)),
     default: [],
     label: 'Consent Categories',
     description:
@@ -126,7 +124,7 @@ export const CLOUD_SETTINGS = {
     multiple: true
   }),
   consentWhenMissing: setting({
-    schema: z.enum(CONSENT_WHEN_MISSING, { error: choiceRule(CONSENT_WHEN_MISSING) }),
+    schema: shared(oneOf(CONSENT_WHEN_MISSING)),
     default: DEVICE_SETTINGS.consentWhenMissing.default,
     label: 'Consent When Missing',
     description:
@@ -135,7 +133,7 @@ export const CLOUD_SETTINGS = {
     choices: { send: 'Send', skip: 'Skip' }
   }),
   blockedAttributes: setting({
-    schema: stringList(BLOCKED_ATTRIBUTE, 200),
+    schema: shared(blockedAttributesRule),
     default: DEFAULT_BLOCKED_ATTRIBUTES as string[],
     label: 'Blocked Attributes',
     description:

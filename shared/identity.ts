@@ -22,39 +22,36 @@ export interface IdentityOptions {
 
 export type IdentityCheck = { ok: true; id: string; warning?: string } | { ok: false; reason: string }
 
-/**
- * The rules an id (as text) must pass, in order: a refusal is `userId` and the rule, the same in every build.
- * Each test gives true when the id breaks the rule.
- */
-const RULES: Array<[(id: string, lower: string, options: IdentityOptions) => unknown, string]> = [
-  // analytics-next and actions-core turn a numeric id into text before we see it: 12345678901234567890 arrives
-  // as "12345678901234567000", and several users would share it. Digits beyond 2^53 that read back unchanged
-  // are such a rounded number.
-  [
-    (id) => /^-?(\d{16,}|\d(\.\d+)?e\+\d+)$/.test(id) && !Number.isSafeInteger(+id) && String(+id) === id,
-    'must be exact: send large numeric ids as text'
-  ],
-  // Zero-width and other format characters alone look blank: '\u200b' would be one shared "invisible" user.
-  [(id) => BLANK.test(id), 'must not be blank'],
-  // It would not match the same user elsewhere.
-  [(id) => id.trim() !== id, 'must not have spaces around it'],
-  [(id) => id.length > MAX_USER_ID_LENGTH, `must be at most ${MAX_USER_ID_LENGTH} characters`],
-  // Control characters, and lone surrogates: URLs and JSON encoders turn those into U+FFFD, so two ids become one.
-  [(id) => /[\p{Cc}\p{Cs}]/u.test(id), 'must be valid Unicode without control characters'],
-  [(_, lower) => PLACEHOLDER_IDS.includes(lower), 'must not be a placeholder (null, 0, anonymous…)'],
-  [(_, lower, options) => options.blockedIds?.some((id) => id.toLowerCase() === lower), 'must not be a blocked id']
-]
-
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+/** The rule `id` breaks first (the text after `userId must`), or undefined. */
+function brokenRule(id: string, options: IdentityOptions): string | undefined {
+  const lower = id.toLowerCase()
+  const number = +id
+  // analytics-next and actions-core turn a numeric id into text before we see it: 12345678901234567890 arrives
+  // as "12345678901234567000", and several users would share it. An integer beyond 2^53 whose text reads back
+  // unchanged is such a rounded number.
+  if (Number.isInteger(number) && !Number.isSafeInteger(number) && String(number) === id) {
+    return 'be exact: send large numeric ids as text'
+  }
+  // Zero-width and other format characters alone look blank: '\u200b' would be one shared "invisible" user.
+  if (BLANK.test(id)) return 'not be blank'
+  // It would not match the same user elsewhere.
+  if (id.trim() !== id) return 'not have spaces around it'
+  // The number written out: the minifier then folds the constant away (a test holds the two together).
+  if (id.length > MAX_USER_ID_LENGTH) return 'be at most 256 characters'
+  // Control characters, and lone surrogates: URLs and JSON encoders turn those into U+FFFD, so two ids become one.
+  if (/[\p{Cc}\p{Cs}]/u.test(id)) return 'be valid Unicode without control characters'
+  if (PLACEHOLDER_IDS.includes(lower)) return 'not be a placeholder (null, 0, anonymous…)'
+  if (options.blockedIds?.some((blocked) => blocked.toLowerCase() === lower)) return 'not be a blocked id'
+}
 
 /** Checks a user id before it reaches Drift. Numbers become strings; anything that cannot be unique is refused. */
 export function guardUserId(value: unknown, options: IdentityOptions = {}): IdentityCheck {
-  if (typeof value === 'number' ? !Number.isFinite(value) : typeof value !== 'string') {
-    return { ok: false, reason: 'userId must be a string or a finite number' }
-  }
-  const id = String(value)
-  const broken = RULES.find(([breaks]) => breaks(id, id.toLowerCase(), options))
-  if (broken) return { ok: false, reason: `userId ${broken[1]}` }
+  const valid = typeof value === 'string' || Number.isFinite(value)
+  const id = valid ? String(value) : ''
+  const broken = valid ? brokenRule(id, options) : 'be a string or a finite number'
+  if (broken) return { ok: false, reason: 'userId must ' + broken }
   // An email-shaped id is guessable: only a signed identity keeps its chats private.
   return EMAIL.test(id) && !options.signed ? { ok: true, id, warning: warningReason('email-id') } : { ok: true, id }
 }

@@ -1,19 +1,18 @@
 /**
  * Settings checks without zod, small enough for the browser plugin (zod alone would outweigh the plugin): the
  * checker, its error, the rule builders of the device table (settings-rules.ts), and the rules both modes share
- * (origins, separator, names, date units), which the cloud table (cloud-settings-rules.ts) runs in zod.
- * Imports only absent.ts and types, so no settings module depends on another in a circle.
+ * (origins, separator, names, date units), which the cloud table (cloud-settings-rules.ts) runs inside zod.
+ * Imports only absent.ts, record.ts and types, so no settings module depends on another in a circle.
  */
 import { isAbsent } from './absent'
-import { BLANK } from './text'
 import type { DateUnit } from './types'
 import { isRecord } from './record'
 
 /**
  * A check: the problem, or undefined when fine. The problem follows the setting's name, so it says the rule
  * (`must be true or false`) or, for a list, which entry and the rule (`[2] must be …`). One text per rule, the
- * same in development and production; it never repeats the value (it may be a secret). `T` is the type of the
- * values accepted (types only: the settings type is read from the rules).
+ * same in development and production and in both modes; it never repeats the value (it may be a secret). `T`
+ * is the type of the values accepted (types only: the settings type is read from the rules).
  */
 export type SettingRule<T = unknown> = ((value: unknown) => string | undefined) & { readonly accepts?: T }
 
@@ -62,9 +61,7 @@ export const isSettingsObject = isRecord
  * settings are reported missing.
  */
 export function notAnObjectIssue(input: unknown): SettingsIssue | undefined {
-  return input == null || isSettingsObject(input)
-    ? undefined
-    : { setting: 'settings', rule: 'settings must be an object' }
+  return input == null || isRecord(input) ? undefined : { setting: 'settings', rule: 'settings must be an object' }
 }
 
 /** Absent settings (undefined, or '' / null from a settings form) take their default. */
@@ -77,17 +74,15 @@ export const named = (setting: string, problem: string) => setting + (problem[0]
 export function checkSettings<S extends SettingsSpec>(spec: S, input: unknown): SettingsOf<S> {
   const shape = notAnObjectIssue(input)
   if (shape) throw new SettingsError([shape])
-  const source = (input ?? {}) as Record<string, unknown>
   const out: Record<string, unknown> = {}
   const issues: SettingsIssue[] = []
   for (const setting in spec) {
     const { rule, optional, normalize, default: fallback } = spec[setting]
-    let value = source[setting]
-    if (isAbsent(value)) {
-      // Lists are copied, so one plugin's settings never share an array with another's.
-      if ('default' in spec[setting]) value = Array.isArray(fallback) ? [...fallback] : fallback
-      else if (optional) continue
-    }
+    let value = (input as Record<string, unknown> | undefined)?.[setting]
+    // An absent setting takes its default (undefined when it has none); lists are copied, so one plugin's
+    // settings never share an array with another's.
+    if (isAbsent(value)) value = Array.isArray(fallback) ? [...fallback] : fallback
+    if (value === undefined && optional) continue
     const problem = rule(value)
     if (problem) issues.push({ setting, rule: named(setting, problem) })
     else out[setting] = normalize ? normalize(value) : value
@@ -98,95 +93,82 @@ export function checkSettings<S extends SettingsSpec>(spec: S, input: unknown): 
 
 /** Keys of `input` that name no setting of `spec`: a misspelt setting would otherwise be ignored without a word. */
 export function unknownSettings(spec: SettingsSpec, input: unknown): string[] {
-  const known = Object.keys(spec)
-  return isSettingsObject(input) ? Object.keys(input).filter((key) => !known.includes(key)) : []
+  return isRecord(input) ? Object.keys(input).filter((key) => !Object.keys(spec).includes(key)) : []
 }
 
-// ---- Rule builders (the device table) ----
+// ---- Rule builders ----
 
 export const isString = (value: unknown): value is string => typeof value === 'string'
 
 /** The one builder: a rule that passes what `ok` accepts and otherwise says `text`. */
 export const rule =
-  <T>(ok: (value: unknown) => boolean, text: string): SettingRule<T> =>
+  <T>(ok: (value: unknown) => unknown, text: string): SettingRule<T> =>
   (value) =>
     ok(value) ? undefined : text
 
-/** The rule text of a choice, without the setting's name: `must be "a" or "b"`. */
-export const choiceRule = (values: readonly string[]) => 'must be "' + values.join('" or "') + '"'
+/** A string matching `pattern` (a separator, for example). */
+export const matching = (pattern: RegExp, text: string) =>
+  rule<string>((value) => isString(value) && pattern.test(value), text)
 
-export const oneOf = <const V extends string>(values: readonly V[]): SettingRule<V> =>
-  rule((value) => (values as readonly unknown[]).includes(value), choiceRule(values))
+/** One of `values`: `must be "a" or "b"`. */
+export const oneOf = <const V extends string>(values: readonly V[]) =>
+  rule<V>((value) => values.includes(value as V), `must be "${values.join('" or "')}"`)
 
-export const flag: SettingRule<boolean> = rule((value) => typeof value === 'boolean', 'must be true or false')
+export const flag = rule<boolean>((value) => typeof value === 'boolean', 'must be true or false')
 
-export const wholeNumber = (min: number, max: number): SettingRule<number> =>
-  rule(
+export const wholeNumber = (min: number, max: number) =>
+  rule<number>(
     (value) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max,
     `must be a whole number ${min}-${max}`
   )
 
-/** A rule every entry of a string list must pass: its pattern and, for messages, what it says. */
-export interface ItemRule {
-  pattern: RegExp
-  rule: string
-}
-
-/** What a list must be: `must be a list of strings`, with its length limit when it has one. */
-export const listRule = (max?: number) => 'must be a list of strings' + (max ? ` (at most ${max})` : '')
-
-const passes = (item: ItemRule, value: unknown) => isString(value) && item.pattern.test(value)
-
-/** A list of strings (at most `max`) each passing `item`; a bad entry is named by its index (`[2] must be …`). */
-export const stringList =
-  (item: ItemRule, max?: number): SettingRule<string[]> =>
+/** A list (of at most `max`) whose every entry passes `entry`; a bad entry is named by its index (`[2] must be …`). */
+export const listOf =
+  <T>(entry: SettingRule<T>, max?: number): SettingRule<T[]> =>
   (value) => {
-    if (!Array.isArray(value) || value.length > (max ?? Infinity)) return listRule(max)
-    const bad = value.findIndex((v) => !passes(item, v))
-    return bad < 0 ? undefined : `[${bad}] ${item.rule}`
+    if (!Array.isArray(value) || value.length > (max ?? Infinity)) {
+      return 'must be a list of strings' + (max ? ` (at most ${max})` : '')
+    }
+    const bad = value.findIndex((item) => entry(item))
+    return bad < 0 ? undefined : `[${bad}] ${entry(value[bad])}`
   }
 
-/** A string passing one pattern (a separator, for example). */
-export const matching = (item: ItemRule): SettingRule<string> => rule((value) => passes(item, value), item.rule)
-
-// ---- Rules both modes share (the cloud table runs them in zod) ----
+// ---- Rules both modes share (the cloud table runs them inside zod) ----
 
 export const DATE_UNITS = ['seconds', 'milliseconds'] as const satisfies readonly DateUnit[]
 
-export const SEPARATOR: ItemRule = {
-  pattern: /^[^A-Za-z0-9\s]{1,3}$/,
-  rule: 'must be 1 to 3 characters, none of them a letter, digit or space'
-}
+export const SEPARATOR = matching(
+  /^[^A-Za-z0-9\s]{1,3}$/,
+  'must be 1 to 3 characters, none of them a letter, digit or space'
+)
 
 /**
- * A name in a list (a blocked user id, a consent category): not blank (invisible format characters count as
- * blank) and without spaces around it. The identity guard refuses such user ids and consent tools send no such
- * category, so an entry like that could never match: it is refused rather than kept as a silent no-op.
- * (No lookbehind: Safari < 16.4 cannot parse one.)
+ * A name in a list (a blocked user id, a consent category): not blank (white space and invisible format
+ * characters only, as text.ts's BLANK) and without spaces around it. The identity guard refuses such user ids
+ * and consent tools send no such category, so an entry like that could never match: it is refused rather than
+ * kept as a silent no-op. (No lookbehind: Safari < 16.4 cannot parse one.)
  */
-export const NAME: ItemRule = {
-  // Not BLANK (its pattern as a lookahead), then no space at either end.
-  pattern: new RegExp(`^(?!${BLANK.source.slice(1)})\\S([\\s\\S]*\\S)?$`, 'u'),
-  rule: 'must be a string, not blank and without spaces around it'
-}
+export const NAME = matching(
+  /^(?![\s\p{Cf}]*$)\S(.*\S)?$/su,
+  'must be a string, not blank and without spaces around it'
+)
 
-/** https anywhere, http only on loopback (the sandbox); an origin only: no path, query, fragment or credentials. */
-export const ORIGIN_RULE = 'must use https and be an origin only (http on localhost)'
-// Spelled out rather than left to the URL parser, which tolerates quotes, tabs, backslashes and credentials: the
-// value ends up in a script URL or a request URL.
+/**
+ * https anywhere, http only on loopback (the sandbox); an origin only: no path, query, fragment or credentials.
+ * Spelled out rather than left to the URL parser, which tolerates quotes, tabs, backslashes and credentials: the
+ * value ends up in a script URL or a request URL. The URL parser then refuses what the pattern cannot (port
+ * 99999).
+ */
 const ORIGIN_PATTERN =
   /^(https:\/\/([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])|http:\/\/(localhost|127\.0\.0\.1|\[::1\]))(:\d{1,5})?\/?$/i
 
-/** Whether `value` is an origin both modes accept (the URL parser refuses what the pattern cannot: port 99999). */
-export function isOrigin(value: unknown): value is string {
+export const ORIGIN = rule<string>((value) => {
   try {
-    return isString(value) && ORIGIN_PATTERN.test(value) && !!new URL(value)
+    return isString(value) && ORIGIN_PATTERN.test(value) && new URL(value)
   } catch {
     return false
   }
-}
-
-export const origin: SettingRule<string> = rule(isOrigin, ORIGIN_RULE)
+}, 'must use https and be an origin only (http on localhost)')
 
 /** The canonical origin: lower case, no trailing slash, no default port. */
 export const canonicalOrigin = (value: string) => new URL(value).origin

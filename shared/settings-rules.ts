@@ -7,17 +7,16 @@
 import {
   DATE_UNITS,
   NAME,
+  ORIGIN,
   SEPARATOR,
   canonicalOrigin,
   checkSettings,
   flag,
+  listOf,
   matching,
   oneOf,
-  origin,
   rule,
-  stringList,
   wholeNumber,
-  type SettingRule,
   type SettingsOf,
   type SettingsSpec
 } from './setting-rule-builders'
@@ -45,27 +44,27 @@ export type SignedIdentityResolver = (userId: string) => string | undefined | Pr
 
 export const DEVICE_SETTINGS = {
   embedId: {
-    rule: matching({ pattern: EMBED_ID_PATTERN, rule: 'must contain only letters, digits and "-" (1 to 64)' })
+    rule: matching(EMBED_ID_PATTERN, 'must contain only letters, digits and "-" (1 to 64)')
   },
-  scriptOrigin: { rule: origin, default: 'https://js.driftt.com', normalize: canonicalOrigin },
+  scriptOrigin: { rule: ORIGIN, default: 'https://js.driftt.com', normalize: canonicalOrigin },
   identityMode: { rule: oneOf(['identify', 'attributes']), default: 'identify' },
   dateUnit: { rule: oneOf(DATE_UNITS), default: 'milliseconds' },
-  separator: { rule: matching(SEPARATOR), default: '_' },
+  separator: { rule: SEPARATOR, default: '_' },
   trackPages: { rule: flag, default: true },
   widgetEvents: {
-    rule: stringList({ pattern: /^[A-Za-z][A-Za-z0-9:_-]*$/, rule: 'must be a Drift event name' }),
+    rule: listOf(matching(/^[A-Za-z][A-Za-z0-9:_-]*$/, 'must be a Drift event name')),
     default: []
   },
   identifyOnEmailCapture: { rule: flag, default: false },
   requireSignedIdentity: { rule: flag, default: false },
   signedIdentity: {
-    rule: rule((value) => typeof value === 'function', 'must be a function') as SettingRule<SignedIdentityResolver>,
+    rule: rule<SignedIdentityResolver>((value) => typeof value === 'function', 'must be a function'),
     optional: true
   },
   signedIdentityTimeoutMs: { rule: wholeNumber(1, 60000), default: 3000 },
   readyTimeoutMs: { rule: wholeNumber(1, 120000), default: 15000 },
-  blockedUserIds: { rule: stringList(NAME), default: [] },
-  consentCategories: { rule: stringList(NAME), default: [] },
+  blockedUserIds: { rule: listOf(NAME), default: [] },
+  consentCategories: { rule: listOf(NAME), default: [] },
   consentWhenMissing: { rule: oneOf(CONSENT_WHEN_MISSING), default: 'send' },
   blockedAttributes: { rule: blockedAttributesRule, default: DEFAULT_BLOCKED_ATTRIBUTES as string[] }
 } as const satisfies SettingsSpec

@@ -126,7 +126,10 @@ describe('replay: consent and blocked attributes flags', () => {
   it('should refuse bad values as usage errors naming the flag and the rule', () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ consentWhenMissing: 'drop' }, '--consent-when-missing: consentWhenMissing must be "send" or "skip"'],
-      [{ blockedAttributes: 'password,*' }, '--blocked-attributes: blockedAttributes[1] must be a name or *-pattern']
+      [
+        { blockedAttributes: 'password,*' },
+        '--blocked-attributes: blockedAttributes[1] must be a string, not blank and without spaces around it, at most 200 characters and not only *'
+      ]
     ]
     for (const [flags, message] of cases) {
       expect(() => parse(flags)).toThrow(UsageError)

@@ -1,7 +1,6 @@
 import fc from 'fast-check'
 import { toDriftAttributes } from '../flatten'
 import {
-  BLOCKED_ATTRIBUTE,
   DEFAULT_BLOCKED_ATTRIBUTES,
   blockedAttributesRule,
   canonicalAttributeName,
@@ -10,7 +9,7 @@ import {
 } from '../privacy/blocked-attributes'
 import { checkSettings } from '../settings-rules'
 
-const ENTRY = BLOCKED_ATTRIBUTE.rule
+const ENTRY = 'must be a string, not blank and without spaces around it, at most 200 characters and not only *'
 
 const blockedNames = (names: string[], patterns?: readonly string[], separator?: string) => {
   const blocklist = compileBlockedAttributes(patterns, separator)
@@ -133,6 +132,31 @@ describe('Drift.blockedAttributes', () => {
       }),
       { numRuns: 1000 }
     )
+  })
+
+  it('should read every other character of a pattern literally, regular-expression characters included', () => {
+    const name = fc.stringMatching(/^[a$()+.?[\]\\^{|}_-]{0,10}$/)
+    const pattern = fc.stringMatching(/^[a$()+.?[\]\\^{|}*_-]{1,6}$/).filter((p) => !/^\**$/.test(p))
+    fc.assert(
+      fc.property(name, pattern, fc.constantFrom('_', '.', '$', '|'), (n, p, separator) => {
+        // The same reference as above, written out for these characters.
+        const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        const body = p.split('*').map(escape).join('[\\s\\S]*')
+        const expected = new RegExp(`^(?:[\\s\\S]*${escape(separator)})?(?:${body})$`).test(n)
+        expect(compileBlockedAttributes([p], separator).blockedBy(n) !== undefined).toBe(expected)
+      }),
+      { numRuns: 1000 }
+    )
+  })
+
+  it('should match in linear time: many * and a long name that almost matches do not backtrack for ever', () => {
+    const blocklist = compileBlockedAttributes(['*a*a*a*a*a*a*a*a*a*a*a*a*b', 'a*a*a*a*a*a*a*a*c'], '_')
+    const started = Date.now()
+    expect(blocklist.blockedBy('a'.repeat(20000))).toBeUndefined()
+    expect(blocklist.blockedBy('a_'.repeat(10000))).toBeUndefined()
+    expect(blocklist.blockedBy('a'.repeat(20000) + 'b')).toBe('*a*a*a*a*a*a*a*a*a*a*a*a*b')
+    // A backtracking matcher takes hours here; ours takes milliseconds (one second leaves room for slow CI).
+    expect(Date.now() - started).toBeLessThan(1000)
   })
 
   it('should block nested secrets after real flattening, whatever their depth', () => {

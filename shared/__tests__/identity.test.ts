@@ -66,6 +66,11 @@ describe('guardUserId', () => {
     // Digits that do not read back the same were never a rounded number: someone's real id.
     expect(guardUserId('12345678901234567001')).toEqual({ ok: true, id: '12345678901234567001' })
     expect(guardUserId(String(Number.MAX_SAFE_INTEGER))).toEqual({ ok: true, id: '9007199254740991' })
+    // Only integers read back as rounded: other number texts are someone's id as they are.
+    for (const id of ['1.5', 'Infinity', '1e300', '-0', '0x20000000000001', '9007199254740991.5']) {
+      expect(guardUserId(id)).toEqual({ ok: true, id })
+    }
+    expect(refused('9007199254740992')).toBe('userId must be exact: send large numeric ids as text')
   })
 
   it('should refuse an unpaired UTF-16 surrogate, which encoders would turn into U+FFFD', () => {
@@ -86,6 +91,15 @@ describe('guardUserId', () => {
     expect(refused(10n)).toBe('userId must be a string or a finite number')
     expect(refused(Symbol('u'))).toBe('userId must be a string or a finite number')
     expect(refused(new String('u1'))).toBe('userId must be a string or a finite number')
+    // Objects that cannot even become text are refused the same way, never a crash.
+    const throwing = {
+      toString: () => {
+        throw new Error('boom')
+      }
+    }
+    for (const value of [Object.create(null), throwing]) {
+      expect(refused(value)).toBe('userId must be a string or a finite number')
+    }
   })
 
   it('should refuse ids on the blocked list, case-insensitively', () => {

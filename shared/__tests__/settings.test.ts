@@ -2,8 +2,7 @@ import { build } from 'esbuild'
 import fc from 'fast-check'
 import { join } from 'node:path'
 import { withTables } from '../../scripts/settings-docs'
-import { BLOCKED_ATTRIBUTE, DEFAULT_BLOCKED_ATTRIBUTES } from '../privacy/blocked-attributes'
-import { NAME } from '../setting-rule-builders'
+import { DEFAULT_BLOCKED_ATTRIBUTES } from '../privacy/blocked-attributes'
 import {
   CLOUD_SETTINGS,
   DEVICE_SETTINGS,
@@ -21,6 +20,8 @@ import { DEVICE_SETTING_TEXT, deviceSettingFields, deviceSettingsTable } from '.
 type Parse = (input: unknown) => unknown
 const EMBED_ID_RULE = 'embedId must contain only letters, digits and "-" (1 to 64)'
 const ORIGIN = 'must use https and be an origin only (http on localhost)'
+const BLOCKED_ENTRY = 'must be a string, not blank and without spaces around it, at most 200 characters and not only *'
+const NAME_RULE = 'must be a string, not blank and without spaces around it'
 const device: [string, Parse][] = [['checkDeviceSettings', checkDeviceSettings]]
 const cloud: [string, Parse][] = [['parseCloudSettings', parseCloudSettings]]
 
@@ -179,8 +180,8 @@ describe.each(device)('device settings (%s)', (_name, parse) => {
       'consentCategories[0] must be a string, not blank and without spaces around it'
     ],
     [{ consentWhenMissing: 'drop' }, 'consentWhenMissing', 'consentWhenMissing must be "send" or "skip"'],
-    [{ blockedAttributes: ['password', ''] }, 'blockedAttributes', `blockedAttributes[1] ${BLOCKED_ATTRIBUTE.rule}`],
-    [{ blockedAttributes: ['a', '**'] }, 'blockedAttributes', `blockedAttributes[1] ${BLOCKED_ATTRIBUTE.rule}`],
+    [{ blockedAttributes: ['password', ''] }, 'blockedAttributes', `blockedAttributes[1] ${BLOCKED_ENTRY}`],
+    [{ blockedAttributes: ['a', '**'] }, 'blockedAttributes', `blockedAttributes[1] ${BLOCKED_ENTRY}`],
     [
       { blockedAttributes: Array.from({ length: 201 }, (_, i) => `a${i}`) },
       'blockedAttributes',
@@ -381,8 +382,8 @@ describe.each(cloud)('cloud settings (%s)', (_name, parse) => {
     [{ apiBaseUrl: 'https://driftapi.com/v1' }, 'apiBaseUrl', `apiBaseUrl ${ORIGIN}`],
     [{ apiBaseUrl: 'https://u:p@driftapi.com' }, 'apiBaseUrl', `apiBaseUrl ${ORIGIN}`],
     [{ apiBaseUrl: 42 }, 'apiBaseUrl', `apiBaseUrl ${ORIGIN}`],
-    [{ consentCategories: [' Ads'] }, 'consentCategories', `consentCategories[0] ${NAME.rule}`],
-    [{ blockedAttributes: ['*'] }, 'blockedAttributes', `blockedAttributes[0] ${BLOCKED_ATTRIBUTE.rule}`],
+    [{ consentCategories: [' Ads'] }, 'consentCategories', `consentCategories[0] ${NAME_RULE}`],
+    [{ blockedAttributes: ['*'] }, 'blockedAttributes', `blockedAttributes[0] ${BLOCKED_ENTRY}`],
     [
       { blockedAttributes: Array.from({ length: 201 }, (_, i) => `a${i}`) },
       'blockedAttributes',

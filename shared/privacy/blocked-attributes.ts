@@ -15,7 +15,7 @@
  *   among the parts tried, and a false match can only drop an attribute, never let a secret through.
  */
 import { warning } from '../mapping-warnings'
-import { NAME, named, stringList, type ItemRule } from '../setting-rule-builders'
+import { listOf, matching, named } from '../setting-rule-builders'
 import type { DriftAttributes, MappingResult, MappingWarning } from '../types'
 
 export const DEFAULT_BLOCKED_ATTRIBUTES: readonly string[] = [
@@ -34,37 +34,21 @@ export const DEFAULT_BLOCKED_ATTRIBUTES: readonly string[] = [
 ]
 
 /**
- * An entry of `blockedAttributes`: 1-200 characters without spaces around it, and not only `*` (which would block
- * every attribute). The list holds at most 200 entries.
+ * The settings rule (`[i] must be …` for an entry; the settings checker puts the setting's name in front). An
+ * entry is a name as NAME says (not blank, no spaces around it) of at most 200 characters, and not only `*`
+ * (which would block every attribute); the list holds at most 200 entries.
  */
-export const BLOCKED_ATTRIBUTE: ItemRule = {
-  // A NAME (the pattern after its `^`), at most 200 characters and not only `*`.
-  pattern: new RegExp(`^(?!\\**$)(?=[\\s\\S]{1,200}$)${NAME.pattern.source.slice(1)}`, 'u'),
-  rule: 'must be a name or *-pattern: 1-200 characters, no spaces around it, not only *'
-}
-
-/** The settings rule (`[i] must be …` for an entry; the settings checker puts the setting's name in front). */
-export const blockedAttributesRule = stringList(BLOCKED_ATTRIBUTE, 200)
+export const blockedAttributesRule = listOf(
+  matching(
+    /^(?!\**$)(?=.{1,200}$)(?![\s\p{Cf}]*$)\S(.*\S)?$/su,
+    'must be a string, not blank and without spaces around it, at most 200 characters and not only *'
+  ),
+  200
+)
 
 /** Lower case, camelCase boundaries as `_`: `userPassword`, `APIKey` → `user_password`, `api_key`. */
-export function canonicalAttributeName(name: string): string {
-  if (name === name.toLowerCase()) return name
-  return name.replace(/[a-z0-9](?=[A-Z])|[A-Z](?=[A-Z][a-z])/g, '$&_').toLowerCase()
-}
-
-/** A `*` glob as its literal pieces; matched greedily with indexOf (linear-ish, no regular expression to blow up). */
-function globMatches(pieces: readonly string[], name: string): boolean {
-  const last = pieces.length - 1
-  if (last === 0) return name === pieces[0]
-  const end = name.length - pieces[last].length
-  if (end < pieces[0].length || !name.startsWith(pieces[0]) || !name.endsWith(pieces[last])) return false
-  let at = pieces[0].length
-  for (let i = 1; i < last && at >= 0; i++) {
-    at = name.indexOf(pieces[i], at)
-    if (at >= 0) at += pieces[i].length
-  }
-  return at >= 0 && at <= end
-}
+export const canonicalAttributeName = (name: string): string =>
+  name.replace(/[a-z0-9](?=[A-Z])|[A-Z](?=[A-Z][a-z])/g, '$&_').toLowerCase()
 
 export interface AttributeBlocklist {
   /** The first pattern that blocks `name` (a flattened attribute name), or undefined when it may be sent. */
@@ -81,11 +65,16 @@ export function compileBlockedAttributes(
 ): AttributeBlocklist {
   const problem = blockedAttributesRule(patterns)
   if (problem) throw new RangeError(named('blockedAttributes', problem))
-  // Each pattern P becomes two globs: P (the whole name) and `*<separator>P` (the part after a separator). An
-  // empty separator (keys joined as they are) makes every position a possible boundary: `*P`.
-  const globs = patterns.map((pattern) => {
-    const pieces = canonicalAttributeName(pattern).split(/\*+/)
-    return [pattern, pieces, ['', separator.toLowerCase() + pieces[0], ...pieces.slice(1)]] as const
+  const escape = (text: string) => text.replace(/[$()+.?[\\\]^{|}]/g, '\\$&')
+  // A pattern as a RegExp: its first literal piece after the start or a separator (an empty separator makes
+  // every position a boundary), the last one at the end, each piece taken at its first occurrence and never
+  // tried again (a lookahead does not backtrack), so matching stays linear where `.*a.*a.*b` could backtrack
+  // for ever on a long name.
+  const tests = patterns.map((pattern) => {
+    const [first, ...rest] = canonicalAttributeName(pattern).split(/\*+/)
+    const pieces = [`(?:^|${escape(separator.toLowerCase())})${escape(first)}`, ...rest.map(escape)]
+    const body = pieces.map((piece, i) => (i < rest.length ? `(?=(.*?${piece}))\\${i + 1}` : '.*' + piece))
+    return [pattern, new RegExp(`^${body.join('')}$`, 's')] as const
   })
   // Answers by name ('': not blocked; patterns are never empty).
   const cache = new Map<string, string>()
@@ -94,8 +83,7 @@ export function compileBlockedAttributes(
       let hit = cache.get(name)
       if (hit === undefined) {
         const canonical = canonicalAttributeName(name)
-        hit =
-          globs.find(([, whole, suffix]) => globMatches(whole, canonical) || globMatches(suffix, canonical))?.[0] ?? ''
+        hit = tests.find(([, test]) => test.test(canonical))?.[0] ?? ''
         // Events repeat their shapes: remember answers, within bounds (hostile input may invent endless names).
         if (cache.size >= 5000) cache.clear()
         cache.set(name, hit)

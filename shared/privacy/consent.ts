@@ -34,10 +34,8 @@ export type ConsentVerdict =
  */
 export const NO_CONSENT = 'no consent'
 
-const PREFERENCES = 'context.consent.categoryPreferences'
-
-/** Consent that is there but malformed, so it is denied rather than taken as missing. */
-const INVALID = {}
+/** Consent that is there but malformed or unreadable: not nullish (so not missing) and not an object (so denied). */
+const INVALID = false
 
 /**
  * Reads `context.consent.categoryPreferences` from a Segment event (anything with a `context`), for
@@ -71,13 +69,12 @@ export function categoryPreferencesOfConsent(consent: unknown): unknown {
  * deny every required category. No required category: always granted, whatever the event carries.
  */
 export function consentStatus(preferences: unknown, required: readonly string[]): ConsentStatus {
-  if (required.length === 0) return { status: 'granted' }
-  if (isNullish(preferences)) return { status: 'missing' }
+  if (required.length > 0 && isNullish(preferences)) return { status: 'missing' }
   let categories: string[] = []
   let problems: string[] = []
   try {
-    if (preferences === INVALID || !isRecord(preferences)) throw preferences
     for (const category of required) {
+      if (!isRecord(preferences)) throw preferences
       // Own keys only: a category named "constructor" must not read Object.prototype.
       const value = {}.hasOwnProperty.call(preferences, category) ? preferences[category] : undefined
       if (value === true) continue
@@ -89,14 +86,14 @@ export function consentStatus(preferences: unknown, required: readonly string[])
     categories = [...required]
     problems = ['context.consent invalid']
   }
-  return categories.length === 0
-    ? { status: 'granted' }
-    : { status: 'denied', categories, reason: `${NO_CONSENT}: ${problems.join(', ')}` }
+  return categories.length > 0
+    ? { status: 'denied', categories, reason: `${NO_CONSENT}: ${problems.join(', ')}` }
+    : { status: 'granted' }
 }
 
 /** The consent status of a whole Segment event (reads `context.consent.categoryPreferences` defensively). */
 export function eventConsentStatus(event: unknown, required: readonly string[]): ConsentStatus {
-  return consentStatus(required.length === 0 ? undefined : categoryPreferencesOf(event), required)
+  return consentStatus(categoryPreferencesOf(event), required)
 }
 
 /**
@@ -104,7 +101,11 @@ export function eventConsentStatus(event: unknown, required: readonly string[]):
  * denied never does, missing sends unless the setting says `skip`. `reason` is for a "skipped" report or a log.
  */
 export function consentVerdict(status: ConsentStatus, whenMissing: ConsentWhenMissing = 'send'): ConsentVerdict {
-  if (status.status === 'denied') return { send: false, status, reason: status.reason }
-  if (status.status === 'granted' || whenMissing === 'send') return { send: true, status }
-  return { send: false, status, reason: `${NO_CONSENT}: ${PREFERENCES} missing` }
+  const reason =
+    status.status === 'denied'
+      ? status.reason
+      : status.status === 'missing' && whenMissing === 'skip'
+        ? `${NO_CONSENT}: context.consent.categoryPreferences missing`
+        : ''
+  return reason ? { send: false, status, reason } : { send: true, status }
 }

@@ -194,7 +194,7 @@ describe('driftPlugin: consent', () => {
       'Invalid Drift settings: consentWhenMissing must be "send" or "skip"'
     )
     await expect(bad({ blockedAttributes: ['*'] })).rejects.toThrow(
-      'Invalid Drift settings: blockedAttributes[0] must be a name or *-pattern'
+      'Invalid Drift settings: blockedAttributes[0] must be a string, not blank and without spaces around it, at most 200 characters and not only *'
     )
     expect(widgetScripts()).toEqual([])
   })

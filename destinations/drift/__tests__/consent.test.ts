@@ -198,7 +198,7 @@ describe('Drift.consent (cloud)', () => {
       'blockedAttributes must be a list of strings (at most 200)'
     )
     expect(() => parseCloudSettings({ apiToken: TOKEN, blockedAttributes: ['ok', '**'] })).toThrow(
-      'blockedAttributes[1] must be a name or *-pattern'
+      'blockedAttributes[1] must be a string, not blank and without spaces around it, at most 200 characters and not only *'
     )
   })
 
