@@ -195,39 +195,43 @@ function array(name: string, items: unknown[]): void {
  * shared objects could make it enormous.
  */
 function json(items: unknown[]): string {
-  // The objects and arrays being written (depth first) and their places under the attribute (`[0].sku`).
-  const open: object[] = []
+  // The objects and arrays being written go on `ancestors` (cycles), their places under the attribute (`[0].sku`)
+  // on `places`.
+  const base = ancestors.length
   const places: string[] = []
   /** A lower bound of the length written so far. */
   let written = 0
-  return JSON.stringify(items, function (this: Record<string, unknown>, key: string) {
-    // `this` holds the value, so what was opened after it is done.
-    places.length = open.length = open.lastIndexOf(this) + 1
+  const encoded = JSON.stringify(items, function (this: Record<string, unknown>, key: string) {
+    // Depth first: `this` holds the value, so what was opened after it is done (the first holder is JSON's own).
+    const level = ancestors.lastIndexOf(this) + 1 || base
+    if (ancestors.length > level) places.length = (ancestors.length = level) - base
     if (written > maxStringLength) return undefined
     // Read again: the value JSON.stringify passes went through toJSON (a Date's is its text).
     const value = this[key]
     const type = typeName(value)
-    const inObject = open.length > 0 && !Array.isArray(this)
-    const place = open.length > 0 ? places[open.length - 1] + (inObject ? `.${key}` : `[${key}]`) : ''
-    let out: unknown
-    if (inObject && isUnsafe(key)) return warn('unsafe-key', key)
-    // A key inside the JSON text is the last key of its path: checked on its own (`users[0].password`).
-    const blockedBy = inObject ? blocklist?.blockedBy(key) : undefined
-    if (blockedBy !== undefined) return warn('blocked', blockedBy, place)
+    const inObject = level > base && !Array.isArray(this)
+    const place = (level > base ? places[level - base - 1] : '') + (inObject ? '.' + key : `[${key}]`)
+    if (inObject) {
+      if (isUnsafe(key)) return warn('unsafe-key', key)
+      // A key inside the JSON text is the last key of its path: checked on its own (`users[0].password`).
+      const blockedBy = blocklist?.blockedBy(key)
+      if (blockedBy !== undefined) return warn('blocked', blockedBy, place)
+    }
+    let out: unknown = value
     if (type === 'array' || type === 'object') {
-      out =
-        path.length + open.length >= maxDepth || ancestors.includes(value as object) || open.includes(value as object)
-          ? null
-          : value
-      if (out) {
-        open.push(value as object)
-        places.push(place)
+      if (level >= maxDepth || ancestors.includes(value as object)) out = null
+      else {
+        ancestors.push(value as object)
+        places.push(level > base ? place : '')
       }
-    } else if (isNullish(value) || type === 'number') out = value
-    else out = scalar(value, type, dateUnit) ?? (type === 'Date' ? null : warn('not-data', type))
+    } else if (!isNullish(value) && type !== 'number') {
+      out = scalar(value, type, dateUnit) ?? (type === 'Date' ? null : warn('not-data', type))
+    }
     if (out !== undefined) written += (typeof out === 'string' ? out.length + 2 : 1) + (inObject ? key.length + 3 : 0)
     return out
   })
+  ancestors.length = base
+  return encoded
 }
 
 /**
