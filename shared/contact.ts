@@ -92,20 +92,17 @@ export function toDriftCompanyAttributes(
 /** A shallow null-prototype copy of an object's own keys; a value that is no object, or throws on read, is reported. */
 function copyOf(source: unknown, warnings: MappingWarning[]): Record<string, unknown> {
   const copy: Record<string, unknown> = Object.create(null)
-  let key = ''
   try {
     const type = typeName(source)
-    if (type !== 'object') {
-      if (!isNullish(source)) warnings.push(warning('', 'dropped', 'not-an-object', type))
-    } else {
-      for (key of Object.keys(source as object)) {
+    if (type === 'object') {
+      for (const key of Object.keys(source as object)) {
         try {
           copy[key] = (source as Record<string, unknown>)[key]
         } catch {
           warnings.push(warning(key, 'dropped', 'threw'))
         }
       }
-    }
+    } else if (!isNullish(source)) warnings.push(warning('', 'dropped', 'not-an-object', type))
   } catch {
     // A Proxy whose traps throw: its keys cannot be read.
     warnings.push(warning('', 'dropped', 'threw'))

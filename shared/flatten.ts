@@ -199,7 +199,7 @@ function json(items: unknown[]): string {
   // on `places`.
   const base = ancestors.length
   const places: string[] = []
-  /** A lower bound of the length written so far. */
+  /** Values written so far: a lower bound of the text's length. */
   let written = 0
   const encoded = JSON.stringify(items, function (this: Record<string, unknown>, key: string) {
     // Depth first: `this` holds the value, so what was opened after it is done (the first holder is JSON's own).
@@ -227,7 +227,7 @@ function json(items: unknown[]): string {
     } else if (!isNullish(value) && type !== 'number') {
       out = scalar(value, type, dateUnit) ?? (type === 'Date' ? null : warn('not-data', type))
     }
-    if (out !== undefined) written += (typeof out === 'string' ? out.length + 2 : 1) + (inObject ? key.length + 3 : 0)
+    if (out !== undefined) written++
     return out
   })
   ancestors.length = base
