@@ -174,14 +174,14 @@ function array(name: string, items: unknown[]): void {
     change('json')
     return text(name, encoded)
   }
-  let joined: string | undefined
+  const parts: DriftValue[] = []
   for (let i = 0; i < items.length; i++) {
     const type = typeName(items[i])
     const part = scalar(items[i], type, dateUnit)
-    if (part !== undefined) joined = joined === undefined ? String(part) : joined + ',' + part
+    if (part !== undefined) parts.push(part)
     else warn('array-item', type === 'number' || type === 'Date' ? String(items[i]) : type, `[${i}]`)
   }
-  text(name, joined ?? '')
+  text(name, parts.join(','))
 }
 
 /**
