@@ -117,8 +117,7 @@ function walk(object: Record<string, unknown>, name: string): void {
       else {
         const part = isWellFormed(key) ? key : toWellFormed(key)
         attribute = depth > 0 ? name + separator + part : part
-        // Only well-formed keys are remembered, so a name found there needs no more checks.
-        if (part === key) known.set(key, attribute)
+        if (part === key) rememberName(known, key, attribute)
         else change('name-surrogates')
         visit(attribute, object[key])
       }
