@@ -188,7 +188,7 @@ function array(name: string, items: unknown[]): void {
  * BigInts as text, cycles and values nested beyond maxDepth as null, unsafe and blocked keys left out. What
  * JSON.stringify would leave out silently (or write as `{}`, a Map) is left out with a warning. Past
  * maxStringLength (the text is cut anyway) nothing more is read: shared objects could make it enormous.
- * (A JSON.stringify replacer does the same in fewer bytes, but made `npm run bench` about 15% slower.)
+ * (A JSON.stringify replacer was tried: no smaller once gzipped, and `npm run bench` about 15% slower.)
  */
 function copy(value: unknown, at: string): unknown {
   if (written > maxStringLength) return undefined
