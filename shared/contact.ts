@@ -1,6 +1,6 @@
 import { isNullish } from './absent'
 import { toDriftDateMs } from './dates'
-import { DRIFT_DEFAULT_ATTRIBUTES, stringifyAttributeValue } from './defaults'
+import { DRIFT_ATTRIBUTE_TYPES, SPEC_TRAITS } from './defaults'
 import { toDriftAttributes, typeName, type FlattenOptions } from './flatten'
 import { warning, type WarningCode } from './mapping-warnings'
 import type { MappingResult, MappingWarning } from './types'
@@ -31,11 +31,14 @@ export function toDriftContactAttributes(traits: unknown, options: ContactMappin
   for (const key of ['id', 'externalId']) if (key in prepared) note(key, 'user-id')
   if (isNullish(prepared.recent_source) && !isNullish(campaignSource)) prepared.recent_source = campaignSource
 
-  for (const { name, type, specTrait } of DRIFT_DEFAULT_ATTRIBUTES) {
-    if (specTrait && specTrait !== name && specTrait in prepared) {
-      if (isNullish(prepared[name])) prepared[name] = prepared[specTrait]
-      else warnings.push(warning(specTrait, 'dropped', 'given-too', name))
-      delete prepared[specTrait]
+  for (const [name, type] of Object.entries(DRIFT_ATTRIBUTE_TYPES)) {
+    const trait = SPEC_TRAITS[name]
+    if (trait !== name && trait in prepared) {
+      if (!isNullish(prepared[name])) note(trait, 'given-too', name)
+      else {
+        prepared[name] = prepared[trait]
+        delete prepared[trait]
+      }
     }
     const value = prepared[name]
     if (isNullish(value)) continue
@@ -50,15 +53,13 @@ export function toDriftContactAttributes(traits: unknown, options: ContactMappin
       continue
     }
     // Any STRING default is sent as text, and the email trimmed (Drift finds contacts by it).
-    let text = stringifyAttributeValue(value)
-    if (name === 'email' && text !== undefined) {
-      text = normalizeEmail(text)
-      if (text === undefined) note(name, 'blank email')
-    }
-    if (text === undefined) {
-      if (name in prepared) note(name, 'no-text', name)
-    } else if (text !== value) {
-      prepared[name] = text
+    const text = stringifyAttributeValue(value)
+    const kept = name === 'email' ? normalizeEmail(text) : text
+    if (kept === undefined) {
+      if (text === undefined) note(name, 'no-text', name)
+      else note(name, 'blank email')
+    } else if (kept !== value) {
+      prepared[name] = kept
       note(name, typeof value === 'string' ? 'trimmed' : 'as-text', name, 'changed')
     }
   }
@@ -93,17 +94,15 @@ function copyOf(source: unknown, warnings: MappingWarning[]): Record<string, unk
   const copy: Record<string, unknown> = Object.create(null)
   try {
     const type = typeName(source)
-    if (type !== 'object') {
-      if (!isNullish(source)) warnings.push(warning('', 'dropped', 'not-an-object', type))
-      return copy
-    }
-    for (const key of Object.keys(source as object)) {
-      try {
-        copy[key] = (source as Record<string, unknown>)[key]
-      } catch {
-        warnings.push(warning(key, 'dropped', 'threw'))
+    if (type === 'object') {
+      for (const key of Object.keys(source as object)) {
+        try {
+          copy[key] = (source as Record<string, unknown>)[key]
+        } catch {
+          warnings.push(warning(key, 'dropped', 'threw'))
+        }
       }
-    }
+    } else if (!isNullish(source)) warnings.push(warning('', 'dropped', 'not-an-object', type))
   } catch {
     // A Proxy whose traps throw: its keys cannot be read.
     warnings.push(warning('', 'dropped', 'threw'))
@@ -112,12 +111,36 @@ function copyOf(source: unknown, warnings: MappingWarning[]): Record<string, unk
 }
 
 /**
+ * A value for a STRING-typed attribute, as a string: `String(x)` for primitives, ISO text for Dates, `toString()`
+ * for objects that define their own (URL, URLSearchParams), comma-joined for arrays of these. Undefined for anything
+ * that would only stringify to `[object …]` (plain objects, Maps), nested arrays, null and undefined.
+ */
+export function stringifyAttributeValue(value: unknown, inArray?: boolean): string | undefined {
+  try {
+    const type = typeName(value)
+    // An invalid Date throws here, as does a getter or Proxy trap: no usable text form.
+    if (type === 'Date') return (value as Date).toISOString()
+    if (type === 'array') {
+      const parts = inArray ? [undefined] : (value as unknown[]).map((item) => stringifyAttributeValue(item, true))
+      return parts.includes(undefined) ? undefined : parts.join(',')
+    }
+    if (type === 'string' || type === 'boolean' || type === 'bigint' || (type === 'number' && Number.isFinite(value))) {
+      return String(value)
+    }
+    // Only a class's own toString (URL, URLSearchParams, boxed primitives) says something.
+    const text = typeof value === 'object' && value !== null && !inArray ? String(value) : undefined
+    return text?.startsWith('[object ') ? undefined : text
+  } catch {
+    return undefined
+  }
+}
+
+/**
  * The one email rule: Drift finds and creates contacts by email, so spaces around it would make another address
  * and a blank one is none. A trimmed, non-empty email, or undefined. Drift checks the format itself.
  */
 export function normalizeEmail(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined
-  const email = value.trim()
+  const email = typeof value === 'string' ? value.trim() : ''
   return email === '' ? undefined : email
 }
 

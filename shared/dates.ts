@@ -38,11 +38,7 @@ const SECONDS_BELOW = 1e11
  * Undefined when the value is none of these.
  */
 export function toDriftDateMs(value: unknown): { ms: number; seconds: boolean } | undefined {
-  if (typeof value !== 'number') {
-    const ms = toTimestamp(value, 'milliseconds')
-    return ms === undefined ? undefined : { ms, seconds: false }
-  }
-  if (!Number.isFinite(value)) return undefined
-  const seconds = Math.abs(value) < SECONDS_BELOW
-  return { ms: Math.round(seconds ? value * 1000 : value), seconds }
+  const seconds = typeof value === 'number' && Math.abs(value) < SECONDS_BELOW
+  const ms = typeof value === 'number' ? Math.round(seconds ? value * 1000 : value) : toTimestamp(value, 'milliseconds')
+  return Number.isFinite(ms) ? { ms: ms as number, seconds } : undefined
 }

@@ -1,9 +1,36 @@
 /**
  * The attributes Drift knows out of the box, their Drift type, and the Segment spec trait each comes from. Where
  * each fact comes from (and how sure it is) is documented in docs/mapping.md's table of default attributes, not
- * here: this table is what the mapping core runs on, in the browser too.
+ * here: these tables are what the mapping core runs on, in the browser too.
  */
 export type DriftAttributeType = 'STRING' | 'NUMERIC' | 'BOOLEAN' | 'DATE'
+
+/** Drift's default attributes (names are case-sensitive) and their type, in the order the contact mapping takes them. */
+export const DRIFT_ATTRIBUTE_TYPES: Readonly<Record<string, DriftAttributeType>> = {
+  email: 'STRING',
+  name: 'STRING',
+  first_name: 'STRING',
+  last_name: 'STRING',
+  phone: 'STRING',
+  title: 'STRING',
+  start_date: 'DATE',
+  last_active: 'DATE',
+  // From context.campaign.source (utm_source) and from the user id: no trait.
+  recent_source: 'STRING',
+  externalId: 'STRING'
+}
+
+/** The Segment spec trait (top-level key of `traits`) that becomes each default attribute, by Drift name. */
+export const SPEC_TRAITS: Readonly<Record<string, string>> = {
+  email: 'email',
+  name: 'name',
+  first_name: 'firstName',
+  last_name: 'lastName',
+  phone: 'phone',
+  title: 'title',
+  start_date: 'createdAt',
+  last_active: 'last_active'
+}
 
 export interface DriftDefaultAttribute {
   /** Drift's attribute name (case-sensitive). */
@@ -13,21 +40,11 @@ export interface DriftDefaultAttribute {
   specTrait?: string
 }
 
-export const DRIFT_DEFAULT_ATTRIBUTES: readonly DriftDefaultAttribute[] = [
-  { name: 'email', type: 'STRING', specTrait: 'email' },
-  { name: 'name', type: 'STRING', specTrait: 'name' },
-  { name: 'first_name', type: 'STRING', specTrait: 'firstName' },
-  { name: 'last_name', type: 'STRING', specTrait: 'lastName' },
-  { name: 'phone', type: 'STRING', specTrait: 'phone' },
-  { name: 'title', type: 'STRING', specTrait: 'title' },
-  { name: 'start_date', type: 'DATE', specTrait: 'createdAt' },
-  { name: 'last_active', type: 'DATE', specTrait: 'last_active' },
-  // From context.campaign.source (utm_source) and from the user id: no trait.
-  { name: 'recent_source', type: 'STRING' },
-  { name: 'externalId', type: 'STRING' }
-]
+/** The two tables as one list (for reading; a bundle that never reads it leaves it out). */
+export const DRIFT_DEFAULT_ATTRIBUTES: readonly DriftDefaultAttribute[] = /* @__PURE__ */ Object.entries(
+  DRIFT_ATTRIBUTE_TYPES
+).map(([name, type]) => (SPEC_TRAITS[name] ? { name, type, specTrait: SPEC_TRAITS[name] } : { name, type }))
 
-/** A lookup, not a Map built at load time: ten entries, and a bundle that never asks drops it entirely. */
 export function defaultAttribute(name: string): DriftDefaultAttribute | undefined {
   return DRIFT_DEFAULT_ATTRIBUTES.find((attribute) => attribute.name === name)
 }
@@ -37,30 +54,5 @@ export function defaultAttribute(name: string): DriftDefaultAttribute | undefine
  * returns has `start_date` like 1668615901358 [doc]), so they are always sent in ms, whatever `dateUnit` says.
  */
 export const DATE_ATTRIBUTES: ReadonlySet<string> = new Set(
-  DRIFT_DEFAULT_ATTRIBUTES.filter((attribute) => attribute.type === 'DATE').map((attribute) => attribute.name)
+  Object.keys(DRIFT_ATTRIBUTE_TYPES).filter((name) => DRIFT_ATTRIBUTE_TYPES[name] === 'DATE')
 )
-
-/**
- * A value for a STRING-typed attribute, as a string: `String(x)` for primitives, `toString()` for objects
- * that define their own (URL, URLSearchParams), comma-joined for arrays of primitives. Undefined for anything
- * that would only stringify to `[object Object]` (plain objects, nested arrays) and for null/undefined.
- */
-export function stringifyAttributeValue(value: unknown, inArray?: boolean): string | undefined {
-  try {
-    const type = typeof value
-    if (type === 'string') return value as string
-    if (type === 'boolean' || type === 'bigint' || (type === 'number' && Number.isFinite(value))) return String(value)
-    // An invalid Date throws here, as does a getter or Proxy trap: no usable text form.
-    if (value instanceof Date) return value.toISOString()
-    if (type !== 'object' || !value || inArray) return undefined
-    if (Array.isArray(value)) {
-      const parts = value.map((item) => stringifyAttributeValue(item, true))
-      return parts.includes(undefined) ? undefined : parts.join(',')
-    }
-    // Only a class's own toString (URL, URLSearchParams, boxed primitives) says something.
-    const text = value.toString === Object.prototype.toString ? undefined : String(value)
-    return text === '[object Object]' ? undefined : text
-  } catch {
-    return undefined
-  }
-}

@@ -35,21 +35,24 @@ export function flattenOptionsOf(settings: {
 }
 
 /**
- * A wrong option is refused with a RangeError naming it, in every build: `toDriftAttributes` is public (`./shared`),
- * so options may come from a caller's JavaScript, not only from settings checked before.
+ * The options given over the defaults. A wrong one is refused with a RangeError naming it, in every build:
+ * `toDriftAttributes` is public (`./shared`), so options may come from a caller's JavaScript, not only from
+ * settings checked before.
  */
-export function checkOptions(options: FlattenOptions): void {
+export function withDefaults(options: FlattenOptions): typeof FLATTEN_DEFAULTS {
+  const all: Record<string, unknown> = { ...FLATTEN_DEFAULTS }
   // Only the options given: the common call gives none.
   for (const key in options) {
     const value: unknown = options[key as keyof FlattenOptions]
     if (value === undefined) continue
-    // maxDepth, maxAttributes, maxStringLength, maxValues.
-    if (key.startsWith('max') && !(Number.isInteger(value) && (value as number) >= 1)) {
-      throw new RangeError(`${key} must be a whole number >= 1`)
-    }
-    if (key === 'separator' && typeof value !== 'string') throw new RangeError('separator must be a string')
-    if (key === 'dateUnit' && value !== 'seconds' && value !== 'milliseconds') {
-      throw new RangeError('dateUnit must be "seconds" or "milliseconds"')
-    }
+    // True, or what the option must be (maxDepth, maxAttributes, maxStringLength, maxValues: whole numbers).
+    const rule = key.startsWith('max')
+      ? (Number.isInteger(value) && (value as number) >= 1) || 'a whole number >= 1'
+      : key === 'separator'
+        ? typeof value === 'string' || 'a string'
+        : key !== 'dateUnit' || value === 'seconds' || value === 'milliseconds' || '"seconds" or "milliseconds"'
+    if (rule !== true) throw new RangeError(`${key} must be ${rule}`)
+    all[key] = value
   }
+  return all as typeof FLATTEN_DEFAULTS
 }

@@ -460,6 +460,30 @@ describe('toDriftAttributes: cycles and depth', () => {
     expect(result.warnings.map((w) => w.reason)).toContain('string cut to 1000 characters')
   })
 
+  it('should count the length of strings in the JSON of an array, so repeated long strings stop the reading early', () => {
+    const long = 'x'.repeat(10_000)
+    const started = Date.now()
+    // Counted by values, 65536 of them would make a text of about 330 MB.
+    const result = toDriftAttributes({ list: new Array(100_000).fill({ s: long }) })
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(result.attributes.list).toBe(`[${`{"s":"${long}"},`.repeat(7)}`.slice(0, 65_536))
+    expect(result.warnings.map((w) => w.reason)).toContain('string cut to 65536 characters')
+  })
+
+  it('should find the depth of an attribute when two key paths collide, also among many attributes', () => {
+    const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, { x: i }]))
+    const result = toDriftAttributes({ ...many, k250_x: 'top' })
+    expect(result.attributes.k250_x).toBe('top')
+    expect(result.attributes.k249_x).toBe(249)
+    expect(result.warnings).toEqual([
+      {
+        path: 'k250_x',
+        action: 'changed',
+        reason: 'replaced "k250_x" that came from a deeper key path (the shallower path wins)'
+      }
+    ])
+  })
+
   // A stack overflow would be caught and show only as a "reading the value threw" warning.
   it('should stop at depth 10 on very deep nesting, without overflowing the stack', () => {
     let deep: Record<string, unknown> = { leaf: 1 }
