@@ -97,7 +97,7 @@ export const load = async () => AnalyticsBrowser.load({ writeKey: 'w', plugins: 
  * `./web` must add at most this much (gzip) to a page with analytics-next: a ratchet at what it weighs today plus a
  * margin (issue 11 set 12 KB; issue 14 brought it to about 8.4 KB and asks for 6 KB).
  */
-export const WEB_BAR_BYTES = 9 * 1024
+export const WEB_BAR_BYTES = 8 * 1024
 
 async function main(): Promise<void> {
   // What each face adds over analytics-next alone: the README quick start, production bundles.
