@@ -1,16 +1,20 @@
 /**
  * Joined attribute names, by parent name ('' at the top) and key: events repeat one shape, and a name built once
  * is hashed once. Measured (`npm run bench`): flattening is about 1.8x slower without it. Bounded: cleared when
- * full. Only well-formed keys are kept, so a name found here needs no more checks.
+ * full. Only well-formed names that may be sent (not unsafe, not blocked) are kept (flatten.ts), so a name found
+ * here needs no more checks.
  */
 const JOINED = new Map<string, Map<string, string>>()
 let joinedSeparator = ''
+let joinedBlocklist: object | undefined
 let joinedCount = 0
 
-export function namesUnder(separator: string, parent: string): Map<string, string> {
-  if (separator !== joinedSeparator || joinedCount > 20_000) {
+/** The names under `parent` for a separator and a compiled blocklist (another list empties the cache). */
+export function namesUnder(separator: string, blocklist: object | undefined, parent: string): Map<string, string> {
+  if (separator !== joinedSeparator || blocklist !== joinedBlocklist || joinedCount > 20_000) {
     JOINED.clear()
     joinedSeparator = separator
+    joinedBlocklist = blocklist
     joinedCount = 0
   }
   let names = JOINED.get(parent)

@@ -47,8 +47,9 @@ let maxDepth: number, maxAttributes: number, maxStringLength: number, maxValues:
 let attributes: DriftAttributes, warnings: MappingWarning[], unlisted: number
 /** Each attribute's name and depth (keys in its path), in order: of two paths to one name the shallower wins. */
 let names: string[], depths: number[]
-/** The key path being read (joined only for a warning), the objects on it (cycles), and the keys read so far. */
-let path: string[], ancestors: object[], read: number
+/** The key path being read (joined only for a warning), the objects on it (cycles), the keys read so far, and
+ *  the last name found safe and not blocked (the blocklist is fixed for a call: emit need not check it again). */
+let path: string[], ancestors: object[], read: number, cleared: string | undefined
 /** What the JSON of an array holds so far (`copy`). */
 let written: number
 let busy = false
@@ -66,10 +67,10 @@ export function toDriftAttributes(input: unknown, options: FlattenOptions = {}):
   if (busy) return { attributes: {}, warnings: [warning('', 'dropped', 'threw')] }
   const o = withDefaults(options)
   ;({ separator, dateUnit, maxDepth, maxAttributes, maxStringLength, maxValues, dateKeys } = o)
-  // Compiled once per list and separator; an empty list blocks nothing.
-  blocklist = o.blockedAttributes.length > 0 ? blocklistFor(o.blockedAttributes, separator) : undefined
+  blocklist = o.blockedAttributes.length > 0 ? blocklistFor(o.blockedAttributes, separator) : undefined // []: none
   const result = { attributes: (attributes = {}), warnings: (warnings = []) }
   unlisted = read = 0
+  cleared = undefined
   names = []
   depths = []
   path = []
@@ -102,8 +103,8 @@ function walk(object: Record<string, unknown>, name: string): void {
   const keys = Object.keys(object)
   const depth = path.length
   if (keys.length === 0 && depth > 0) return warn('empty object')
-  // Events repeat one shape: a joined name is built (and hashed) once.
-  const known = namesUnder(separator, name)
+  // Events repeat one shape: a joined name is built, hashed and checked once.
+  const known = namesUnder(separator, blocklist, name)
   ancestors.push(object)
   for (let i = 0; i < keys.length && read <= maxValues; i++) {
     const key = keys[i]
@@ -111,14 +112,16 @@ function walk(object: Record<string, unknown>, name: string): void {
     try {
       let attribute = known.get(key)
       if (++read > maxValues) warn('unread', maxValues)
-      else if (attribute !== undefined) visit(attribute, object[key])
+      else if (attribute !== undefined) visit((cleared = attribute), object[key])
       else if (isUnsafe(key)) warn('unsafe-key', key)
       else if (key === '') warn('empty key')
       else {
         const part = isWellFormed(key) ? key : toWellFormed(key)
         attribute = depth > 0 ? name + separator + part : part
-        if (part === key) rememberName(known, key, attribute)
-        else change('name-surrogates')
+        // Kept only when it may be sent, so that a name from the cache skips emit's checks.
+        if (part !== key) change('name-surrogates')
+        else if (!isUnsafe(attribute) && !blocklist?.blockedBy(attribute))
+          rememberName(known, key, (cleared = attribute))
         visit(attribute, object[key])
       }
     } catch {
@@ -222,14 +225,14 @@ function copy(value: unknown, at: string): unknown {
   return out
 }
 
-/**
- * Stores one attribute. Collisions (`{ a_b: 1, a: { b: 2 } }` both name `a_b`): the shallower key path wins,
- * as that key is the one the sender wrote; at equal depth the first in key order wins. The loser is reported.
- */
+/** Stores one attribute. Collisions (`{ a_b: 1, a: { b: 2 } }` both name `a_b`): the shallower key path wins, as
+ *  that key is the one the sender wrote; at equal depth the first in key order wins. The loser is reported. */
 function emit(name: string, value: DriftValue): void {
-  if (isUnsafe(name)) return warn('unsafe-name', name)
-  const blockedBy = blocklist?.blockedBy(name)
-  if (blockedBy !== undefined) return warn('blocked', blockedBy)
+  if (name !== cleared) {
+    if (isUnsafe(name)) return warn('unsafe-name', name)
+    const blockedBy = blocklist?.blockedBy(name)
+    if (blockedBy !== undefined) return warn('blocked', blockedBy)
+  }
   const depth = path.length
   if (attributes[name] !== undefined && Object.prototype.hasOwnProperty.call(attributes, name)) {
     // Only here is a depth looked up: collisions are rare, and a Map kept for them made flattening 10% slower.

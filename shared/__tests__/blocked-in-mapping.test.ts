@@ -43,6 +43,22 @@ describe('Drift.blockedAttributes in the mapping core', () => {
     expect(off.warnings).toEqual([])
   })
 
+  it('should block a name cached while another list (or none) was in force: the name cache follows the list', () => {
+    const event = { password: 'p', billing: { card_number: 'c', city: 'Paris' } }
+    for (let round = 0; round < 3; round++) {
+      expect(Object.keys(toDriftAttributes(event, { blockedAttributes: [] }).attributes)).toEqual([
+        'password',
+        'billing_card_number',
+        'billing_city'
+      ])
+      expect(toDriftAttributes(event).attributes).toEqual({ billing_city: 'Paris' })
+      expect(toDriftAttributes(event, { blockedAttributes: ['city'] }).attributes).toEqual({
+        password: 'p',
+        billing_card_number: 'c'
+      })
+    }
+  })
+
   it('should block by the final Drift names in contact and company mapping (identify and group)', () => {
     const contact = toDriftContactAttributes({ ...secrets, firstName: 'Ada', api_key: 'k' })
     expect(contact.attributes).toEqual({ email: 'ada@example.com', first_name: 'Ada', billing_city: 'Paris' })
