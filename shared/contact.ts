@@ -32,8 +32,9 @@ export function toDriftContactAttributes(traits: unknown, options: ContactMappin
   if (isNullish(prepared.recent_source) && !isNullish(campaignSource)) prepared.recent_source = campaignSource
 
   for (const [name, type] of Object.entries(DRIFT_ATTRIBUTE_TYPES)) {
-    const trait = SPEC_TRAITS[name]
-    if (trait !== name && trait in prepared) {
+    const trait: string | undefined = SPEC_TRAITS[name]
+    // Attributes without a spec trait (recent_source, externalId) take none: a trait named "undefined" stays a trait.
+    if (trait !== undefined && trait !== name && trait in prepared) {
       if (!isNullish(prepared[name])) note(trait, 'given-too', name)
       else {
         prepared[name] = prepared[trait]

@@ -34,10 +34,25 @@ export function flattenOptionsOf(settings: {
   return { dateUnit: settings.dateUnit, separator: settings.separator, blockedAttributes: settings.blockedAttributes }
 }
 
+const wholeNumber = (value: unknown) => (Number.isInteger(value) && (value as number) >= 1) || 'a whole number >= 1'
+
+/** What each option must be: true, or the rule's text. */
+const OPTION_RULES: Record<keyof typeof FLATTEN_DEFAULTS, (value: unknown) => true | string> = {
+  separator: (value) => typeof value === 'string' || 'a string',
+  dateUnit: (value) => value === 'seconds' || value === 'milliseconds' || '"seconds" or "milliseconds"',
+  maxDepth: wholeNumber,
+  maxAttributes: wholeNumber,
+  maxStringLength: wholeNumber,
+  maxValues: wholeNumber,
+  dateKeys: (value) => value instanceof Set || 'a Set of attribute names',
+  // Checked when compiled (flatten.ts compiles anything but an empty list), with the setting's own rule and text.
+  blockedAttributes: () => true
+}
+
 /**
- * The options given over the defaults. A wrong one is refused with a RangeError naming it, in every build:
- * `toDriftAttributes` is public (`./shared`), so options may come from a caller's JavaScript, not only from
- * settings checked before.
+ * The options given over the defaults. A wrong or unknown one is refused with a RangeError naming it, in every
+ * build: `toDriftAttributes` is public (`./shared`), so options may come from a caller's JavaScript, not only
+ * from settings checked before.
  */
 export function withDefaults(options: FlattenOptions): typeof FLATTEN_DEFAULTS {
   const all: Record<string, unknown> = { ...FLATTEN_DEFAULTS }
@@ -45,12 +60,10 @@ export function withDefaults(options: FlattenOptions): typeof FLATTEN_DEFAULTS {
   for (const key in options) {
     const value: unknown = options[key as keyof FlattenOptions]
     if (value === undefined) continue
-    // True, or what the option must be (maxDepth, maxAttributes, maxStringLength, maxValues: whole numbers).
-    const rule = key.startsWith('max')
-      ? (Number.isInteger(value) && (value as number) >= 1) || 'a whole number >= 1'
-      : key === 'separator'
-        ? typeof value === 'string' || 'a string'
-        : key !== 'dateUnit' || value === 'seconds' || value === 'milliseconds' || '"seconds" or "milliseconds"'
+    if (!Object.prototype.hasOwnProperty.call(OPTION_RULES, key)) {
+      throw new RangeError(`${key} is not an option of toDriftAttributes`)
+    }
+    const rule = OPTION_RULES[key as keyof FlattenOptions](value)
     if (rule !== true) throw new RangeError(`${key} must be ${rule}`)
     all[key] = value
   }

@@ -50,8 +50,7 @@ let names: string[], depths: number[]
 /** The key path being read (joined only for a warning), the objects on it (cycles), the keys read so far, and
  *  the last name found safe and not blocked (the blocklist is fixed for a call: emit need not check it again). */
 let path: string[], ancestors: object[], read: number, cleared: string | undefined
-/** What the JSON of an array holds so far (`copy`). */
-let written: number
+let written: number // what the JSON of an array holds so far (`copy`)
 let busy = false
 
 /**
@@ -67,7 +66,9 @@ export function toDriftAttributes(input: unknown, options: FlattenOptions = {}):
   if (busy) return { attributes: {}, warnings: [warning('', 'dropped', 'threw')] }
   const o = withDefaults(options)
   ;({ separator, dateUnit, maxDepth, maxAttributes, maxStringLength, maxValues, dateKeys } = o)
-  blocklist = o.blockedAttributes.length > 0 ? blocklistFor(o.blockedAttributes, separator) : undefined // []: none
+  // [] blocks nothing; anything else is compiled, which refuses what is no list of patterns (never silently off).
+  const list = o.blockedAttributes
+  blocklist = Array.isArray(list) && list.length === 0 ? undefined : blocklistFor(list, separator)
   const result = { attributes: (attributes = {}), warnings: (warnings = []) }
   unlisted = read = 0
   cleared = undefined

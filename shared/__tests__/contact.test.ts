@@ -97,6 +97,13 @@ describe('toDriftContactAttributes', () => {
     })
   })
 
+  it('should keep a trait named "undefined" as itself, never as an attribute that has no spec trait', () => {
+    expect(toDriftContactAttributes({ undefined: 'x', email: 'a@example.com' })).toEqual({
+      attributes: { undefined: 'x', email: 'a@example.com' },
+      warnings: []
+    })
+  })
+
   it('should drop an externalId trait and say so: the user id is the externalId', () => {
     const result = toDriftContactAttributes({ externalId: 'someone-else', plan: 'pro' })
     expect(result.attributes).toEqual({ plan: 'pro' })

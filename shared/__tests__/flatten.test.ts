@@ -581,6 +581,25 @@ describe('toDriftAttributes: limits and text', () => {
 })
 
 describe('toDriftAttributes: production builds', () => {
+  it('should refuse an unknown option or one of the wrong type rather than ignore it (blocking never turns off silently)', () => {
+    const input = { password: 'p', start_date: '2024-01-01' }
+    expect(() => toDriftAttributes(input, { blockedAttributes: 5 as never })).toThrow(
+      new RangeError('blockedAttributes must be a list of strings (at most 200)')
+    )
+    expect(() => toDriftAttributes(input, { blockedAttributes: {} as never })).toThrow(RangeError)
+    expect(() => toDriftAttributes(input, { dateKeys: ['start_date'] as never })).toThrow(
+      new RangeError('dateKeys must be a Set of attribute names')
+    )
+    expect(() => toDriftAttributes(input, { seperator: '.' } as never)).toThrow(
+      new RangeError('seperator is not an option of toDriftAttributes')
+    )
+    // Given right, each is taken; undefined takes the default.
+    expect(toDriftAttributes(input, { blockedAttributes: [], dateKeys: new Set(), separator: undefined })).toEqual({
+      attributes: { password: 'p', start_date: '2024-01-01' },
+      warnings: []
+    })
+  })
+
   it('should still refuse a wrong option with a RangeError naming it when NODE_ENV is production', () => {
     const env = process.env.NODE_ENV
     process.env.NODE_ENV = 'production'

@@ -107,7 +107,9 @@ export function blocklistFor(patterns: readonly string[], separator: string): At
     last[0].length !== patterns.length ||
     last[0].some((pattern, i) => pattern !== patterns[i])
   ) {
-    last = [[...patterns], separator, compileBlockedAttributes(patterns, separator)]
+    // Compiled first: it refuses what is no list (a number, an object) with the setting's rule.
+    const compiled = compileBlockedAttributes(patterns, separator)
+    last = [[...patterns], separator, compiled]
   }
   return last[2]
 }
