@@ -2,11 +2,12 @@
  * Settings checks without zod, small enough for the browser plugin (zod alone would outweigh the plugin): the
  * checker, its error, the rule builders of the device table (settings-rules.ts), and the rules both modes share
  * (origins, separator, names, date units), which the cloud table (cloud-settings-rules.ts) runs inside zod.
- * Imports only absent.ts, record.ts and types, so no settings module depends on another in a circle.
+ * Imports only absent.ts, record.ts, text.ts and types, so no settings module depends on another in a circle.
  */
 import { isAbsent } from './absent'
 import type { DateUnit } from './types'
 import { isRecord } from './record'
+import { BLANK } from './text'
 
 /**
  * A check: the problem, or undefined when fine. The problem follows the setting's name, so it says the rule
@@ -143,15 +144,17 @@ export const SEPARATOR = matching(
 )
 
 /**
- * A name in a list (a blocked user id, a consent category): not blank (white space and invisible format
- * characters only, as text.ts's BLANK) and without spaces around it. The identity guard refuses such user ids
- * and consent tools send no such category, so an entry like that could never match: it is refused rather than
- * kept as a silent no-op. (No lookbehind: Safari < 16.4 cannot parse one.)
+ * A name in a list (a blocked user id, a consent category, a blocked attribute): not blank (text.ts's BLANK:
+ * white space and invisible format characters only) and without spaces around it. The identity guard refuses
+ * such user ids and consent tools send no such category, so an entry like that could never match: it is refused
+ * rather than kept as a silent no-op.
  */
-export const NAME = matching(
-  /^(?![\s\p{Cf}]*$)\S(.*\S)?$/su,
-  'must be a string, not blank and without spaces around it'
-)
+export const isName = (value: unknown): value is string =>
+  isString(value) && !BLANK.test(value) && value.trim() === value
+
+export const NAME_RULE = 'must be a string, not blank and without spaces around it'
+
+export const NAME = rule<string>(isName, NAME_RULE)
 
 /**
  * https anywhere, http only on loopback (the sandbox); an origin only: no path, query, fragment or credentials.

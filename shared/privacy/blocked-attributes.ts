@@ -15,7 +15,7 @@
  *   among the parts tried, and a false match can only drop an attribute, never let a secret through.
  */
 import { warning } from '../mapping-warnings'
-import { listOf, matching, named } from '../setting-rule-builders'
+import { NAME_RULE, isName, listOf, named, rule } from '../setting-rule-builders'
 import type { DriftAttributes, MappingResult, MappingWarning } from '../types'
 
 export const DEFAULT_BLOCKED_ATTRIBUTES: readonly string[] = [
@@ -35,13 +35,13 @@ export const DEFAULT_BLOCKED_ATTRIBUTES: readonly string[] = [
 
 /**
  * The settings rule (`[i] must be …` for an entry; the settings checker puts the setting's name in front). An
- * entry is a name as NAME says (not blank, no spaces around it) of at most 200 characters, and not only `*`
- * (which would block every attribute); the list holds at most 200 entries.
+ * entry is a name as NAME says (not blank, no spaces around it) of at most 200 characters (code points), and not
+ * only `*` (which would block every attribute); the list holds at most 200 entries.
  */
 export const blockedAttributesRule = listOf(
-  matching(
-    /^(?!\**$)(?=.{1,200}$)(?![\s\p{Cf}]*$)\S(.*\S)?$/su,
-    'must be a string, not blank and without spaces around it, at most 200 characters and not only *'
+  rule<string>(
+    (value) => isName(value) && [...value].length <= 200 && /[^*]/.test(value),
+    `${NAME_RULE}, at most 200 characters and not only *`
   ),
   200
 )
