@@ -13,6 +13,7 @@ import { MIN_TOKEN_CHARS } from './redact'
 export const DEFAULT_CONCURRENCY = 8
 /** Transient failures (5xx, timeouts, dropped connections) an event outlasts; 429s do not count. */
 export const DEFAULT_MAX_ATTEMPTS = 20
+
 export interface ReplayOptions {
   /** A file path (NDJSON, gzip or not) or '-' for stdin. */
   input: string

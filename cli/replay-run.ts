@@ -24,7 +24,7 @@ import { checkTarget, type Target } from './target'
 // each event (every outcome counted, every failure in the rejects file) and the summary.
 
 /** Events read ahead of the workers at most (bounds memory whatever the input size). */
-export const MAX_PENDING = 2000
+const MAX_PENDING = 2000
 const CHECKPOINT_SAVE_MS = 2000
 /** How many malformed lines are announced on stderr as they are read (all of them go to the rejects file). */
 const MALFORMED_NOTES = 20
@@ -41,8 +41,8 @@ function laneKey(event: Record<string, unknown>, line: number): string {
   return `line:${line}`
 }
 
-export /** One replay's state: the delivery client, checkpoint, rejects, tally and progress. */
-class Run {
+/** One replay's state: the delivery client, checkpoint, rejects, tally and progress. */
+export class Run {
   readonly stop = new AbortController()
   readonly delivery: Delivery
   readonly tally = new Tally()

@@ -60,7 +60,7 @@ export interface ReplaySummary {
   notes: string[]
 }
 
-export interface SummaryInput {
+interface SummaryInput {
   input: string
   target: ReplaySummary['target']
   complete: boolean

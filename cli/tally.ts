@@ -24,7 +24,7 @@ export interface ReasonCount {
  * A reason with what varies per event (ids, emails, numbers, quoted values) replaced by placeholders, so one cause
  * is one group however many users it hit. HTTP statuses (3 digits) are kept: they are the cause.
  */
-export function reasonGroup(reason: string): string {
+function reasonGroup(reason: string): string {
   return reason
     .replace(/[^\s"'@]+@[^\s"'@]+\.[^\s"',)]+/g, '<email>')
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')

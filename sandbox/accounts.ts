@@ -2,7 +2,8 @@ import { isNullish } from '../shared/absent'
 import { badRequest, conflict, notFound } from './errors'
 import { SANDBOX_ORG_ID } from './store'
 import type { AccountCustomProperty, SandboxAccount, SandboxState } from './types'
-import { isFlatValue, isRecord, requireBody, requireInteger, requireNonEmptyString } from './validate'
+import { isRecord } from '../shared/record'
+import { isFlatValue, requireBody, requireInteger, requireNonEmptyString } from './validate'
 
 // The sandbox's rules for accounts (Drift's `/accounts` routes), on the same plain in-memory state as contacts: a
 // domain belongs to one account, compared case-insensitively.

@@ -2,7 +2,8 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { emptyState } from './store'
 import type { AttributeType, SandboxState } from './types'
-import { isFlatValue, isRecord } from './validate'
+import { isRecord } from '../shared/record'
+import { isFlatValue } from './validate'
 import { parseVariants, type Variants } from './variants'
 
 // The optional JSON file the state is loaded from at start and saved to on close. Counts are not saved.

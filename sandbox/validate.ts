@@ -4,8 +4,6 @@ import { isRecord } from '../shared/record'
 
 // Request-body checks shared by the Drift routes. Each error names the field and the rule.
 
-export { isRecord }
-
 export function isFlatValue(value: unknown): value is FlatValue {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true
   return typeof value === 'number' && Number.isFinite(value)

@@ -4,7 +4,7 @@ import { ANALYTICS_ALONE, FORBIDDEN_IN_PLUGIN, WEB_BAR_BYTES, WITH_WEB, measure,
 // no longer matches its module's exports fails the build, and the table would not print.
 
 describe('npm run size: the cost of each part', () => {
-  it('builds the plugin without each part, and each part costs something but less than the whole', async () => {
+  it('should build the plugin without each part, each part costing something but less than the whole', async () => {
     const whole = await measure('plugin', 'destinations/drift-web/plugin.ts')
     const rows = await partCosts(whole)
     expect(rows.map(([part]) => part)).toEqual([

@@ -6,7 +6,7 @@ import { backoffDelay, parseRetryAfterMs as parseRetryAfter } from '../../destin
 import { TokenBucket, parseRate } from '../pacer'
 import { decompressIfGzip, parseLine, splitLines } from '../read-events'
 import { Redactor } from '../redact'
-import { tempDir } from './helpers'
+import { tempDirPerTest } from './helpers'
 
 async function* chunks(...parts: Array<string | Buffer>): AsyncGenerator<Buffer> {
   for (const p of parts) yield Buffer.from(p)
@@ -106,13 +106,11 @@ describe('read-events', () => {
 })
 
 describe('checkpoint', () => {
-  let tmp: ReturnType<typeof tempDir>
-  beforeEach(() => (tmp = tempDir()))
-  afterEach(() => tmp.cleanup())
+  const fx = tempDirPerTest()
 
   it('should remember lines finished out of order, through the journal alone after a crash', () => {
-    const input = tmp.file('events.ndjson', '{}\n{}\n{}\n{}\n')
-    const file = tmp.file('cp.json')
+    const input = fx.tmp.file('events.ndjson', '{}\n{}\n{}\n{}\n')
+    const file = fx.tmp.file('cp.json')
     const first = Checkpoint.open(file, fingerprintInput(input), false)
     for (const line of [2, 1, 4]) first.finish(line)
     // No save, no close: as if the process was killed. The journal has every finished line.
@@ -129,9 +127,9 @@ describe('checkpoint', () => {
   })
 
   it('should refuse a checkpoint made for another input', () => {
-    const a = tmp.file('a.ndjson', '{"a":1}\n')
-    const b = tmp.file('b.ndjson', '{"b":1}\n')
-    const file = tmp.file('cp.json')
+    const a = fx.tmp.file('a.ndjson', '{"a":1}\n')
+    const b = fx.tmp.file('b.ndjson', '{"b":1}\n')
+    const file = fx.tmp.file('cp.json')
     Checkpoint.open(file, fingerprintInput(a), false).close(false)
     expect(() => Checkpoint.open(file, fingerprintInput(b), false)).toThrow(CheckpointMismatchError)
   })

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
-import { DEFAULT_SANDBOX_TOKEN, startSandbox, type Sandbox } from '../../sandbox'
+import { DEFAULT_SANDBOX_TOKEN } from '../../sandbox'
 import { replay } from '../replay'
 import {
   EXAMPLE,
@@ -9,7 +9,7 @@ import {
   exampleExpectations,
   exampleLines,
   readRejects,
-  tempDir
+  sandboxPerTest
 } from './helpers'
 
 // The command as a process: killed mid-run (SIGKILL: no cleanup at all) then resumed, and `npm start`.
@@ -27,22 +27,13 @@ function collect(child: ChildProcess): { out: () => string; exit: Promise<number
 }
 
 describe('drift-destination replay (process)', () => {
-  let sandbox: Sandbox
-  let tmp: ReturnType<typeof tempDir>
-  beforeEach(async () => {
-    tmp = tempDir()
-    sandbox = await startSandbox({ rateLimit: false, faults: { latencyMs: 5 } })
-  })
-  afterEach(async () => {
-    await sandbox.close()
-    tmp.cleanup()
-  })
+  const fx = sandboxPerTest({ faults: { latencyMs: 5 } })
 
   it('should resume after SIGKILL without resending acknowledged events and without losing any', async () => {
     const expected = exampleExpectations()
-    const checkpoint = tmp.file('cp.json')
-    const rejects = tmp.file('rejects.ndjson')
-    const args = ['cli/bin.ts', 'replay', EXAMPLE, '--api-base', sandbox.url, '--rate', 'off', '--quiet']
+    const checkpoint = fx.tmp.file('cp.json')
+    const rejects = fx.tmp.file('rejects.ndjson')
+    const args = ['cli/bin.ts', 'replay', EXAMPLE, '--api-base', fx.sandbox.url, '--rate', 'off', '--quiet']
     // One process (node with tsx's loader), so SIGKILL hits the replay itself and not a wrapper.
     const child = spawn(
       process.execPath,
@@ -54,15 +45,15 @@ describe('drift-destination replay (process)', () => {
       }
     )
     const { exit } = collect(child)
-    while ((sandbox.counts()['POST /contacts/timeline'] ?? 0) < 60) await new Promise((r) => setTimeout(r, 5))
+    while ((fx.sandbox.counts()['POST /contacts/timeline'] ?? 0) < 60) await new Promise((r) => setTimeout(r, 5))
     child.kill('SIGKILL')
     await exit
-    const timelineAtKill = sandbox.state.timeline.length
+    const timelineAtKill = fx.sandbox.state.timeline.length
     expect(timelineAtKill).toBeLessThan(expected.timeline)
 
     const { summary } = await replay({
       input: EXAMPLE,
-      apiBase: sandbox.url,
+      apiBase: fx.sandbox.url,
       token: DEFAULT_SANDBOX_TOKEN,
       rate: null,
       checkpoint,
@@ -73,10 +64,10 @@ describe('drift-destination replay (process)', () => {
     expect(summary.complete).toBe(true)
     expect(summary.lines.alreadyDone).toBeGreaterThanOrEqual(60)
     // Nothing lost: every timeline event arrived; every line is delivered or rejected.
-    expect(sandbox.state.contacts).toHaveLength(expected.users)
-    expect(sandbox.state.timeline.length - duplicateTimelineEvents(sandbox)).toBe(expected.timeline)
+    expect(fx.sandbox.state.contacts).toHaveLength(expected.users)
+    expect(fx.sandbox.state.timeline.length - duplicateTimelineEvents(fx.sandbox)).toBe(expected.timeline)
     // Nothing acknowledged resent: only requests in flight at the kill (at most the concurrency, 8) can repeat.
-    expect(duplicateTimelineEvents(sandbox)).toBeLessThanOrEqual(8)
+    expect(duplicateTimelineEvents(fx.sandbox)).toBeLessThanOrEqual(8)
     const rejected = new Set(readRejects(rejects).map((r) => r.line)).size
     expect(
       summary.lines.alreadyDone +

@@ -4,7 +4,7 @@ import { badRequest, notFound } from '../errors'
 import { verifyIdentity } from '../signed-identity'
 import { addWidgetCall } from '../store'
 import type { IdentityCheck, WidgetCall } from '../types'
-import { isRecord } from '../validate'
+import { isRecord } from '../../shared/record'
 import { EMBED_ID_PATTERN, widgetScript } from '../widget'
 
 // The widget script at Drift's path and the route its reports arrive at. No faults or rate limit here.

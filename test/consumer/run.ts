@@ -10,11 +10,11 @@ import { cpSync, mkdtempSync, mkdirSync, readdirSync, renameSync, rmSync, writeF
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ANALYTICS_ALONE, FORBIDDEN_IN_PLUGIN, WEB_BAR_BYTES, WITH_WEB, page } from '../../bench/size'
+import { allSnippets } from './snippets'
+import { runQuickStarts } from './quick-starts'
 
 /** Texts of development builds only (a mapping warning, a widget warning), never in a production bundle. */
 const DEV_ONLY_TEXTS = ['is not JSON data', 'calls are already waiting for the Drift widget']
-import { allSnippets } from './snippets'
-import { runQuickStarts } from './quick-starts'
 
 const ROOT = join(__dirname, '..', '..')
 const BIN = join(ROOT, 'node_modules', '.bin')
