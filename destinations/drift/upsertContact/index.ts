@@ -1,6 +1,6 @@
 import type { ActionDefinition, JSONLikeObject } from '@segment/actions-core'
 import {
-  DRIFT_DEFAULT_ATTRIBUTES,
+  SPEC_TRAITS,
   flattenOptionsOf,
   normalizeEmail,
   toDriftContactAttributes,
@@ -20,7 +20,6 @@ import { isNullish } from '../../../shared/absent'
 
 /** Fields named like Drift's default attributes; each replaces the spec trait it comes from (firstName…). */
 const NAMED_FIELDS = ['email', 'name', 'first_name', 'last_name', 'phone', 'start_date'] as const
-const SPEC_TRAIT_OF = new Map(DRIFT_DEFAULT_ATTRIBUTES.map((a) => [a.name, a.specTrait]))
 
 interface PreparedContact {
   userId?: string
@@ -37,7 +36,7 @@ export function prepareContact(payload: Payload, settings: CloudSettings): Prepa
   for (const field of NAMED_FIELDS) {
     const value = payload[field]
     if (isNullish(value)) continue
-    const specTrait = SPEC_TRAIT_OF.get(field)
+    const specTrait: string | undefined = SPEC_TRAITS[field]
     if (specTrait && specTrait !== field) delete traits[specTrait]
     traits[field] = value
   }
