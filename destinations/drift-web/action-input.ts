@@ -1,6 +1,3 @@
-import type { Context } from '@segment/analytics-next'
-import { DESTINATION_NAME, keptFromDrift, tokenFromIntegrations } from './widget/integrations'
-
 /**
  * Bad input in a mapped payload: not retried. Same name, code and status as actions-core's class, whose package
  * root cannot go into a browser bundle (~77 KB gzip, Node's `events`).
@@ -12,20 +9,6 @@ export class PayloadValidationError extends Error {
     super(message)
     this.name = 'PayloadValidationError'
   }
-}
-
-export { DESTINATION_NAME }
-
-/**
- * The runtime's plugins are named "Drift Web (Actions) <action>", so analytics-next does not apply
- * `integrations.Drift: false` to them: every action checks it here (widget events carry it, and must not echo).
- */
-export function skipped(context: Context): boolean {
-  return keptFromDrift(context)
-}
-
-export function eventToken(context: Context): string | undefined {
-  return tokenFromIntegrations(context)
 }
 
 /** The runtime does not validate payloads: a mapped value of the wrong type is refused by name. */
