@@ -46,8 +46,8 @@ const action: BrowserActionDefinition<Settings, DriftClient, Payload> = {
       default: { '@path': '$.context.campaign.source' }
     }
   },
-  perform: (drift, { payload, context }) => {
-    return drift.identify(
+  perform: (drift, { payload, context }) =>
+    drift.identify(
       {
         userId: optionalString(payload.user_id, 'user_id'),
         traits: optionalObject(payload.traits, 'traits'),
@@ -56,7 +56,6 @@ const action: BrowserActionDefinition<Settings, DriftClient, Payload> = {
       },
       contextLog(context)
     )
-  }
 }
 
 export default action
