@@ -1,5 +1,5 @@
-import type { Context } from '@segment/analytics-next'
-import { DESTINATION_NAME, keptFromDrift, tokenFromIntegrations } from './widget/integrations'
+import { isAbsent, isNullish } from '../../shared/absent'
+import { isRecord } from '../../shared/record'
 
 /**
  * Bad input in a mapped payload: not retried. Same name, code and status as actions-core's class, whose package
@@ -14,30 +14,16 @@ export class PayloadValidationError extends Error {
   }
 }
 
-export { DESTINATION_NAME }
-
-/**
- * The runtime's plugins are named "Drift Web (Actions) <action>", so analytics-next does not apply
- * `integrations.Drift: false` to them: every action checks it here (widget events carry it, and must not echo).
- */
-export function skipped(context: Context): boolean {
-  return keptFromDrift(context)
-}
-
-export function eventToken(context: Context): string | undefined {
-  return tokenFromIntegrations(context)
-}
-
 /** The runtime does not validate payloads: a mapped value of the wrong type is refused by name. */
 export function optionalString(value: unknown, field: string): string | undefined {
-  if (value === undefined || value === null || value === '') return undefined
+  if (isAbsent(value)) return undefined
   if (typeof value === 'string') return value
   if (typeof value === 'number' && Number.isFinite(value)) return String(value)
   throw new PayloadValidationError(`${field} must be a string`)
 }
 
 export function optionalObject(value: unknown, field: string): Record<string, unknown> | undefined {
-  if (value === undefined || value === null) return undefined
-  if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>
+  if (isNullish(value)) return undefined
+  if (isRecord(value)) return value
   throw new PayloadValidationError(`${field} must be an object`)
 }

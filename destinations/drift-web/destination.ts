@@ -1,7 +1,6 @@
 import { browserDestination } from '@segment/browser-destination-runtime/shim'
 import type { BrowserActionDefinition, BrowserDestinationDefinition } from '@segment/browser-destination-runtime/types'
 import { deviceSettingFields } from '../../shared/device-settings-text'
-import { DESTINATION_NAME, skipped } from './action-input'
 import { defaultMappings } from './default-mappings'
 import type { Settings } from './generated-types'
 import identifyCompany from './identifyCompany'
@@ -12,11 +11,14 @@ import trackPage from './trackPage'
 import type { DriftClient } from './widget/client'
 import { connectDrift } from './widget/connect'
 import { consented } from './widget/consent'
+import { DESTINATION_NAME, keptFromDrift } from './widget/integrations'
 
 /**
  * The runtime's `initialize` would load the widget at once: with consentCategories it only prepares the
  * controller (connectDrift), and each action first asks the same consent check as driftPlugin, which starts
- * the widget on the first event granted. Events kept from Drift (integrations) never start it.
+ * the widget on the first event granted. Events kept from Drift (integrations) never start it: the runtime's
+ * plugins are named "Drift Web (Actions) <action>", so analytics-next does not apply `integrations.Drift: false`
+ * to them, and this is the one place every action checks it (widget events carry it, and must not echo).
  */
 function gated<P>(
   action: BrowserActionDefinition<Settings, DriftClient, P>
@@ -24,7 +26,7 @@ function gated<P>(
   return {
     ...action,
     perform: async (drift, data) => {
-      if (skipped(data.context) || !(await consented(drift, data.context))) return
+      if (keptFromDrift(data.context) || !(await consented(drift, data.context))) return
       return action.perform(drift, data)
     }
   }

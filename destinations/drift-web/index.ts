@@ -5,7 +5,8 @@
  * The Segment BrowserDestinationDefinition lives in `drift-analytics-destination/web/destination`.
  */
 export { driftPlugin, pageName, PLUGIN_VERSION, type DriftPlugin } from './plugin'
-export { createDriftClient, MAX_HELD_CALLS, type DriftClient, type KnownUser } from './widget/client'
+export { createDriftClient, MAX_HELD_CALLS, type DriftClient } from './widget/client'
+export type { KnownUser } from './widget/types'
 export { widgetEventName } from './widget/events'
 export { widgetScriptUrl } from './widget/stub'
 export type { Settings } from './generated-types'

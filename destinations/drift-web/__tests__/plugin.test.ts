@@ -353,7 +353,9 @@ describe('driftPlugin: signed identity', () => {
     await plugin.client?.idle()
     expect(resolver.mock.calls).toEqual([['a@b.co'], ['c@d.co']])
     expect(logMessages(blocked)).toContain('[Drift] identify not sent: userId must not be a blocked id')
-    expect(logMessages(placeholder)).toContainEqual(expect.stringContaining('[Drift] identify not sent: userId'))
+    expect(logMessages(placeholder)).toContain(
+      '[Drift] identify not sent: userId must not be a placeholder (null, 0, anonymous…)'
+    )
     const email = (ctx: Context) => logMessages(ctx).filter((message) => /email/i.test(message))
     expect(email(signed)).toEqual([])
     expect(email(unsigned)).toHaveLength(1)

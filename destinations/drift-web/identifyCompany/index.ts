@@ -1,5 +1,5 @@
 import type { BrowserActionDefinition } from '@segment/browser-destination-runtime/types'
-import { PayloadValidationError, optionalObject, optionalString, skipped } from '../action-input'
+import { PayloadValidationError, optionalObject, optionalString } from '../action-input'
 import type { Settings } from '../generated-types'
 import { contextLog } from '../widget/connect'
 import type { DriftClient } from '../widget/client'
@@ -29,7 +29,6 @@ const action: BrowserActionDefinition<Settings, DriftClient, Payload> = {
     }
   },
   perform: (drift, { payload, context }) => {
-    if (skipped(context)) return
     const groupId = optionalString(payload.group_id, 'group_id')
     if (!groupId) throw new PayloadValidationError('group_id is required')
     return drift.group(groupId, optionalObject(payload.traits, 'traits'), contextLog(context))

@@ -1,8 +1,9 @@
 import type { BrowserActionDefinition } from '@segment/browser-destination-runtime/types'
-import { eventToken, optionalObject, optionalString, skipped } from '../action-input'
+import { optionalObject, optionalString } from '../action-input'
 import type { Settings } from '../generated-types'
 import { contextLog } from '../widget/connect'
 import type { DriftClient } from '../widget/client'
+import { tokenFromIntegrations } from '../widget/integrations'
 import type { Payload } from './generated-types'
 
 const action: BrowserActionDefinition<Settings, DriftClient, Payload> = {
@@ -45,18 +46,16 @@ const action: BrowserActionDefinition<Settings, DriftClient, Payload> = {
       default: { '@path': '$.context.campaign.source' }
     }
   },
-  perform: (drift, { payload, context }) => {
-    if (skipped(context)) return
-    return drift.identify(
+  perform: (drift, { payload, context }) =>
+    drift.identify(
       {
         userId: optionalString(payload.user_id, 'user_id'),
         traits: optionalObject(payload.traits, 'traits'),
-        token: optionalString(payload.user_jwt, 'user_jwt') ?? eventToken(context),
+        token: optionalString(payload.user_jwt, 'user_jwt') ?? tokenFromIntegrations(context),
         campaignSource: payload.campaign_source
       },
       contextLog(context)
     )
-  }
 }
 
 export default action

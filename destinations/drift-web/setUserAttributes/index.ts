@@ -1,5 +1,5 @@
 import type { BrowserActionDefinition } from '@segment/browser-destination-runtime/types'
-import { PayloadValidationError, optionalObject, skipped } from '../action-input'
+import { PayloadValidationError, optionalObject } from '../action-input'
 import type { Settings } from '../generated-types'
 import { contextLog } from '../widget/connect'
 import type { DriftClient } from '../widget/client'
@@ -28,7 +28,6 @@ const action: BrowserActionDefinition<Settings, DriftClient, Payload> = {
     }
   },
   perform: (drift, { payload, context }) => {
-    if (skipped(context)) return
     const attributes = optionalObject(payload.attributes, 'attributes')
     if (!attributes) throw new PayloadValidationError('attributes is required')
     return drift.setAttributes(attributes, payload.campaign_source, contextLog(context))

@@ -1,5 +1,5 @@
 import type { BrowserActionDefinition } from '@segment/browser-destination-runtime/types'
-import { PayloadValidationError, optionalObject, optionalString, skipped } from '../action-input'
+import { PayloadValidationError, optionalObject, optionalString } from '../action-input'
 import type { Settings } from '../generated-types'
 import { contextLog } from '../widget/connect'
 import type { DriftClient } from '../widget/client'
@@ -28,7 +28,6 @@ const action: BrowserActionDefinition<Settings, DriftClient, Payload> = {
     }
   },
   perform: (drift, { payload, context }) => {
-    if (skipped(context)) return
     const event = optionalString(payload.event_name, 'event_name')
     if (!event || event.trim() === '') throw new PayloadValidationError('event_name is required')
     return drift.track(event, optionalObject(payload.properties, 'properties'), contextLog(context))

@@ -1,5 +1,5 @@
 import type { BrowserActionDefinition } from '@segment/browser-destination-runtime/types'
-import { optionalString, skipped } from '../action-input'
+import { optionalString } from '../action-input'
 import type { Settings } from '../generated-types'
 import { contextLog, knownUser, pageName } from '../widget/connect'
 import type { DriftClient } from '../widget/client'
@@ -43,7 +43,6 @@ const action: BrowserActionDefinition<Settings, DriftClient, Payload> = {
     }
   },
   perform: (drift, { payload, context, analytics }) => {
-    if (skipped(context)) return
     const name = pageName(
       optionalString(payload.name, 'name'),
       optionalString(payload.category, 'category'),

@@ -11,8 +11,6 @@ import { resolveToken } from './identify'
 import { installStub, insertWidgetScript } from './stub'
 import { prefixed, say, type DriftWidgetApi, type DriftWidget, type KnownUser, type Log } from './types'
 
-export type { KnownUser }
-
 /** At most this many calls wait for `ready`; more are dropped with a warning rather than piling up. */
 export const MAX_HELD_CALLS = 100
 

@@ -1,10 +1,10 @@
 import type { Analytics, Context } from '@segment/analytics-next'
 import { isAbsent } from '../../../shared/absent'
 import { checkDeviceSettings } from '../../../shared/settings-rules'
-import { createDriftClient, type DriftClient, type KnownUser } from './client'
+import { createDriftClient, type DriftClient } from './client'
 import { held } from './consent'
 import { tokenFromIntegrations } from './integrations'
-import { prefixed, say, type Log } from './types'
+import { prefixed, say, type KnownUser, type Log } from './types'
 
 /*
  * What both device faces share to get going and to read an analytics-next Context for the widget controller.

@@ -45,10 +45,11 @@ export type Log = (level: LogLevel, message: string, extras?: object) => void
 const PREFIX = '[Drift]'
 
 /**
- * A message with the `[Drift]` prefix. For a warning, call it as `prefixed(process.env.NODE_ENV !== 'production' ? 'text' : 'code')`, written out
- * at each call site as React does: the site's bundler replaces `process.env.NODE_ENV` and folds the condition, so
- * production builds keep only the short code (docs/device-mode.md). A shared constant would not fold: our build
- * emits it as a `var`, which bundlers do not inline.
+ * A message with the `[Drift]` prefix. For a warning, call it as
+ * `prefixed(process.env.NODE_ENV !== 'production' ? 'text' : 'code')`, written out at each call site as React
+ * does: the site's bundler replaces `process.env.NODE_ENV` and folds the condition, so production builds keep only
+ * the short code (docs/device-mode.md). A shared constant would not fold: our build emits it as a `var`, which
+ * bundlers do not inline.
  */
 export const prefixed = (text: string) => `${PREFIX} ${text}`
 
