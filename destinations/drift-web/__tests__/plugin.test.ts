@@ -457,6 +457,17 @@ describe('driftPlugin: page, group, reset', () => {
     expect(driftCalls()).toEqual([])
   })
 
+  it('refuses a group whose numeric groupId is not finite (NaN is no company id), and sends nothing', async () => {
+    const { plugin } = await setup()
+    await settle(plugin)
+    expect(() => plugin.client?.group(NaN, { name: 'Acme' }, () => {})).toThrow(
+      '[Drift] group needs a non-blank groupId'
+    )
+    await plugin.client?.group(42, { name: 'Acme' }, () => {})
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([['api.setUserAttributes', { company_name: 'Acme', company_id: 42 }]])
+  })
+
   it('resets Drift on analytics.reset() and forgets the last identity', async () => {
     const { plugin, analytics } = await setup()
     await settle(plugin)

@@ -25,10 +25,9 @@ function report(log: Log, result: MappingResult): DriftAttributes {
 }
 
 /** A call refused for a missing or blank field (thrown: the event gets a failed delivery). */
-function need(value: unknown, types: string, call: string, field: string): void {
-  if (!types.includes(typeof value) || !String(value).trim()) {
-    throw new TypeError(prefixed(`${call} needs a non-blank ${field}`))
-  }
+function need(value: unknown, call: string, field: string, numbers = false): void {
+  const ok = typeof value === 'string' ? value.trim() !== '' : numbers && Number.isFinite(value)
+  if (!ok) throw new TypeError(prefixed(`${call} needs a non-blank ${field}`))
 }
 
 /**
@@ -227,12 +226,12 @@ export function createDriftClient(settings: DeviceSettings, win: Window = window
     /** group: `company_id`, `company_name` and `company_*` as visitor attributes. */
     group(groupId: unknown, traits: unknown, log: Log): Promise<void> {
       // Company attributes without company_id would describe no company in particular.
-      need(groupId, 'stringnumber', 'group', 'groupId')
+      need(groupId, 'group', 'groupId', true)
       return sendAttributes(report(log, toDriftCompanyAttributes(groupId, traits, options)), log)
     },
 
     track(event: unknown, properties: unknown, log: Log): Promise<void> {
-      need(event, 'string', 'track', 'event name')
+      need(event, 'track', 'event name')
       const attributes = report(log, toDriftAttributes(properties, options))
       return enqueue(log, () => widget().track(event as string, attributes))
     },
