@@ -95,7 +95,7 @@ export const load = async () => AnalyticsBrowser.load({ writeKey: 'w', plugins: 
 
 /**
  * `./web` must add at most this much (gzip) to a page with analytics-next: a ratchet at what it weighs today (about
- * 7.7 KB) plus a margin. Issue 11 set 12 KB; issue 14 asks for at most 6 KB (goal 4 KB), not reached yet.
+ * 7.8 KB) plus a margin. Issue 11 set 12 KB; issue 14 asks for at most 6 KB (goal 4 KB), not reached yet.
  */
 export const WEB_BAR_BYTES = 8 * 1024
 
