@@ -1,31 +1,69 @@
 /**
- * Joined attribute names, by parent name ('' at the top) and key: events repeat one shape, and a name built once
- * is hashed once. Measured (`npm run bench`): flattening is about 1.8x slower without it. Bounded: cleared when
- * full. Only well-formed names that may be sent (not unsafe, not blocked) are kept (flatten.ts), so a name found
- * here needs no more checks.
+ * Attribute names, each one record per text, and the joined names by parent name ('' at the top) and key. Events
+ * repeat one shape: a name built once is hashed and checked once (`npm run bench`: flattening is about 1.8x
+ * slower without it), and its record says whether the flattening under way already stored it, so a collision is
+ * found without a lookup in the result. Only well-formed names that may be sent (not unsafe, not blocked) are
+ * kept by key (flatten.ts), so a name found there needs no more checks.
  */
-const JOINED = new Map<string, Map<string, string>>()
+export interface AttributeName {
+  readonly text: string
+  /** The flattening (a count) that last stored this name, and the depth of the key path it came from. */
+  call: number
+  depth: number
+}
+
+const BY_TEXT = new Map<string, AttributeName>()
+/** Records of names over 200 characters, for one flattening only: rare, and they would hold memory. */
+const LONG = new Map<string, AttributeName>()
+const JOINED = new Map<string, Map<string, AttributeName>>()
+/** Names kept at most (hostile input may invent endless names): past it, none more by key until emptied. */
+const MAX_JOINED = 20_000
 let joinedSeparator = ''
 let joinedBlocklist: object | undefined
 let joinedCount = 0
+let calls = 0
 
-/** The names under `parent` for a separator and a compiled blocklist (another list empties the cache). */
-export function namesUnder(separator: string, blocklist: object | undefined, parent: string): Map<string, string> {
-  if (separator !== joinedSeparator || blocklist !== joinedBlocklist || joinedCount > 20_000) {
+/**
+ * Starts a flattening with a separator and a compiled blocklist (another one, or a full cache, empties the
+ * records: only between flattenings, so that a name has one record throughout one). Returns its number.
+ */
+export function beginNames(separator: string, blocklist: object | undefined): number {
+  LONG.clear()
+  if (
+    separator !== joinedSeparator ||
+    blocklist !== joinedBlocklist ||
+    joinedCount > MAX_JOINED ||
+    BY_TEXT.size > MAX_JOINED
+  ) {
     JOINED.clear()
+    BY_TEXT.clear()
     joinedSeparator = separator
     joinedBlocklist = blocklist
     joinedCount = 0
   }
+  return ++calls
+}
+
+/** The record of `text`, made when it has none. */
+export function nameRecord(text: string): AttributeName {
+  const records = text.length > 200 ? LONG : BY_TEXT
+  let record = records.get(text)
+  if (record === undefined) records.set(text, (record = { text, call: 0, depth: 0 }))
+  return record
+}
+
+/** The names under `parent` by key. */
+export function namesUnder(parent: string): Map<string, AttributeName> {
   let names = JOINED.get(parent)
   if (names === undefined) JOINED.set(parent, (names = new Map()))
   return names
 }
 
-/** Keeps a name (short ones: a long name is rare and would hold memory). */
-export function rememberName(names: Map<string, string>, key: string, name: string): void {
-  if (name.length <= 200) {
-    names.set(key, name)
-    joinedCount++
-  }
+/** Keeps a name under its key (short ones: a long name is rare and would hold memory); its record, if kept. */
+export function rememberName(names: Map<string, AttributeName>, key: string, text: string) {
+  if (text.length > 200 || joinedCount > MAX_JOINED) return undefined
+  const record = nameRecord(text)
+  names.set(key, record)
+  joinedCount++
+  return record
 }

@@ -1,7 +1,8 @@
 import { isNullish } from './absent'
 import { toDriftDateMs } from './dates'
 import { DRIFT_ATTRIBUTE_TYPES, SPEC_TRAITS } from './defaults'
-import { toDriftAttributes, typeName, type FlattenOptions } from './flatten'
+import { toDriftAttributes, type FlattenOptions } from './flatten'
+import { typeName } from './record'
 import { warning, type WarningCode } from './mapping-warnings'
 import type { MappingResult, MappingWarning } from './types'
 

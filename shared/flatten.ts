@@ -1,5 +1,6 @@
 import { isNullish } from './absent'
-import { namesUnder, rememberName } from './attribute-names'
+import { typeName } from './record'
+import { beginNames, nameRecord, namesUnder, rememberName, type AttributeName } from './attribute-names'
 import { dateToTimestamp, toTimestamp } from './dates'
 import { withDefaults, type FlattenOptions } from './flatten-options'
 import { MAX_WARNINGS, warning, type WarningCode, type WarningDetail } from './mapping-warnings'
@@ -7,25 +8,12 @@ import { blocklistFor, type AttributeBlocklist } from './privacy/blocked-attribu
 import { cutText, isWellFormed, toWellFormed } from './text'
 import type { DateUnit, DriftAttributes, DriftValue, MappingResult, MappingWarning } from './types'
 
-export { isWellFormed }
 export { FLATTEN_DEFAULTS, flattenOptionsOf, type FlattenOptions } from './flatten-options'
 
 /** Keys that could reach an object's prototype: never copied, never an attribute name. The length first: nearly
  *  every key and name is answered without comparing it. */
 const isUnsafe = (key: string) =>
   (key.length === 9 || key.length === 11) && (key === '__proto__' || key === 'constructor' || key === 'prototype')
-
-/** 'object' for plain data (any object tagged Object, class instances too), 'array', else the type's name. */
-export function typeName(value: unknown): string {
-  if (typeof value !== 'object') return typeof value
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'array'
-  const proto: unknown = Object.getPrototypeOf(value)
-  // The tag, not instanceof: a Date from another frame is a Date too.
-  const tag =
-    proto === Object.prototype || proto === null ? 'Object' : Object.prototype.toString.call(value).slice(8, -1)
-  return tag === 'Object' ? 'object' : tag
-}
 
 /**
  * A string, finite number, boolean, BigInt (as text) or valid Date (as a timestamp in `unit`) as one value, else
@@ -44,12 +32,10 @@ function scalar(value: unknown, type: string, unit: DateUnit): DriftValue | unde
 // One walk at a time (flattening is synchronous), so its state lives here rather than in closures made per call.
 let separator: string, dateUnit: DateUnit, dateKeys: ReadonlySet<string>, blocklist: AttributeBlocklist | undefined
 let maxDepth: number, maxAttributes: number, maxStringLength: number, maxValues: number
-let attributes: DriftAttributes, warnings: MappingWarning[], unlisted: number
-/** Each attribute's name and depth (keys in its path), in order: of two paths to one name the shallower wins. */
-let names: string[], depths: number[]
+let attributes: DriftAttributes, warnings: MappingWarning[], unlisted: number, stored: number, call: number
 /** The key path being read (joined only for a warning), the objects on it (cycles), the keys read so far, and
  *  the last name found safe and not blocked (the blocklist is fixed for a call: emit need not check it again). */
-let path: string[], ancestors: object[], read: number, cleared: string | undefined
+let path: string[], ancestors: object[], read: number, cleared: AttributeName | undefined
 let written: number // what the JSON of an array holds so far (`copy`)
 let busy = false
 
@@ -70,10 +56,9 @@ export function toDriftAttributes(input: unknown, options: FlattenOptions = {}):
   const list = o.blockedAttributes
   blocklist = Array.isArray(list) && list.length === 0 ? undefined : blocklistFor(list, separator)
   const result = { attributes: (attributes = {}), warnings: (warnings = []) }
-  unlisted = read = 0
-  cleared = undefined
-  names = []
-  depths = []
+  unlisted = read = stored = 0
+  cleared = undefined // a record of the last call may name a name now blocked
+  call = beginNames(separator, blocklist)
   path = []
   ancestors = []
   busy = true
@@ -105,24 +90,23 @@ function walk(object: Record<string, unknown>, name: string): void {
   const depth = path.length
   if (keys.length === 0 && depth > 0) return warn('empty object')
   // Events repeat one shape: a joined name is built, hashed and checked once.
-  const known = namesUnder(separator, blocklist, name)
+  const known = namesUnder(name)
   ancestors.push(object)
   for (let i = 0; i < keys.length && read <= maxValues; i++) {
     const key = keys[i]
     path.push(key)
     try {
-      let attribute = known.get(key)
+      const record = known.get(key)
       if (++read > maxValues) warn('unread', maxValues)
-      else if (attribute !== undefined) visit((cleared = attribute), object[key])
+      else if (record !== undefined) visit((cleared = record).text, object[key])
       else if (isUnsafe(key)) warn('unsafe-key', key)
       else if (key === '') warn('empty key')
       else {
         const part = isWellFormed(key) ? key : toWellFormed(key)
-        attribute = depth > 0 ? name + separator + part : part
+        const attribute = depth > 0 ? name + separator + part : part
         // Kept only when it may be sent, so that a name from the cache skips emit's checks.
         if (part !== key) change('name-surrogates')
-        else if (!isUnsafe(attribute) && !blocklist?.blockedBy(attribute))
-          rememberName(known, key, (cleared = attribute))
+        else if (!isUnsafe(attribute) && !blocklist?.blockedBy(attribute)) cleared = rememberName(known, key, attribute)
         visit(attribute, object[key])
       }
     } catch {
@@ -188,22 +172,24 @@ function array(name: string, items: unknown[]): void {
 }
 
 /**
- * A JSON-ready copy of what an array holds, `at` its place under the attribute (`[0].sku`): Dates as timestamps,
+ * A JSON-ready copy of what an array holds, `at` and `step` its place under the attribute (`[0]`, `.sku`): Dates as timestamps,
  * BigInts as text, cycles and values nested beyond maxDepth as null, unsafe and blocked keys left out. What
  * JSON.stringify would leave out silently (or write as `{}`, a Map) is left out with a warning. Past
  * maxStringLength (the text is cut anyway) nothing more is read: shared objects could make it enormous.
  * (A JSON.stringify replacer was tried: no smaller once gzipped, and `npm run bench` about 15% slower.)
  */
-function copy(value: unknown, at: string): unknown {
+function copy(value: unknown, at: string, step?: string | number): unknown {
   if (written > maxStringLength) return undefined
   const type = typeName(value)
   if (type === 'array' || type === 'object') {
     // The objects on the walk's path count: the array is `ancestors.length` keys deep.
     if (ancestors.length >= maxDepth || ancestors.includes(value as object)) return null
     written++
+    // The place of a container only: a value's own place is never needed (`${at}.${key}` for a blocked key).
+    if (step !== undefined) at += typeof step === 'number' ? `[${step}]` : '.' + step
     ancestors.push(value as object)
     let out: unknown
-    if (type === 'array') out = (value as unknown[]).map((item, i) => copy(item, `${at}[${i}]`))
+    if (type === 'array') out = (value as unknown[]).map((item, i) => copy(item, at, i))
     else {
       const object: Record<string, unknown> = (out = {})
       for (const key of Object.keys(value as object)) {
@@ -211,7 +197,7 @@ function copy(value: unknown, at: string): unknown {
         const blockedBy = blocklist?.blockedBy(key)
         if (isUnsafe(key)) warn('unsafe-key', key)
         else if (blockedBy !== undefined) warn('blocked', blockedBy, `${at}.${key}`)
-        else object[key] = copy((value as Record<string, unknown>)[key], `${at}.${key}`)
+        else object[key] = copy((value as Record<string, unknown>)[key], at, key)
       }
     }
     ancestors.pop()
@@ -229,22 +215,24 @@ function copy(value: unknown, at: string): unknown {
 /** Stores one attribute. Collisions (`{ a_b: 1, a: { b: 2 } }` both name `a_b`): the shallower key path wins, as
  *  that key is the one the sender wrote; at equal depth the first in key order wins. The loser is reported. */
 function emit(name: string, value: DriftValue): void {
-  if (name !== cleared) {
+  let record = cleared
+  if (name !== record?.text) {
     if (isUnsafe(name)) return warn('unsafe-name', name)
     const blockedBy = blocklist?.blockedBy(name)
     if (blockedBy !== undefined) return warn('blocked', blockedBy)
+    record = nameRecord(name)
   }
   const depth = path.length
-  if (attributes[name] !== undefined && Object.prototype.hasOwnProperty.call(attributes, name)) {
-    // Only here is a depth looked up: collisions are rare, and a Map kept for them made flattening 10% slower.
-    const known = names.indexOf(name)
-    if (depths[known] <= depth) return warn('collision', name)
-    depths[known] = depth
+  // Stored by this call: its record says so (one record per name), no lookup in `attributes` needed.
+  if (record.call === call) {
+    if (record.depth <= depth) return warn('collision', name)
+    record.depth = depth
     attributes[name] = value
     return change('replaced', name)
   }
-  if (names.length >= maxAttributes) return warn('too-many', maxAttributes)
+  if (stored >= maxAttributes) return warn('too-many', maxAttributes)
   attributes[name] = value
-  names.push(name)
-  depths.push(depth)
+  stored++
+  record.call = call
+  record.depth = depth
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { guardUserId, isWellFormed, toDriftAttributes, toDriftContactAttributes } from '..'
+import { toWellFormed } from '../text'
 
 const RUNS = 150
 
@@ -296,6 +297,62 @@ describe('toDriftAttributes (property-based)', () => {
       }),
       { numRuns: 60 }
     )
+  })
+})
+
+/** Keys whose joined names collide (`a_b` is a key and the path a.b; `a\uD800` is sent as `a\uFFFD`). */
+const collidingKey = fc.constantFrom('a', 'b', 'a_b', 'b_a', 'a_b_a', '_', 'a\uD800', 'a\uFFFD')
+const { nested } = fc.letrec<{ nested: Record<string, unknown> }>((tie) => ({
+  nested: fc.dictionary(collidingKey, fc.oneof({ depthSize: 'small' }, fc.integer(), tie('nested')), { maxKeys: 4 })
+}))
+
+/** The collision rule written plainly: of the key paths to one name the shallowest wins, then the first. */
+function referenceAttributes(value: Record<string, unknown>): [string, unknown][] {
+  const best = new Map<string, { depth: number; value: unknown }>()
+  const walk = (object: Record<string, unknown>, prefix: string, depth: number) => {
+    for (const key of Object.keys(object)) {
+      const name = prefix + toWellFormed(key)
+      const child = object[key]
+      if (typeof child === 'object') walk(child as Record<string, unknown>, name + '_', depth + 1)
+      else if (!best.has(name) || depth < (best.get(name)?.depth ?? 0)) best.set(name, { depth, value: child })
+    }
+  }
+  walk(value, '', 0)
+  return [...best].map(([name, { value }]) => [name, value])
+}
+
+describe('toDriftAttributes collisions (property-based)', () => {
+  it('should resolve colliding names as the plain rule does, whether the names are cached or not', () => {
+    let lists = 0
+    fc.assert(
+      fc.property(nested, (value) => {
+        // A new blocklist empties the name cache: the first call builds every name, the second finds them.
+        const options = { blockedAttributes: [`never_${lists++}`] }
+        const expected = referenceAttributes(value)
+        expect(Object.entries(toDriftAttributes(value, options).attributes)).toEqual(expected)
+        expect(Object.entries(toDriftAttributes(value, options).attributes)).toEqual(expected)
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it('should see collisions of names never cached (over 200 characters), every time', () => {
+    const long = 'x'.repeat(201)
+    for (let i = 0; i < 2; i++) {
+      const result = toDriftAttributes({ [long]: { y: 1 }, [`${long}_y`]: 2 })
+      expect(result.attributes).toEqual({ [`${long}_y`]: 2 })
+      expect(result.warnings.map((w) => w.action)).toEqual(['changed'])
+    }
+  })
+
+  it('should see a collision with a name stored before it was cached (a name from a surrogate key)', () => {
+    for (let i = 0; i < 2; i++) {
+      const result = toDriftAttributes({ 'a\uD800': 1, 'a\uFFFD': 2 }, { blockedAttributes: ['never_x'] })
+      expect(result.attributes).toEqual({ 'a\uFFFD': 1 })
+      expect(result.warnings.map((w) => w.reason)).toContain(
+        '"a\uFFFD" already came from a key path as shallow or shallower'
+      )
+    }
   })
 })
 
