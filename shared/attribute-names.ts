@@ -28,7 +28,7 @@ let calls = 0
  * records: only between flattenings, so that a name has one record throughout one). Returns its number.
  */
 export function beginNames(separator: string, blocklist: object | undefined): number {
-  LONG.clear()
+  if (LONG.size > 0) LONG.clear()
   if (
     separator !== joinedSeparator ||
     blocklist !== joinedBlocklist ||
