@@ -44,11 +44,15 @@ export function beginNames(separator: string, blocklist: object | undefined): nu
   return ++calls
 }
 
+const recordsOf = (text: string) => (text.length > 200 ? LONG : BY_TEXT)
+
+/** The record of `text`, if it has one (a name without one was not stored by the flattening under way). */
+export const knownName = (text: string): AttributeName | undefined => recordsOf(text).get(text)
+
 /** The record of `text`, made when it has none. */
 export function nameRecord(text: string): AttributeName {
-  const records = text.length > 200 ? LONG : BY_TEXT
-  let record = records.get(text)
-  if (record === undefined) records.set(text, (record = { text, call: 0, depth: 0 }))
+  let record = knownName(text)
+  if (record === undefined) recordsOf(text).set(text, (record = { text, call: 0, depth: 0 }))
   return record
 }
 

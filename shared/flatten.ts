@@ -1,6 +1,6 @@
 import { isNullish } from './absent'
 import { typeName } from './record'
-import { beginNames, nameRecord, namesUnder, rememberName, type AttributeName } from './attribute-names'
+import { beginNames, knownName, nameRecord, namesUnder, rememberName, type AttributeName } from './attribute-names'
 import { dateToTimestamp, toTimestamp } from './dates'
 import { withDefaults, type FlattenOptions } from './flatten-options'
 import { MAX_WARNINGS, warning, type WarningCode, type WarningDetail } from './mapping-warnings'
@@ -220,11 +220,12 @@ function emit(name: string, value: DriftValue): void {
     if (isUnsafe(name)) return warn('unsafe-name', name)
     const blockedBy = blocklist?.blockedBy(name)
     if (blockedBy !== undefined) return warn('blocked', blockedBy)
-    record = nameRecord(name)
+    // Looked up only: a name dropped below (too many) gets no record, so hostile input builds none.
+    record = knownName(name)
   }
   const depth = path.length
   // Stored by this call: its record says so (one record per name), no lookup in `attributes` needed.
-  if (record.call === call) {
+  if (record?.call === call) {
     if (record.depth <= depth) return warn('collision', name)
     record.depth = depth
     attributes[name] = value
@@ -233,6 +234,7 @@ function emit(name: string, value: DriftValue): void {
   if (stored >= maxAttributes) return warn('too-many', maxAttributes)
   attributes[name] = value
   stored++
+  record ??= nameRecord(name)
   record.call = call
   record.depth = depth
 }
