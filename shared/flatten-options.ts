@@ -1,5 +1,6 @@
 import { DATE_ATTRIBUTES } from './defaults'
 import { DEFAULT_BLOCKED_ATTRIBUTES } from './privacy/blocked-attributes'
+import { DATE_UNITS, isString, named, oneOf, rule, type SettingRule } from './setting-rule-builders'
 import type { DateUnit } from './types'
 
 export const FLATTEN_DEFAULTS = {
@@ -34,19 +35,22 @@ export function flattenOptionsOf(settings: {
   return { dateUnit: settings.dateUnit, separator: settings.separator, blockedAttributes: settings.blockedAttributes }
 }
 
-const wholeNumber = (value: unknown) => (Number.isInteger(value) && (value as number) >= 1) || 'a whole number >= 1'
+const atLeastOne = rule<number>(
+  (value) => Number.isInteger(value) && (value as number) >= 1,
+  'must be a whole number >= 1'
+)
 
-/** What each option must be: true, or the rule's text. */
-const OPTION_RULES: Record<keyof typeof FLATTEN_DEFAULTS, (value: unknown) => true | string> = {
-  separator: (value) => typeof value === 'string' || 'a string',
-  dateUnit: (value) => value === 'seconds' || value === 'milliseconds' || '"seconds" or "milliseconds"',
-  maxDepth: wholeNumber,
-  maxAttributes: wholeNumber,
-  maxStringLength: wholeNumber,
-  maxValues: wholeNumber,
-  dateKeys: (value) => value instanceof Set || 'a Set of attribute names',
+/** What each option must be, as the settings rules say it (dateUnit is the setting's own rule). */
+const OPTION_RULES: Record<keyof typeof FLATTEN_DEFAULTS, SettingRule> = {
+  separator: rule(isString, 'must be a string'),
+  dateUnit: oneOf(DATE_UNITS),
+  maxDepth: atLeastOne,
+  maxAttributes: atLeastOne,
+  maxStringLength: atLeastOne,
+  maxValues: atLeastOne,
+  dateKeys: rule((value) => value instanceof Set, 'must be a Set of attribute names'),
   // Checked when compiled (flatten.ts compiles anything but an empty list), with the setting's own rule and text.
-  blockedAttributes: () => true
+  blockedAttributes: () => undefined
 }
 
 /**
@@ -63,8 +67,8 @@ export function withDefaults(options: FlattenOptions): typeof FLATTEN_DEFAULTS {
     if (!Object.prototype.hasOwnProperty.call(OPTION_RULES, key)) {
       throw new RangeError(`${key} is not an option of toDriftAttributes`)
     }
-    const rule = OPTION_RULES[key as keyof FlattenOptions](value)
-    if (rule !== true) throw new RangeError(`${key} must be ${rule}`)
+    const problem = OPTION_RULES[key as keyof FlattenOptions](value)
+    if (problem) throw new RangeError(named(key, problem))
     all[key] = value
   }
   return all as typeof FLATTEN_DEFAULTS
