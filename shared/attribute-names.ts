@@ -13,7 +13,8 @@ export interface AttributeName {
 }
 
 const BY_TEXT = new Map<string, AttributeName>()
-/** Records of names over 200 characters, for one flattening only: rare, and they would hold memory. */
+/** Longer names are never kept by key, and their records last one flattening: rare, and they would hold memory. */
+const MAX_KEPT_LENGTH = 200
 const LONG = new Map<string, AttributeName>()
 const JOINED = new Map<string, Map<string, AttributeName>>()
 /** Names kept at most (hostile input may invent endless names): past it, none more by key until emptied. */
@@ -44,7 +45,7 @@ export function beginNames(separator: string, blocklist: object | undefined): nu
   return ++calls
 }
 
-const recordsOf = (text: string) => (text.length > 200 ? LONG : BY_TEXT)
+const recordsOf = (text: string) => (text.length > MAX_KEPT_LENGTH ? LONG : BY_TEXT)
 
 /** The record of `text`, if it has one (a name without one was not stored by the flattening under way). */
 export const knownName = (text: string): AttributeName | undefined => recordsOf(text).get(text)
@@ -63,9 +64,9 @@ export function namesUnder(parent: string): Map<string, AttributeName> {
   return names
 }
 
-/** Keeps a name under its key (short ones: a long name is rare and would hold memory); its record, if kept. */
+/** Keeps a name under its key (not a long one); its record, if kept. */
 export function rememberName(names: Map<string, AttributeName>, key: string, text: string) {
-  if (text.length > 200 || joinedCount > MAX_JOINED) return undefined
+  if (text.length > MAX_KEPT_LENGTH || joinedCount > MAX_JOINED) return undefined
   const record = nameRecord(text)
   names.set(key, record)
   joinedCount++

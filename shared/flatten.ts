@@ -172,8 +172,8 @@ function array(name: string, items: unknown[]): void {
 }
 
 /**
- * A JSON-ready copy of what an array holds, `at` and `step` its place under the attribute (`[0]`, `.sku`): Dates as timestamps,
- * BigInts as text, cycles and values nested beyond maxDepth as null, unsafe and blocked keys left out. What
+ * A JSON-ready copy of what an array holds, `at` and `step` its place under the attribute (`[0]`, `.sku`): Dates
+ * as timestamps, BigInts as text, cycles and values nested beyond maxDepth as null, unsafe and blocked keys left out. What
  * JSON.stringify would leave out silently (or write as `{}`, a Map) is left out with a warning. Past
  * maxStringLength (the text is cut anyway) nothing more is read: shared objects could make it enormous.
  * (A JSON.stringify replacer was tried: no smaller once gzipped, and `npm run bench` about 15% slower.)
