@@ -586,7 +586,9 @@ describe('toDriftAttributes: production builds', () => {
     expect(() => toDriftAttributes(input, { blockedAttributes: 5 as never })).toThrow(
       new RangeError('blockedAttributes must be a list of strings (at most 200)')
     )
-    expect(() => toDriftAttributes(input, { blockedAttributes: {} as never })).toThrow(RangeError)
+    expect(() => toDriftAttributes(input, { blockedAttributes: {} as never })).toThrow(
+      new RangeError('blockedAttributes must be a list of strings (at most 200)')
+    )
     expect(() => toDriftAttributes(input, { dateKeys: ['start_date'] as never })).toThrow(
       new RangeError('dateKeys must be a Set of attribute names')
     )
