@@ -1,29 +1,22 @@
 /**
  * The cloud-mode settings (server only): one entry per setting with its zod schema, default, label,
  * description and field type. The schema, the settings type, the Segment fields and the docs table all come
- * from these entries. The rules shared with device mode (origins, separator, blocked ids, date units) come from
- * setting-rule-builders.ts; consent and blocked attributes from shared/privacy.
+ * from these entries. A setting both modes have takes its rule and default from the device table
+ * (settings-rules.ts), run inside zod; the API origin uses the origin rule both modes share.
  */
 import type { GlobalSetting } from '@segment/actions-core'
 import { z } from 'zod'
 import {
-  DATE_UNITS,
-  NAME,
   ORIGIN,
-  SEPARATOR,
   SettingsError,
   canonicalOrigin,
   isAbsent,
   isSettingsObject,
   isString,
-  listOf,
   notAnObjectIssue,
-  oneOf,
   type SettingRule,
   type SettingsIssue
 } from './setting-rule-builders'
-import { DEFAULT_BLOCKED_ATTRIBUTES, blockedAttributesRule } from './privacy/blocked-attributes'
-import { CONSENT_WHEN_MISSING } from './privacy/consent'
 import { DEVICE_SETTINGS } from './settings-rules'
 import { settingFields, settingsTable, type AnySettingText, type SettingRow, type SettingText } from './settings'
 
@@ -89,7 +82,7 @@ export const CLOUD_SETTINGS = {
     type: 'string'
   }),
   dateUnit: setting({
-    schema: shared(oneOf(DATE_UNITS)),
+    schema: shared(DEVICE_SETTINGS.dateUnit.rule),
     default: DEVICE_SETTINGS.dateUnit.default,
     label: 'Date Unit',
     description:
@@ -98,7 +91,7 @@ export const CLOUD_SETTINGS = {
     choices: { seconds: 'Unix seconds', milliseconds: 'Milliseconds' }
   }),
   separator: setting({
-    schema: shared(SEPARATOR),
+    schema: shared(DEVICE_SETTINGS.separator.rule),
     default: DEVICE_SETTINGS.separator.default,
     label: 'Separator',
     description:
@@ -106,8 +99,8 @@ export const CLOUD_SETTINGS = {
     type: 'string'
   }),
   blockedUserIds: setting({
-    schema: shared(listOf(NAME)),
-    default: [],
+    schema: shared(DEVICE_SETTINGS.blockedUserIds.rule),
+    default: DEVICE_SETTINGS.blockedUserIds.default,
     label: 'Blocked User Ids',
     description:
       'User ids that are never sent to Drift (shared demo accounts, for example): such events are refused. Compared case-insensitively; entries must not be blank or padded with spaces.',
@@ -115,8 +108,8 @@ export const CLOUD_SETTINGS = {
     multiple: true
   }),
   consentCategories: setting({
-    schema: shared(listOf(NAME)),
-    default: [],
+    schema: shared(DEVICE_SETTINGS.consentCategories.rule),
+    default: DEVICE_SETTINGS.consentCategories.default,
     label: 'Consent Categories',
     description:
       "Consent categories (Segment's consent specification, e.g. Marketing or OneTrust's C0004) that must all be granted in the event's context.consent.categoryPreferences; other events are skipped with the reason, never retried. Empty: no gating.",
@@ -124,7 +117,7 @@ export const CLOUD_SETTINGS = {
     multiple: true
   }),
   consentWhenMissing: setting({
-    schema: shared(oneOf(CONSENT_WHEN_MISSING)),
+    schema: shared(DEVICE_SETTINGS.consentWhenMissing.rule),
     default: DEVICE_SETTINGS.consentWhenMissing.default,
     label: 'Consent When Missing',
     description:
@@ -133,8 +126,8 @@ export const CLOUD_SETTINGS = {
     choices: { send: 'Send', skip: 'Skip' }
   }),
   blockedAttributes: setting({
-    schema: shared(blockedAttributesRule),
-    default: DEFAULT_BLOCKED_ATTRIBUTES as string[],
+    schema: shared(DEVICE_SETTINGS.blockedAttributes.rule),
+    default: DEVICE_SETTINGS.blockedAttributes.default,
     label: 'Blocked Attributes',
     description:
       'Attribute names never sent to Drift, with * as a wildcard, matched against the flattened name and the last key of its path (card_number also blocks billing.card_number), in any case. Blocked attributes are dropped with a warning naming them, never their value. Your list replaces the default list of obvious secrets; an empty list turns blocking off.',

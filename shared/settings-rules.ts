@@ -2,7 +2,7 @@
  * The device-mode settings: one entry per setting with its rule and default, checked without zod (the browser
  * plugin imports this). Labels and descriptions live in device-settings-text.ts, which the plugin never imports,
  * typed so that every setting here must have its entry there. The settings type is read from this table. The
- * cloud table takes the defaults of the settings both modes share from here (one meaning everywhere).
+ * cloud table takes the rules and defaults of the settings both modes share from here (one meaning everywhere).
  */
 import {
   DATE_UNITS,
@@ -63,8 +63,8 @@ export const DEVICE_SETTINGS = {
   },
   signedIdentityTimeoutMs: { rule: wholeNumber(1, 60000), default: 3000 },
   readyTimeoutMs: { rule: wholeNumber(1, 120000), default: 15000 },
-  blockedUserIds: { rule: listOf(NAME), default: [] },
-  consentCategories: { rule: listOf(NAME), default: [] },
+  blockedUserIds: { rule: listOf(NAME), default: [] as string[] },
+  consentCategories: { rule: listOf(NAME), default: [] as string[] },
   consentWhenMissing: { rule: oneOf(CONSENT_WHEN_MISSING), default: 'send' },
   blockedAttributes: { rule: blockedAttributesRule, default: DEFAULT_BLOCKED_ATTRIBUTES as string[] }
 } as const satisfies SettingsSpec
