@@ -94,8 +94,9 @@ import factory from 'drift-analytics-destination/web/destination'
 export const load = async () => AnalyticsBrowser.load({ writeKey: 'w', plugins: ([] as Plugin[]).concat(await factory({ embedId: 'abc' })) })`
 
 /**
- * `./web` must add at most this much (gzip) to a page with analytics-next: a ratchet at what it weighs today (about
- * 7.8 KB) plus a margin. Issue 11 set 12 KB; issue 14 asks for at most 6 KB (goal 4 KB), not reached yet.
+ * `./web` must add at most this much (gzip) to a page with analytics-next: a ratchet just above what it weighs
+ * today (7.94 KB from source, about 0.02 KB more installed: little margin left). Issue 11 set 12 KB; issue 14 asks
+ * for at most 6 KB (goal 4 KB), not reached yet.
  */
 export const WEB_BAR_BYTES = 8 * 1024
 

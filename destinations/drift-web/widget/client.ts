@@ -36,7 +36,7 @@ function need(value: unknown, call: string, field: string, numbers = false): voi
  * `drift.api` (attributes) waits there for `ready`, and every call behind it waits too, so Drift receives
  * everything exactly once and in order. Before `ready` a call's promise resolves at once (the caller goes on:
  * `ready` may take seconds), after it once sent. If the widget fails or is not ready in time, it says so, held
- * calls are dropped (said in their event's log) and later calls reject. Signed identities: widget/identify.ts.
+ * calls are dropped (said in their event's log) and later calls reject. The signedIdentity resolver: widget/identify.ts.
  */
 export function createDriftClient(settings: DeviceSettings, win: Window = window) {
   const options = flattenOptionsOf(settings)
