@@ -302,6 +302,15 @@ describe('driftPlugin: signed identity', () => {
     expect(JSON.stringify(misspelled.logs().filter((log) => log.message.startsWith('[Drift]')))).not.toContain('tok-c')
   })
 
+  it('reports a token-looking key only when it holds a value (an empty one is nothing to ignore)', async () => {
+    const { plugin, analytics } = await setup()
+    await settle(plugin)
+    const empty = await analytics.identify('user-11', {}, { integrations: { Drift: { userJWT: '', jwt: null } } })
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([['identify', 'user-11', {}]])
+    expect(logMessages(empty).filter((message) => message.includes('ignored'))).toEqual([])
+  })
+
   it('accepts the token under signedIdentity and jwt too', async () => {
     const { plugin, analytics } = await setup()
     await settle(plugin)
@@ -364,6 +373,18 @@ describe('driftPlugin: signed identity', () => {
       ['reset'],
       ['identify', 'c@d.co', {}]
     ])
+  })
+
+  it('skips an unsigned identify that repeats the last one without repeating the email-as-id warning', async () => {
+    const { plugin, analytics } = await setup()
+    await settle(plugin)
+    const first = await analytics.identify('c@d.co', {})
+    const again = await analytics.identify('c@d.co', {})
+    await plugin.client?.idle()
+    const email = (ctx: Context) => logMessages(ctx).filter((message) => /email/i.test(message))
+    expect(email(first)).toHaveLength(1)
+    expect(email(again)).toEqual([])
+    expect(driftCalls()).toEqual([['identify', 'c@d.co', {}]])
   })
 
   it('refuses to identify when a signed identity is required and missing, and says why once', async () => {
@@ -505,6 +526,23 @@ describe('driftPlugin: integrations options', () => {
     await plugin.client?.idle()
     expect(driftCalls()).toEqual([])
     expect(logMessages(ctx)).toContain('[Drift] not sent: integrations.Drift is false')
+  })
+
+  it('reads integrations.Drift null as absent: the catalog name, then All, decide', async () => {
+    const { plugin } = await setup()
+    await settle(plugin)
+    // null is not in analytics-next's type, but an event's JSON can carry it.
+    const event = (integrations: Record<string, unknown>) =>
+      new Context({ type: 'track', event: 'Direct', properties: {}, integrations: integrations as never })
+    const catalogOff = event({ Drift: null, 'Drift Web (Actions)': false })
+    const allOff = event({ Drift: null, All: false })
+    await plugin.track?.(catalogOff)
+    await plugin.track?.(allOff)
+    await plugin.track?.(event({ Drift: null }))
+    await plugin.client?.idle()
+    expect(driftCalls()).toEqual([['track', 'Direct', {}]])
+    expect(logMessages(catalogOff)).toContain('[Drift] not sent: integrations.Drift is false')
+    expect(logMessages(allOff)).toContain('[Drift] not sent: integrations.Drift is false')
   })
 })
 
